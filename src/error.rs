@@ -1,0 +1,114 @@
+//! Typed errors. Every error names the operation that failed; the path travels
+//! with it so a message can always say *what* failed *where*.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// The operation that failed while scanning or inspecting an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// `lstat`/`statx` of the entry itself.
+    Stat,
+    /// Opening a directory to read it.
+    OpenDir,
+    /// Reading the entries of a directory.
+    ReadDir,
+    /// Reading a symlink's target.
+    ReadLink,
+    /// Descending into a directory that is one of its own ancestors.
+    Loop,
+}
+
+impl Op {
+    /// Human wording used in messages ("reading directory: ...").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Op::Stat => "stat",
+            Op::OpenDir => "opening directory",
+            Op::ReadDir => "reading directory",
+            Op::ReadLink => "reading link",
+            Op::Loop => "filesystem loop",
+        }
+    }
+}
+
+/// A per-entry failure: never fatal, always attached to an entry or a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    /// What was being done.
+    pub op: Op,
+    /// The OS error number, when the failure came from the kernel.
+    pub errno: Option<i32>,
+    /// The reason, already worded for people.
+    pub reason: String,
+}
+
+impl ScanError {
+    /// Wraps an I/O error from `op`.
+    pub fn io(op: Op, err: &io::Error) -> Self {
+        let errno = err.raw_os_error();
+        // The std message ends in "(os error N)"; the bare reason reads better.
+        let reason = strip_os_suffix(err.to_string());
+        ScanError { op, errno, reason }
+    }
+
+    /// Wraps a rustix errno from `op`.
+    pub fn errno(op: Op, err: rustix::io::Errno) -> Self {
+        Self::io(op, &io::Error::from(err))
+    }
+
+    /// A loop: the directory is `ancestor`, already being walked above it.
+    pub fn fs_loop(ancestor: &std::path::Path) -> Self {
+        ScanError {
+            op: Op::Loop,
+            errno: Some(libc_eloop()),
+            reason: format!("points back to ancestor {}", crate::sanitize::path(ancestor)),
+        }
+    }
+
+    /// True when the error is "permission denied".
+    pub fn is_permission_denied(&self) -> bool {
+        self.errno == Some(rustix::io::Errno::ACCESS.raw_os_error())
+    }
+}
+
+fn libc_eloop() -> i32 {
+    rustix::io::Errno::LOOP.raw_os_error()
+}
+
+fn strip_os_suffix(mut reason: String) -> String {
+    if let Some(pos) = reason.find(" (os error") {
+        reason.truncate(pos);
+    }
+    reason
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.op.describe(), self.reason)
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// A failure of a whole operation on one path (reading full metadata, and later
+/// the editing actions): carries the operation, the path and the OS error.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}: {source}", op.describe(), crate::sanitize::path(path))]
+pub struct FsError {
+    /// What was being done.
+    pub op: Op,
+    /// Where.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub source: io::Error,
+}
+
+impl FsError {
+    /// Builds an error from a rustix errno.
+    pub fn errno(op: Op, path: impl Into<PathBuf>, err: rustix::io::Errno) -> Self {
+        FsError { op, path: path.into(), source: err.into() }
+    }
+}

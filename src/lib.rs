@@ -1,0 +1,45 @@
+//! # statree
+//!
+//! A terminal file explorer for people who need to *see* a filesystem: a
+//! parallel scan that streams into an in-memory tree, every field of `stat`
+//! for any entry, and a scriptable command line over the same scanner.
+//!
+//! ## Module map
+//!
+//! * [`scan`] — the parallel scanner. jwalk walks the roots on a thread pool
+//!   of the scanner's own; every `fstatat` runs on those workers, relative to
+//!   an open directory handle, and whole directories travel as owned
+//!   [`scan::Batch`]es over a bounded channel. The engine is private to the
+//!   module.
+//! * [`model`] — the arena [`model::Tree`] the batches are applied to (48 bytes
+//!   per node plus its name, children in contiguous ranges, directory
+//!   aggregates kept current as batches arrive), mode-bit helpers, and the
+//!   full [`model::FullStat`] record read fresh on demand.
+//! * [`output`] — the non-interactive outputs: `--list`, `--json`, `--summary`.
+//! * [`sanitize`] — the one sanitizer every name passes through before it
+//!   reaches a terminal or a line-oriented listing.
+//! * [`cli`] — the command-line definition.
+//! * [`error`], [`names`], [`timefmt`] — typed errors, cached uid/gid names,
+//!   RFC 3339 times.
+//!
+//! ## Invariants
+//!
+//! * A parallel scan and a plain serial walk of the same tree give the same
+//!   entries with the same metadata.
+//! * The scanner never follows a symlink unless asked; with following on, a
+//!   directory that is its own ancestor (by device and inode) is reported as a
+//!   loop and not entered.
+//! * A failure on one entry becomes an error mark on that entry (counted, with
+//!   the operation and the reason), never an abort.
+//! * A parent's batch always arrives before its children's, so the tree can be
+//!   read — and is consistent — after every applied event.
+//! * No byte of a file name reaches a terminal without passing [`sanitize`].
+
+pub mod cli;
+pub mod error;
+pub mod model;
+pub mod names;
+pub mod output;
+pub mod sanitize;
+pub mod scan;
+pub mod timefmt;

@@ -1,0 +1,509 @@
+//! The arena tree the scanner's batches are applied to.
+//!
+//! Nodes live in chunked vectors indexed by [`NodeId`]; the children of a
+//! directory occupy one contiguous range (a directory arrives as one batch, or
+//! as slices of one reserved range), so a directory needs no child list of its
+//! own. Directory aggregates are updated as batches arrive, so the tree is
+//! complete and consistent after every [`Tree::apply`] — it can be displayed
+//! at any moment of a scan.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+use super::chunked::{ChunkedVec, NAME_MAX_STORED, NameArena};
+use super::mode::FileKind;
+use crate::error::ScanError;
+use crate::scan::{Batch, EntryKey, Parent, RawEntry, ScanEvent};
+
+/// Index of a node in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+const NONE: u32 = u32::MAX;
+const NO_DIR: u32 = u32::MAX;
+
+const FLAG_ERROR: u8 = 1;
+const FLAG_LINK_DUP: u8 = 2;
+const FLAG_VACANT: u8 = 4;
+const FLAG_OTHER_FS: u8 = 8;
+const FLAG_NO_STAT: u8 = 16;
+
+/// One entry: 48 bytes plus its name in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    name: u32,
+    parent: u32,
+    owner: u32,
+    dir: u32,
+    size: u64,
+    alloc: u64,
+    mtime: i64,
+    mode: u16,
+    name_len: u16,
+    flags: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Node>() <= 48);
+
+const VACANT: Node = Node {
+    name: 0,
+    parent: NONE,
+    owner: 0,
+    dir: NO_DIR,
+    size: 0,
+    alloc: 0,
+    mtime: 0,
+    mode: 0,
+    name_len: 0,
+    flags: FLAG_VACANT,
+};
+
+/// How far the walk got with a directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirState {
+    /// The walker will read it; nothing has arrived yet.
+    Pending,
+    /// Some slices of a large directory have arrived.
+    Partial,
+    /// Every child has arrived.
+    Complete,
+    /// Reading it failed (see the node's error).
+    Failed,
+    /// Deliberately not read: another filesystem under `-x`, a loop, a
+    /// symlink that is not followed, or a stat that failed.
+    NotRead,
+}
+
+/// Per-directory aggregates over the whole subtree.
+#[derive(Debug, Clone, Copy)]
+pub struct DirInfo {
+    first_child: u32,
+    child_slots: u32,
+    filled: u32,
+    /// Entries in the subtree with an error mark (this directory included).
+    pub errors: u32,
+    /// Apparent bytes of the directory itself and everything below it
+    /// (each hard-linked file counted once).
+    pub total_size: u64,
+    /// Allocated bytes, same rule.
+    pub total_alloc: u64,
+    /// Entries below the directory (not counting itself).
+    pub total_entries: u64,
+    /// How far the walk got.
+    pub state: DirState,
+}
+
+/// Totals over every root.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// All entries, roots included.
+    pub entries: u64,
+    /// Directories.
+    pub dirs: u64,
+    /// Regular files.
+    pub files: u64,
+    /// Symbolic links.
+    pub symlinks: u64,
+    /// FIFOs, sockets, devices and entries of unknown type.
+    pub other: u64,
+    /// Entries with an error mark.
+    pub errors: u64,
+    /// Apparent bytes (hard links counted once).
+    pub apparent: u64,
+    /// Allocated bytes (hard links counted once).
+    pub allocated: u64,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    size: u64,
+    alloc: u64,
+    entries: u64,
+    errors: u32,
+}
+
+/// The tree of everything scanned so far.
+#[derive(Default)]
+pub struct Tree {
+    nodes: ChunkedVec<Node, 65536>,
+    dirs: ChunkedVec<DirInfo, 16384>,
+    names: NameArena,
+    /// Node of entry 0 of each batch, by batch id (`NONE` until it arrives).
+    batch_base: Vec<u32>,
+    owners: Vec<(u32, u32)>,
+    owner_index: HashMap<(u32, u32), u32>,
+    links_seen: HashSet<(u64, u64)>,
+    errors: HashMap<u32, ScanError>,
+    roots: Vec<Option<NodeId>>,
+    totals: Totals,
+    finished: Option<std::time::Duration>,
+    dropped_batches: u64,
+}
+
+impl Tree {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Applies one scanner event. Returns true when the tree changed.
+    pub fn apply(&mut self, event: ScanEvent) -> bool {
+        match event {
+            ScanEvent::Batch(batch) => self.apply_batch(&batch),
+            ScanEvent::DirError { dir, error, .. } => self.apply_dir_error(dir, error),
+            ScanEvent::RootDone(_) => false,
+            ScanEvent::Finished { elapsed } => {
+                self.finished = Some(elapsed);
+                true
+            }
+        }
+    }
+
+    /// Applies a batch (also used by callers that inspect the batch first).
+    pub fn apply_batch(&mut self, batch: &Batch) -> bool {
+        let (parent, base) = match batch.parent {
+            Parent::Root(index) => {
+                if self.roots.len() <= index {
+                    self.roots.resize(index + 1, None);
+                }
+                self.roots[index] = Some(NodeId(self.nodes.len() as u32));
+                (NONE, self.nodes.len() as u32)
+            }
+            Parent::Dir(key) => {
+                let Some(parent) = self.resolve(key) else {
+                    self.dropped_batches += 1;
+                    return false;
+                };
+                let Some(base) = self.reserve_children(parent.0, batch) else {
+                    self.dropped_batches += 1;
+                    return false;
+                };
+                (parent.0, base)
+            }
+        };
+        let id = batch.id as usize;
+        if self.batch_base.len() <= id {
+            self.batch_base.resize(id + 1, NONE);
+        }
+        self.batch_base[id] = base;
+
+        let mut sums = Sums::default();
+        for (i, entry) in batch.entries.iter().enumerate() {
+            let node_id = base + i as u32;
+            self.insert(node_id, parent, batch.name(entry), entry, &mut sums);
+        }
+        if parent != NONE {
+            let parent_dir = self.nodes[parent as usize].dir;
+            let info = &mut self.dirs[parent_dir as usize];
+            info.filled += batch.entries.len() as u32;
+            info.state = if info.filled >= info.child_slots {
+                DirState::Complete
+            } else {
+                DirState::Partial
+            };
+            self.propagate(parent, sums);
+        }
+        true
+    }
+
+    fn reserve_children(&mut self, parent: u32, batch: &Batch) -> Option<u32> {
+        let dir = self.nodes[parent as usize].dir;
+        if dir == NO_DIR {
+            return None;
+        }
+        let info = self.dirs[dir as usize];
+        if info.child_slots == 0 && info.filled == 0 && matches!(info.state, DirState::Pending) {
+            let first = self.nodes.len() as u32;
+            for _ in 0..batch.total {
+                self.nodes.push(VACANT);
+            }
+            let info = &mut self.dirs[dir as usize];
+            info.first_child = first;
+            info.child_slots = batch.total;
+        }
+        let info = self.dirs[dir as usize];
+        let end = batch.offset as u64 + batch.entries.len() as u64;
+        (end <= u64::from(info.child_slots)).then_some(info.first_child + batch.offset)
+    }
+
+    fn insert(&mut self, id: u32, parent: u32, name: &[u8], entry: &RawEntry, sums: &mut Sums) {
+        let kind = entry.kind();
+        let mut flags = 0;
+        let mut node = Node { parent, name_len: name.len().min(NAME_MAX_STORED) as u16, ..VACANT };
+        node.name = self.names.push(name);
+        node.mode = kind.mode_bits() as u16;
+        let mut counted = true;
+        match &entry.stat {
+            Some(st) => {
+                // st_mode is 16 bits wide: 4 of type, 12 of permissions.
+                node.mode = st.mode as u16;
+                node.owner = self.intern_owner(st.uid, st.gid);
+                node.size = st.size;
+                node.alloc = st.allocated();
+                node.mtime = st.mtime.sec;
+                if st.nlink > 1
+                    && kind != FileKind::Dir
+                    && !self.links_seen.insert((st.dev, st.ino))
+                {
+                    flags |= FLAG_LINK_DUP;
+                    counted = false;
+                }
+            }
+            None => flags |= FLAG_NO_STAT,
+        }
+        if entry.other_fs {
+            flags |= FLAG_OTHER_FS;
+        }
+        if let Some(error) = &entry.error {
+            flags |= FLAG_ERROR;
+            self.errors.insert(id, error.clone());
+            sums.errors += 1;
+            self.totals.errors += 1;
+        }
+        if kind == FileKind::Dir {
+            node.dir = self.dirs.push(DirInfo {
+                first_child: 0,
+                child_slots: 0,
+                filled: 0,
+                errors: u32::from(entry.error.is_some()),
+                total_size: node.size,
+                total_alloc: node.alloc,
+                total_entries: 0,
+                state: if entry.descend { DirState::Pending } else { DirState::NotRead },
+            }) as u32;
+        }
+        node.flags = flags;
+        if counted {
+            sums.size += node.size;
+            sums.alloc += node.alloc;
+            self.totals.apparent += node.size;
+            self.totals.allocated += node.alloc;
+        }
+        sums.entries += 1;
+        self.count_kind(kind);
+        let slot = id as usize;
+        if slot == self.nodes.len() {
+            self.nodes.push(node);
+        } else {
+            self.nodes[slot] = node;
+        }
+    }
+
+    fn count_kind(&mut self, kind: FileKind) {
+        let t = &mut self.totals;
+        t.entries += 1;
+        match kind {
+            FileKind::Dir => t.dirs += 1,
+            FileKind::File => t.files += 1,
+            FileKind::Symlink => t.symlinks += 1,
+            _ => t.other += 1,
+        }
+    }
+
+    fn intern_owner(&mut self, uid: u32, gid: u32) -> u32 {
+        if let Some(&index) = self.owner_index.get(&(uid, gid)) {
+            return index;
+        }
+        let index = self.owners.len() as u32;
+        self.owners.push((uid, gid));
+        self.owner_index.insert((uid, gid), index);
+        index
+    }
+
+    /// Adds `sums` to the directory `from` and every ancestor.
+    fn propagate(&mut self, from: u32, sums: Sums) {
+        let mut cursor = from;
+        while cursor != NONE {
+            let node = self.nodes[cursor as usize];
+            if node.dir != NO_DIR {
+                let info = &mut self.dirs[node.dir as usize];
+                info.total_size += sums.size;
+                info.total_alloc += sums.alloc;
+                info.total_entries += sums.entries;
+                info.errors += sums.errors;
+            }
+            cursor = node.parent;
+        }
+    }
+
+    fn apply_dir_error(&mut self, key: EntryKey, error: ScanError) -> bool {
+        let Some(NodeId(id)) = self.resolve(key) else {
+            self.dropped_batches += 1;
+            return false;
+        };
+        let node = &mut self.nodes[id as usize];
+        let first_mark = node.flags & FLAG_ERROR == 0;
+        node.flags |= FLAG_ERROR;
+        let dir = node.dir;
+        self.errors.entry(id).or_insert(error);
+        if dir != NO_DIR {
+            let info = &mut self.dirs[dir as usize];
+            if info.filled == 0 {
+                info.state = DirState::Failed;
+            }
+        }
+        if first_mark {
+            self.totals.errors += 1;
+            // The directory itself gains an error: count it in its own
+            // aggregate and every ancestor's.
+            self.propagate(id, Sums { errors: 1, ..Sums::default() });
+        }
+        true
+    }
+
+    /// The node a scanner key refers to, once its batch has arrived.
+    pub fn resolve(&self, key: EntryKey) -> Option<NodeId> {
+        let base = *self.batch_base.get(key.batch as usize)?;
+        (base != NONE).then_some(NodeId(base + key.index))
+    }
+
+    // ---- reading -------------------------------------------------------
+
+    /// Number of node slots (including slots reserved for children still to come).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when nothing has arrived yet.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The root nodes, in the order the roots were given (missing ones not yet arrived).
+    pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.roots.iter().flatten().copied()
+    }
+
+    /// Totals over everything applied so far.
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// Scan wall time, once the scanner said it finished.
+    pub fn finished(&self) -> Option<std::time::Duration> {
+        self.finished
+    }
+
+    /// Batches that could not be placed (a bug if ever non-zero).
+    pub fn dropped_batches(&self) -> u64 {
+        self.dropped_batches
+    }
+
+    fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The raw name (for a root: the root path as given).
+    pub fn name(&self, id: NodeId) -> &[u8] {
+        let node = self.node(id);
+        self.names.get(node.name, node.name_len as usize)
+    }
+
+    /// The parent, `None` for a root.
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        let parent = self.node(id).parent;
+        (parent != NONE).then_some(NodeId(parent))
+    }
+
+    /// The file type.
+    pub fn kind(&self, id: NodeId) -> FileKind {
+        FileKind::from_mode(u32::from(self.node(id).mode))
+    }
+
+    /// The full `st_mode` (type and the 12 permission bits).
+    pub fn mode(&self, id: NodeId) -> u32 {
+        u32::from(self.node(id).mode)
+    }
+
+    /// Owner and group ids (0, 0 when the entry could not be stat-ed).
+    pub fn owner(&self, id: NodeId) -> (u32, u32) {
+        let node = self.node(id);
+        if node.flags & FLAG_NO_STAT != 0 {
+            return (0, 0);
+        }
+        self.owners.get(node.owner as usize).copied().unwrap_or((0, 0))
+    }
+
+    /// Apparent size of the entry itself.
+    pub fn size(&self, id: NodeId) -> u64 {
+        self.node(id).size
+    }
+
+    /// Allocated bytes of the entry itself.
+    pub fn allocated(&self, id: NodeId) -> u64 {
+        self.node(id).alloc
+    }
+
+    /// Modification time, seconds since the epoch.
+    pub fn mtime(&self, id: NodeId) -> i64 {
+        self.node(id).mtime
+    }
+
+    /// True when the entry (or reading it, for a directory) failed.
+    pub fn has_error(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_ERROR != 0
+    }
+
+    /// The error attached to the entry.
+    pub fn error(&self, id: NodeId) -> Option<&ScanError> {
+        self.errors.get(&id.0)
+    }
+
+    /// True when `lstat` failed and only the listed type is known.
+    pub fn stat_failed(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_NO_STAT != 0
+    }
+
+    /// True for a second (third, …) name of a hard-linked file already counted.
+    pub fn is_extra_link(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_LINK_DUP != 0
+    }
+
+    /// True for a directory on another filesystem left unread by `-x`.
+    pub fn is_other_fs(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_OTHER_FS != 0
+    }
+
+    /// Aggregates, for a directory.
+    pub fn dir(&self, id: NodeId) -> Option<&DirInfo> {
+        let dir = self.node(id).dir;
+        (dir != NO_DIR).then(|| &self.dirs[dir as usize])
+    }
+
+    /// Total apparent size: the subtree for a directory, else the entry.
+    pub fn total_size(&self, id: NodeId) -> u64 {
+        self.dir(id).map_or_else(|| self.size(id), |d| d.total_size)
+    }
+
+    /// The children that have arrived, in listing order.
+    pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let range = self.dir(id).map_or(0..0, |d| d.first_child..d.first_child + d.child_slots);
+        range.filter(|&i| self.nodes[i as usize].flags & FLAG_VACANT == 0).map(NodeId)
+    }
+
+    /// The full path, as the user would type it.
+    pub fn path(&self, id: NodeId) -> PathBuf {
+        let mut parts = Vec::new();
+        let mut cursor = Some(id);
+        while let Some(node) = cursor {
+            parts.push(self.name(node));
+            cursor = self.parent(node);
+        }
+        let mut path = PathBuf::new();
+        for part in parts.iter().rev() {
+            path.push(OsStr::from_bytes(part));
+        }
+        path
+    }
+
+    /// Bytes held by the tree's storage (nodes, directories, names, indexes).
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.heap_bytes()
+            + self.dirs.heap_bytes()
+            + self.names.heap_bytes()
+            + self.batch_base.capacity() * 4
+            + self.links_seen.capacity() * 16
+    }
+}

@@ -1,0 +1,123 @@
+//! Non-interactive outputs over the scanner: `--list`, `--json`, `--summary`.
+//!
+//! Each consumes the scanner's events on the calling thread; entries are
+//! written as their batches arrive (a parent always before its children), and
+//! every error is also reported on stderr with its path.
+
+pub mod json;
+pub mod list;
+pub mod pathcodec;
+pub mod summary;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use humansize::{BINARY, FormatSizeOptions, format_size};
+
+use crate::error::ScanError;
+use crate::scan::{self, ScanEvent, ScanOptions};
+
+/// Which output to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One line per entry.
+    List,
+    /// JSON Lines with full stat records.
+    Json,
+    /// Totals of the in-memory tree.
+    Summary,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was read.
+    Clean,
+    /// Some entries had errors; the output is complete for the rest.
+    SomeErrors,
+}
+
+/// Scans `options.roots` and writes `mode` output to `out`, errors to `err`.
+pub fn run(
+    mode: Mode,
+    mut options: ScanOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    options.detail = mode == Mode::Json;
+    let handle = scan::start(options)?;
+    let mut reporter = ErrorReporter { err, count: 0 };
+    let result = match mode {
+        Mode::List => list::write(handle.events(), out, &mut reporter),
+        Mode::Json => json::write(handle.events(), out, &mut reporter),
+        Mode::Summary => summary::write(handle.events(), out, &mut reporter),
+    };
+    drop(handle);
+    result?;
+    out.flush()?;
+    Ok(if reporter.count == 0 { Outcome::Clean } else { Outcome::SomeErrors })
+}
+
+/// Writes every error to stderr with its path, and counts them.
+pub struct ErrorReporter<'a> {
+    err: &'a mut dyn Write,
+    count: u64,
+}
+
+impl ErrorReporter<'_> {
+    /// Reports one error.
+    pub fn report(&mut self, path: &Path, error: &ScanError) {
+        self.count += 1;
+        // A closed stderr must not stop the listing.
+        let _ = writeln!(
+            self.err,
+            "statree: {}: {}",
+            crate::sanitize::path(path),
+            crate::sanitize::text(&error.to_string())
+        );
+    }
+
+    /// Errors reported so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// Iterates events until the scanner says it finished.
+pub(crate) fn events(
+    rx: &crossbeam_channel::Receiver<ScanEvent>,
+) -> impl Iterator<Item = ScanEvent> + '_ {
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let event = rx.recv().ok()?;
+        done = matches!(event, ScanEvent::Finished { .. });
+        Some(event)
+    })
+}
+
+/// Human size with one decimal, binary units: `4.0 KiB`, `1.5 GiB`; whole
+/// bytes below 1 KiB (`12 B`).
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    format_size(bytes, FormatSizeOptions::from(BINARY).decimal_places(1).decimal_zeroes(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(4096), "4.0 KiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(16399), "16.0 KiB");
+        assert_eq!(human_size(3 << 30), "3.0 GiB");
+    }
+}

@@ -1,0 +1,229 @@
+//! The parallel scanner.
+//!
+//! [`start`] walks one or more roots on a thread pool of its own and streams
+//! owned [`Batch`]es of fully stat-ed entries over a bounded channel. The
+//! engine (jwalk today) is private to this module: callers see only
+//! [`ScanOptions`], [`ScanHandle`] and [`ScanEvent`].
+
+pub mod entry;
+pub(crate) mod stat;
+mod walker;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+
+pub use entry::{Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec};
+pub use stat::statx_path;
+
+use crate::error::Op;
+use walker::{Client, DirState, Shared};
+
+/// How to scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// The roots, each its own subtree.
+    pub roots: Vec<PathBuf>,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+    /// Follow symbolic links (loops are detected and reported).
+    pub follow_links: bool,
+    /// Stay on the filesystem of each root.
+    pub one_file_system: bool,
+    /// Also gather birth times and symlink targets (for full records).
+    pub detail: bool,
+}
+
+impl ScanOptions {
+    /// Default options for these roots.
+    pub fn new(roots: Vec<PathBuf>) -> Self {
+        ScanOptions {
+            roots,
+            threads: 0,
+            follow_links: false,
+            one_file_system: false,
+            detail: false,
+        }
+    }
+
+    fn thread_count(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+    }
+}
+
+/// A running scan. Dropping it stops the walk and joins its threads.
+pub struct ScanHandle {
+    events: Option<Receiver<ScanEvent>>,
+    cancel: Arc<AtomicBool>,
+    walkers: Vec<JoinHandle<()>>,
+    pool_exit: Arc<PoolExit>,
+    threads: usize,
+}
+
+impl ScanHandle {
+    /// The stream of batches; it ends with [`ScanEvent::Finished`].
+    pub fn events(&self) -> &Receiver<ScanEvent> {
+        self.events.as_ref().expect("events are only taken on drop")
+    }
+
+    /// Asks the walk to stop; batches already queued may still arrive.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Number of worker threads in the pool.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+}
+
+impl Drop for ScanHandle {
+    fn drop(&mut self) {
+        self.cancel();
+        // Dropping the receiver wakes every worker blocked on a full channel.
+        drop(self.events.take());
+        for walker in self.walkers.drain(..) {
+            let _ = walker.join();
+        }
+        // Bounded: a worker stuck in a syscall on a dead network mount must
+        // not hang the caller; it exits on its own when the call returns.
+        self.pool_exit.wait_all(self.threads, Duration::from_secs(2));
+    }
+}
+
+/// Counts pool threads that have exited, so dropping the handle can join them.
+#[derive(Default)]
+struct PoolExit {
+    exited: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl PoolExit {
+    fn exited(&self) {
+        let mut n = self.exited.lock().unwrap_or_else(|p| p.into_inner());
+        *n += 1;
+        self.changed.notify_all();
+    }
+
+    fn wait_all(&self, threads: usize, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut n = self.exited.lock().unwrap_or_else(|p| p.into_inner());
+        while *n < threads {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            n = match self.changed.wait_timeout(n, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
+
+/// Batches in flight between the workers and the consumer, per worker thread.
+const QUEUED_BATCHES_PER_THREAD: usize = 8;
+
+/// Starts scanning. Never blocks on the filesystem: every `stat` happens on
+/// the scanner's own threads.
+pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
+    let threads = options.thread_count();
+    let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let pool_exit = Arc::new(PoolExit::default());
+    let exit = Arc::clone(&pool_exit);
+    let pool = jwalk::rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("statree-scan-{i}"))
+        .exit_handler(move |_| exit.exited())
+        .build()
+        .map_err(std::io::Error::other)?;
+    let pool = Arc::new(pool);
+    let shared = Arc::new(Shared {
+        tx: tx.clone(),
+        cancel: Arc::clone(&cancel),
+        next_batch: AtomicU32::new(0),
+        follow: options.follow_links,
+        one_file_system: options.one_file_system,
+        detail: options.detail,
+    });
+    let started = Instant::now();
+    let remaining = Arc::new(AtomicUsize::new(options.roots.len()));
+    let mut walkers = Vec::with_capacity(options.roots.len());
+    for (index, root) in options.roots.iter().enumerate() {
+        let job = RootJob {
+            index,
+            root: root.clone(),
+            shared: Arc::clone(&shared),
+            pool: Arc::clone(&pool),
+            tx: tx.clone(),
+            remaining: Arc::clone(&remaining),
+            started,
+        };
+        let walker = std::thread::Builder::new()
+            .name(format!("statree-root-{index}"))
+            .spawn(move || job.run())?;
+        walkers.push(walker);
+    }
+    if options.roots.is_empty() {
+        let _ = tx.send(ScanEvent::Finished { elapsed: started.elapsed() });
+    }
+    Ok(ScanHandle { events: Some(rx), cancel, walkers, pool_exit, threads })
+}
+
+/// One root's walk, driven from its own thread.
+struct RootJob {
+    index: usize,
+    root: PathBuf,
+    shared: Arc<Shared>,
+    pool: Arc<jwalk::rayon::ThreadPool>,
+    tx: Sender<ScanEvent>,
+    remaining: Arc<AtomicUsize>,
+    started: Instant,
+}
+
+impl RootJob {
+    fn run(self) {
+        let shared = Arc::clone(&self.shared);
+        let root: Arc<Path> = Arc::from(self.root.as_path());
+        let index = self.index;
+        let walk = jwalk::WalkDirGeneric::<Client>::new(&self.root)
+            .skip_hidden(false)
+            .follow_links(self.shared.follow)
+            .sort(false)
+            .parallelism(jwalk::Parallelism::RayonExistingPool {
+                pool: Arc::clone(&self.pool),
+                busy_timeout: None,
+            })
+            .process_read_dir(move |depth, path, state: &mut DirState, children| match depth {
+                None => walker::process_root(&shared, index, &root, children),
+                Some(_) => walker::process_dir(&shared, path, state, children),
+            });
+        for item in walk {
+            if self.shared.cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            // Errors other than a failed directory read were already turned
+            // into entries by the callback.
+            if let Ok(entry) = item
+                && let Some(err) = entry.read_children.as_ref().and_then(|rc| rc.error())
+            {
+                let path = err.path().map_or_else(|| entry.path(), Path::to_path_buf);
+                let error = walker::jwalk_error(Op::ReadDir, err);
+                let _ = self.tx.send(ScanEvent::DirError { dir: entry.client_state, path, error });
+            }
+        }
+        let _ = self.tx.send(ScanEvent::RootDone(self.index));
+        if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.tx.send(ScanEvent::Finished { elapsed: self.started.elapsed() });
+        }
+    }
+}

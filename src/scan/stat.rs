@@ -1,0 +1,106 @@
+//! The syscalls of the scan: `fstatat`/`statx` relative to an open directory
+//! handle (no path resolution per entry, no PATH_MAX limit on the entry's own
+//! path) and `readlinkat`.
+
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+
+use rustix::fs::{AtFlags, Mode, OFlags, StatxFlags};
+use rustix::io::Errno;
+
+use super::entry::{EntryStat, Timespec};
+
+/// Opens a directory for `*at` calls. Without `follow`, a symlink in the final
+/// component is refused (the directory may have been swapped for a link after
+/// it was listed).
+pub fn open_dir(path: &Path, follow: bool) -> Result<OwnedFd, Errno> {
+    let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    rustix::fs::open(path, flags, Mode::empty())
+}
+
+fn at_flags(follow: bool) -> AtFlags {
+    if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW }
+}
+
+/// `fstatat(dir, name)`; `follow` decides whether a symlink is stat-ed itself
+/// (the default) or its target.
+pub fn stat_at(dir: BorrowedFd<'_>, name: &[u8], follow: bool) -> Result<EntryStat, Errno> {
+    let st = rustix::fs::statat(dir, name, at_flags(follow))?;
+    Ok(from_stat(&st))
+}
+
+/// `statx(dir, name)` with the birth time where the filesystem has it.
+pub fn statx_at(
+    dir: BorrowedFd<'_>,
+    name: &[u8],
+    follow: bool,
+) -> Result<(EntryStat, Option<Timespec>), Errno> {
+    let flags = at_flags(follow) | AtFlags::STATX_DONT_SYNC;
+    match rustix::fs::statx(dir, name, flags, StatxFlags::BASIC_STATS | StatxFlags::BTIME) {
+        Ok(stx) => Ok(from_statx(&stx)),
+        // Kernels or sandboxes without statx: fall back to plain fstatat.
+        Err(Errno::NOSYS) | Err(Errno::PERM) => Ok((stat_at(dir, name, follow)?, None)),
+        Err(err) => Err(err),
+    }
+}
+
+/// `statx` of a path (for on-demand reads of one entry).
+pub fn statx_path(path: &Path, follow: bool) -> Result<(EntryStat, Option<Timespec>), Errno> {
+    statx_at(rustix::fs::CWD, path.as_os_str().as_encoded_bytes(), follow)
+}
+
+/// Reads a symlink's target, raw bytes.
+pub fn readlink_at(dir: BorrowedFd<'_>, name: &[u8]) -> Result<Vec<u8>, Errno> {
+    Ok(rustix::fs::readlinkat(dir, name, Vec::new())?.into_bytes())
+}
+
+/// The handle for "relative to the current directory" (full paths).
+pub fn cwd() -> BorrowedFd<'static> {
+    rustix::fs::CWD
+}
+
+/// Borrows an owned handle.
+pub fn borrow(fd: &OwnedFd) -> BorrowedFd<'_> {
+    fd.as_fd()
+}
+
+#[expect(clippy::unnecessary_cast, reason = "field widths differ between architectures")]
+fn from_stat(st: &rustix::fs::Stat) -> EntryStat {
+    EntryStat {
+        mode: st.st_mode as u32,
+        nlink: st.st_nlink as u64,
+        uid: st.st_uid as u32,
+        gid: st.st_gid as u32,
+        size: st.st_size.max(0) as u64,
+        blocks: st.st_blocks.max(0) as u64,
+        ino: st.st_ino as u64,
+        dev: st.st_dev as u64,
+        rdev: st.st_rdev as u64,
+        atime: Timespec { sec: st.st_atime as i64, nsec: st.st_atime_nsec as u32 },
+        mtime: Timespec { sec: st.st_mtime as i64, nsec: st.st_mtime_nsec as u32 },
+        ctime: Timespec { sec: st.st_ctime as i64, nsec: st.st_ctime_nsec as u32 },
+    }
+}
+
+fn from_statx(stx: &rustix::fs::Statx) -> (EntryStat, Option<Timespec>) {
+    let ts = |t: &rustix::fs::StatxTimestamp| Timespec { sec: t.tv_sec, nsec: t.tv_nsec };
+    let stat = EntryStat {
+        mode: u32::from(stx.stx_mode),
+        nlink: u64::from(stx.stx_nlink),
+        uid: stx.stx_uid,
+        gid: stx.stx_gid,
+        size: stx.stx_size,
+        blocks: stx.stx_blocks,
+        ino: stx.stx_ino,
+        dev: rustix::fs::makedev(stx.stx_dev_major, stx.stx_dev_minor),
+        rdev: rustix::fs::makedev(stx.stx_rdev_major, stx.stx_rdev_minor),
+        atime: ts(&stx.stx_atime),
+        mtime: ts(&stx.stx_mtime),
+        ctime: ts(&stx.stx_ctime),
+    };
+    let btime = ((stx.stx_mask & StatxFlags::BTIME.bits()) != 0).then(|| ts(&stx.stx_btime));
+    (stat, btime)
+}

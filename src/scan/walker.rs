@@ -1,0 +1,325 @@
+//! The jwalk integration: all per-entry work happens inside jwalk's
+//! `process_read_dir` callback, on the pool's worker threads.
+//!
+//! # Implementation
+//!
+//! jwalk reads a directory on a worker and hands its listing to the callback.
+//! The callback opens the directory once, `fstatat`s every child relative to
+//! that handle, packs the results into an owned [`Batch`] and sends it over the
+//! bounded channel. Only the children that will be descended into stay in
+//! jwalk's list, so its single ordered iterator — a funnel, drained by one
+//! thread per root — carries directories only (a few percent of the entries)
+//! and is used for nothing but learning which directories failed to open.
+//!
+//! Ordering: a child directory is read only after the callback for its parent
+//! returned, and the parent's batch was sent before that, so the channel
+//! always delivers a parent's batch before any batch of its children.
+
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use crossbeam_channel::Sender;
+use jwalk::rayon::prelude::*;
+
+use super::entry::{Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
+use super::stat;
+use crate::error::{Op, ScanError};
+use crate::model::mode::FileKind;
+
+/// Directories with more children than this are stat-ed in parallel slices.
+const SPLIT_ABOVE: usize = 4096;
+/// Size of one slice of a large directory.
+const SLICE: usize = 2048;
+
+/// What every callback invocation shares.
+pub(crate) struct Shared {
+    pub tx: Sender<ScanEvent>,
+    pub cancel: Arc<AtomicBool>,
+    pub next_batch: AtomicU32,
+    pub follow: bool,
+    pub one_file_system: bool,
+    pub detail: bool,
+}
+
+impl Shared {
+    fn send(&self, event: ScanEvent) {
+        if self.tx.send(event).is_err() {
+            // The receiver is gone: nobody wants the rest of the walk.
+            self.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    fn batch_id(&self) -> u32 {
+        self.next_batch.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// A directory being walked: its identity and its ancestors', for loop checks.
+#[derive(Debug)]
+pub(crate) struct DirCtx {
+    key: EntryKey,
+    dev: u64,
+    ino: u64,
+    path: Arc<Path>,
+    parent: Option<Arc<DirCtx>>,
+    root_dev: u64,
+}
+
+impl DirCtx {
+    /// The ancestor (or self) with this identity, if any.
+    fn find_ancestor(self: &Arc<Self>, dev: u64, ino: u64) -> Option<&Arc<DirCtx>> {
+        let mut cursor = Some(self);
+        while let Some(ctx) = cursor {
+            if ctx.dev == dev && ctx.ino == ino {
+                return Some(ctx);
+            }
+            cursor = ctx.parent.as_ref();
+        }
+        None
+    }
+}
+
+/// jwalk's per-directory state: the context of the directory being read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DirState(Option<Arc<DirCtx>>);
+
+/// jwalk client state: directory contexts, and each entry's key.
+#[derive(Debug, Default)]
+pub(crate) struct Client;
+
+impl jwalk::ClientState for Client {
+    type ReadDirState = DirState;
+    type DirEntryState = EntryKey;
+}
+
+type Entry = jwalk::DirEntry<Client>;
+type Item = jwalk::Result<Entry>;
+
+/// The callback for the root itself (`depth == None`): one entry, the root.
+pub(crate) fn process_root(
+    shared: &Shared,
+    root_index: usize,
+    root: &Path,
+    children: &mut Vec<Item>,
+) {
+    let id = shared.batch_id();
+    let mut batch = Batch::new(id, Parent::Root(root_index), Arc::from(Path::new("")), 0, 1);
+    let key = batch.key(0);
+    let name = root.as_os_str().as_bytes();
+    let result = stat_entry(stat::cwd(), name, shared.follow, shared.detail);
+    let listed = children
+        .first()
+        .and_then(|item| item.as_ref().ok())
+        .map_or(FileKind::Unknown, |e| FileKind::from_std(e.file_type));
+    let (stat, error, detail) = split(result);
+
+    let mut descend = false;
+    if let (Some(st), Some(Ok(entry))) = (stat.as_ref(), children.first_mut()) {
+        entry.client_state = key;
+        if st.kind() == FileKind::Dir && entry.read_children.is_some() && !shared.cancelled() {
+            let ctx = DirCtx {
+                key,
+                dev: st.dev,
+                ino: st.ino,
+                path: Arc::from(root),
+                parent: None,
+                root_dev: st.dev,
+            };
+            if let Some(rc) = entry.read_children.as_mut() {
+                rc.client_read_state = Some(DirState(Some(Arc::new(ctx))));
+            }
+            descend = true;
+        } else {
+            entry.read_children = None;
+        }
+    }
+    batch.push(name, stat, listed, error, descend, false, detail);
+    shared.send(ScanEvent::Batch(batch));
+    retain_descending(children);
+}
+
+/// The callback for a directory's listing.
+pub(crate) fn process_dir(
+    shared: &Shared,
+    dir_path: &Path,
+    state: &DirState,
+    children: &mut Vec<Item>,
+) {
+    let Some(ctx) = state.0.as_ref() else {
+        children.clear();
+        return;
+    };
+    if shared.cancelled() {
+        children.clear();
+        return;
+    }
+    let handle = stat::open_dir(dir_path, shared.follow);
+    let dir_fd = handle.as_ref().ok();
+
+    // Read errors without a path (the listing broke off part-way) belong to the
+    // directory itself; report them and keep what was listed.
+    children.retain(|item| match item {
+        Err(err) if err.path().is_none() => {
+            let error = jwalk_error(Op::ReadDir, err);
+            shared.send(ScanEvent::DirError { dir: ctx.key, path: dir_path.to_path_buf(), error });
+            false
+        }
+        _ => true,
+    });
+
+    let total = children.len();
+    let run = |offset: usize, slice: &mut [Item]| {
+        let batch = build_batch(shared, ctx, dir_path, dir_fd, offset, total, slice);
+        shared.send(ScanEvent::Batch(batch));
+    };
+    if total > SPLIT_ABOVE {
+        children.par_chunks_mut(SLICE).enumerate().for_each(|(n, slice)| run(n * SLICE, slice));
+    } else {
+        run(0, children.as_mut_slice());
+    }
+    retain_descending(children);
+}
+
+fn retain_descending(children: &mut Vec<Item>) {
+    children.retain(|item| matches!(item, Ok(entry) if entry.read_children.is_some()));
+}
+
+fn build_batch(
+    shared: &Shared,
+    ctx: &Arc<DirCtx>,
+    dir_path: &Path,
+    dir_fd: Option<&OwnedFd>,
+    offset: usize,
+    total: usize,
+    slice: &mut [Item],
+) -> Batch {
+    let id = shared.batch_id();
+    let mut batch =
+        Batch::new(id, Parent::Dir(ctx.key), Arc::from(dir_path), offset as u32, total as u32);
+    batch.entries.reserve_exact(slice.len());
+    for (index, item) in slice.iter_mut().enumerate() {
+        let key = batch.key(index);
+        match item {
+            Ok(entry) => add_listed(shared, ctx, dir_path, dir_fd, &mut batch, key, entry),
+            Err(err) => add_unlisted(shared, &mut batch, err),
+        }
+    }
+    batch
+}
+
+/// Adds an entry jwalk listed, deciding whether the walk descends into it.
+fn add_listed(
+    shared: &Shared,
+    ctx: &Arc<DirCtx>,
+    dir_path: &Path,
+    dir_fd: Option<&OwnedFd>,
+    batch: &mut Batch,
+    key: EntryKey,
+    entry: &mut Entry,
+) {
+    entry.client_state = key;
+    let name = entry.file_name.as_bytes();
+    let follow = shared.follow && entry.path_is_symlink();
+    let full;
+    let (fd, name_at): (BorrowedFd<'_>, &[u8]) = match dir_fd {
+        Some(fd) => (stat::borrow(fd), name),
+        None => {
+            // The directory could not be opened a second time (raced away, or
+            // no search permission): fall back to full paths.
+            full = dir_path.join(&entry.file_name);
+            (stat::cwd(), full.as_os_str().as_bytes())
+        }
+    };
+    let mut result = stat_entry(fd, name_at, follow, shared.detail);
+    if follow && result.is_err() {
+        // A dangling link is listed as the link itself.
+        result = stat_entry(fd, name_at, false, shared.detail);
+    }
+    let (stat, mut error, detail) = split(result);
+    let listed = FileKind::from_std(entry.file_type);
+
+    let mut descend = false;
+    let mut other_fs = false;
+    if let Some(st) = stat.as_ref().filter(|st| st.kind() == FileKind::Dir) {
+        if shared.one_file_system && st.dev != ctx.root_dev {
+            other_fs = true;
+        } else if let Some(ancestor) = ctx.find_ancestor(st.dev, st.ino) {
+            error = Some(ScanError::fs_loop(&ancestor.path));
+        } else if entry.read_children.is_some() && !shared.cancelled() {
+            let child = DirCtx {
+                key,
+                dev: st.dev,
+                ino: st.ino,
+                path: Arc::from(dir_path.join(&entry.file_name)),
+                parent: Some(Arc::clone(ctx)),
+                root_dev: ctx.root_dev,
+            };
+            if let Some(rc) = entry.read_children.as_mut() {
+                rc.client_read_state = Some(DirState(Some(Arc::new(child))));
+            }
+            descend = true;
+        }
+    }
+    if !descend {
+        entry.read_children = None;
+    }
+    batch.push(name, stat, listed, error, descend, other_fs, detail);
+}
+
+/// Adds an entry jwalk could only report as an error (with following on: a
+/// link it could not resolve). The link itself is still an entry.
+fn add_unlisted(shared: &Shared, batch: &mut Batch, err: &jwalk::Error) {
+    let Some(path) = err.path() else { return };
+    let name = path.file_name().map_or(path.as_os_str().as_bytes(), |n| n.as_bytes()).to_vec();
+    let full = path.as_os_str().as_bytes();
+    let (stat, mut error, detail) = split(stat_entry(stat::cwd(), full, false, shared.detail));
+    if let Some(ancestor) = err.loop_ancestor() {
+        error = Some(ScanError::fs_loop(ancestor));
+    }
+    batch.push(&name, stat, FileKind::Symlink, error, false, false, detail);
+}
+
+type StatResult = Result<(EntryStat, Option<Box<Detail>>), ScanError>;
+
+fn stat_entry(dir: BorrowedFd<'_>, name: &[u8], follow: bool, detail: bool) -> StatResult {
+    if !detail {
+        return stat::stat_at(dir, name, follow)
+            .map(|st| (st, None))
+            .map_err(|e| ScanError::errno(Op::Stat, e));
+    }
+    let (st, btime) =
+        stat::statx_at(dir, name, follow).map_err(|e| ScanError::errno(Op::Stat, e))?;
+    let mut extra = Detail { btime, ..Detail::default() };
+    if st.kind() == FileKind::Symlink {
+        match stat::readlink_at(dir, name) {
+            Ok(target) => extra.target = Some(target),
+            Err(e) => extra.target_error = Some(ScanError::errno(Op::ReadLink, e)),
+        }
+    }
+    Ok((st, Some(Box::new(extra))))
+}
+
+fn split(result: StatResult) -> (Option<EntryStat>, Option<ScanError>, Option<Box<Detail>>) {
+    match result {
+        Ok((st, detail)) => (Some(st), None, detail),
+        Err(err) => (None, Some(err), None),
+    }
+}
+
+/// Converts a jwalk error into ours.
+pub(crate) fn jwalk_error(op: Op, err: &jwalk::Error) -> ScanError {
+    if let Some(ancestor) = err.loop_ancestor() {
+        return ScanError::fs_loop(ancestor);
+    }
+    match err.io_error() {
+        Some(io) => ScanError::io(op, io),
+        None => ScanError { op, errno: None, reason: err.to_string() },
+    }
+}

@@ -1,0 +1,29 @@
+//! Time formatting.
+
+use jiff::Timestamp;
+use jiff::fmt::temporal::DateTimePrinter;
+
+use crate::scan::Timespec;
+
+/// RFC 3339 in UTC with nine fractional digits, e.g.
+/// `2026-11-27T02:04:37.123456789Z`. Out-of-range times (jiff covers years
+/// -9999..=9999) fall back to raw seconds so nothing is lost.
+pub fn rfc3339_utc(t: Timespec) -> String {
+    match Timestamp::new(t.sec, t.nsec as i32) {
+        Ok(ts) => DateTimePrinter::new().precision(Some(9)).timestamp_to_string(&ts),
+        Err(_) => format!("@{}.{:09}", t.sec, t.nsec),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_nanoseconds() {
+        let t = Timespec { sec: 1_795_744_477, nsec: 123_456_789 };
+        assert_eq!(rfc3339_utc(t), "2026-11-27T01:54:37.123456789Z");
+        assert_eq!(rfc3339_utc(Timespec { sec: 0, nsec: 0 }), "1970-01-01T00:00:00.000000000Z");
+        assert_eq!(rfc3339_utc(Timespec { sec: -1, nsec: 5 }), "1969-12-31T23:59:59.000000005Z");
+    }
+}
