@@ -97,6 +97,23 @@ impl NameArena {
         ((index as u32) << 20) | offset as u32
     }
 
+    /// Stores a long name with a two-byte length prefix; read it back with
+    /// [`NameArena::get_long`].
+    pub fn push_long(&mut self, name: &[u8]) -> u32 {
+        let name = &name[..name.len().min(NAME_MAX_STORED - 2)];
+        let mut prefixed = Vec::with_capacity(name.len() + 2);
+        prefixed.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        prefixed.extend_from_slice(name);
+        self.push(&prefixed)
+    }
+
+    /// A name stored by [`NameArena::push_long`].
+    pub fn get_long(&self, pos: u32) -> &[u8] {
+        let prefix = self.get(pos, 2);
+        let len = u16::from_le_bytes([prefix[0], prefix[1]]) as usize;
+        &self.get(pos, len + 2)[2..]
+    }
+
     /// The name stored at `pos` with `len` bytes.
     pub fn get(&self, pos: u32, len: usize) -> &[u8] {
         let chunk = &self.chunks[(pos >> 20) as usize];
@@ -146,5 +163,8 @@ mod tests {
         }
         assert_eq!(arena.get(c, 6), b"\xff\x00tail");
         assert!(arena.chunks.len() > 1);
+        let long = vec![b'l'; 4000];
+        let d = arena.push_long(&long);
+        assert_eq!(arena.get_long(d), &long[..]);
     }
 }

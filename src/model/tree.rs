@@ -12,7 +12,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
-use super::chunked::{ChunkedVec, NAME_MAX_STORED, NameArena};
+use super::chunked::{ChunkedVec, NameArena};
 use super::mode::FileKind;
 use crate::error::ScanError;
 use crate::scan::{Batch, EntryKey, Parent, RawEntry, ScanEvent};
@@ -30,8 +30,11 @@ const FLAG_VACANT: u8 = 4;
 const FLAG_OTHER_FS: u8 = 8;
 const FLAG_NO_STAT: u8 = 16;
 
-/// One entry: 48 bytes plus its name in the arena.
+/// One entry: 44 bytes plus its name in the arena. Packed to 4-byte
+/// alignment (fields are only ever copied out, never borrowed), which saves
+/// the 4 bytes of tail padding an 8-aligned layout would add to every entry.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
 struct Node {
     name: u32,
     parent: u32,
@@ -41,11 +44,16 @@ struct Node {
     alloc: u64,
     mtime: i64,
     mode: u16,
-    name_len: u16,
+    /// Length of the name, or `LONG_NAME`: the name carries its own length prefix.
+    name_len: u8,
     flags: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<Node>() <= 48);
+const _: () = assert!(std::mem::size_of::<Node>() == 44);
+
+/// `name_len` value for names of 255 bytes or more (some filesystems return
+/// longer names than NAME_MAX, and a root's name is its whole path).
+const LONG_NAME: u8 = u8::MAX;
 
 const VACANT: Node = Node {
     name: 0,
@@ -134,6 +142,7 @@ pub struct Tree {
     batch_base: Vec<u32>,
     owners: Vec<(u32, u32)>,
     owner_index: HashMap<(u32, u32), u32>,
+    last_owner: Option<((u32, u32), u32)>,
     links_seen: HashSet<(u64, u64)>,
     errors: HashMap<u32, ScanError>,
     roots: Vec<Option<NodeId>>,
@@ -231,8 +240,14 @@ impl Tree {
     fn insert(&mut self, id: u32, parent: u32, name: &[u8], entry: &RawEntry, sums: &mut Sums) {
         let kind = entry.kind();
         let mut flags = 0;
-        let mut node = Node { parent, name_len: name.len().min(NAME_MAX_STORED) as u16, ..VACANT };
-        node.name = self.names.push(name);
+        let mut node = Node { parent, ..VACANT };
+        if name.len() < usize::from(LONG_NAME) {
+            node.name_len = name.len() as u8;
+            node.name = self.names.push(name);
+        } else {
+            node.name_len = LONG_NAME;
+            node.name = self.names.push_long(name);
+        }
         node.mode = kind.mode_bits() as u16;
         let mut counted = true;
         match &entry.stat {
@@ -303,12 +318,18 @@ impl Tree {
     }
 
     fn intern_owner(&mut self, uid: u32, gid: u32) -> u32 {
-        if let Some(&index) = self.owner_index.get(&(uid, gid)) {
+        // Neighbours almost always share an owner: skip the hash lookup then.
+        if let Some((last, index)) = self.last_owner
+            && last == (uid, gid)
+        {
             return index;
         }
-        let index = self.owners.len() as u32;
-        self.owners.push((uid, gid));
-        self.owner_index.insert((uid, gid), index);
+        let next = self.owners.len() as u32;
+        let index = *self.owner_index.entry((uid, gid)).or_insert(next);
+        if index == next {
+            self.owners.push((uid, gid));
+        }
+        self.last_owner = Some(((uid, gid), index));
         index
     }
 
@@ -398,7 +419,10 @@ impl Tree {
     /// The raw name (for a root: the root path as given).
     pub fn name(&self, id: NodeId) -> &[u8] {
         let node = self.node(id);
-        self.names.get(node.name, node.name_len as usize)
+        match node.name_len {
+            LONG_NAME => self.names.get_long(node.name),
+            len => self.names.get(node.name, usize::from(len)),
+        }
     }
 
     /// The parent, `None` for a root.

@@ -67,7 +67,9 @@ pub(crate) struct DirCtx {
     key: EntryKey,
     dev: u64,
     ino: u64,
-    path: Arc<Path>,
+    /// Levels below the root; with the path of a descendant it gives this
+    /// directory's path without storing one per pending directory.
+    depth: usize,
     parent: Option<Arc<DirCtx>>,
     root_dev: u64,
 }
@@ -124,14 +126,8 @@ pub(crate) fn process_root(
     if let (Some(st), Some(Ok(entry))) = (stat.as_ref(), children.first_mut()) {
         entry.client_state = key;
         if st.kind() == FileKind::Dir && entry.read_children.is_some() && !shared.cancelled() {
-            let ctx = DirCtx {
-                key,
-                dev: st.dev,
-                ino: st.ino,
-                path: Arc::from(root),
-                parent: None,
-                root_dev: st.dev,
-            };
+            let ctx =
+                DirCtx { key, dev: st.dev, ino: st.ino, depth: 0, parent: None, root_dev: st.dev };
             if let Some(rc) = entry.read_children.as_mut() {
                 rc.client_read_state = Some(DirState(Some(Arc::new(ctx))));
             }
@@ -251,13 +247,15 @@ fn add_listed(
         if shared.one_file_system && st.dev != ctx.root_dev {
             other_fs = true;
         } else if let Some(ancestor) = ctx.find_ancestor(st.dev, st.ino) {
-            error = Some(ScanError::fs_loop(&ancestor.path));
+            let up = ctx.depth - ancestor.depth;
+            let ancestor_path = dir_path.ancestors().nth(up).unwrap_or(dir_path);
+            error = Some(ScanError::fs_loop(ancestor_path));
         } else if entry.read_children.is_some() && !shared.cancelled() {
             let child = DirCtx {
                 key,
                 dev: st.dev,
                 ino: st.ino,
-                path: Arc::from(dir_path.join(&entry.file_name)),
+                depth: ctx.depth + 1,
                 parent: Some(Arc::clone(ctx)),
                 root_dev: ctx.root_dev,
             };
