@@ -158,3 +158,77 @@ pub fn record_path(record: &serde_json::Value) -> Option<std::path::PathBuf> {
     let raw = pathcodec::decode(record.get("path")?)?;
     Some(Path::new(std::ffi::OsStr::from_bytes(&raw)).to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::error::Op;
+    use crate::scan::{Batch, Detail, EntryStat, Parent};
+
+    const SCHEMA: &str = include_str!("../../assets/record.schema.json");
+
+    fn record(
+        entry_stat: Option<EntryStat>,
+        detail: Option<Detail>,
+        error: bool,
+    ) -> serde_json::Value {
+        let mut batch = Batch::new(0, Parent::Root(0), Arc::from(Path::new("")), 0, 1);
+        let error =
+            error.then(|| ScanError { op: Op::Stat, errno: Some(2), reason: "gone".into() });
+        batch.push(
+            b"/x/\xffy",
+            entry_stat,
+            FileKind::File,
+            error.clone(),
+            false,
+            false,
+            detail.map(Box::new),
+        );
+        let mut line = Vec::new();
+        open_record(&mut line, b"/x/\xffy", &batch.entries[0], &mut OwnerNames::new());
+        if let Some(error) = &error {
+            push_error(&mut line, error);
+        }
+        line.push(b'}');
+        serde_json::from_slice(&line).expect("record is valid JSON")
+    }
+
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        value.as_object().expect("object").keys().cloned().collect()
+    }
+
+    #[test]
+    fn records_match_the_shipped_schema() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema parses");
+        let known: Vec<String> = keys(&schema["properties"]);
+        let required: Vec<&str> =
+            schema["required"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+        let file = EntryStat { mode: 0o104_755, nlink: 1, ..EntryStat::default() };
+        let link = EntryStat { mode: 0o120_777, ..EntryStat::default() };
+        let chr = EntryStat { mode: 0o020_666, rdev: 259, ..EntryStat::default() };
+        let target = Detail { target: Some(b"t".to_vec()), ..Detail::default() };
+        let cases = [
+            (record(Some(file), None, false), vec![]),
+            (record(Some(link), Some(target), false), vec!["target"]),
+            (record(Some(chr), None, false), vec!["rdev"]),
+            (record(None, None, true), vec!["error"]),
+        ];
+        for (value, extra) in &cases {
+            let mut expected: Vec<&str> = required.clone();
+            expected.extend(extra.iter());
+            let mut got = keys(value);
+            got.sort();
+            expected.sort();
+            assert_eq!(got, expected);
+            assert!(got.iter().all(|k| known.contains(k)));
+        }
+        assert_eq!(cases[0].0["mode"], "4755");
+        assert_eq!(cases[0].0["perms"], "rwsr-xr-x");
+        assert_eq!(cases[0].0["path"], serde_json::json!([47, 120, 47, 255, 121]));
+        assert_eq!(cases[2].0["rdev"], 259);
+        assert!(cases[3].0["size"].is_null());
+    }
+}
