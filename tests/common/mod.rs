@@ -92,6 +92,8 @@ pub struct Fixture {
     pub bad_utf8: PathBuf,
     pub escape: PathBuf,
     pub long_name: PathBuf,
+    /// A name of exactly NAME_MAX (255) bytes.
+    pub max_name: PathBuf,
     /// A character device (1, 3) made with `mknod`; `None` without CAP_MKNOD.
     pub chardev: Option<PathBuf>,
 }
@@ -180,6 +182,8 @@ pub fn fixture() -> Fixture {
     write_file(&escape, b"red", 0o644);
     let long_name = p(&[b'L'; 200]);
     write_file(&long_name, b"long", 0o644);
+    let max_name = p(&[b'M'; 255]);
+    write_file(&max_name, b"max", 0o644);
 
     let chardev = p(b"null_device");
     let chardev = rustix::fs::mknodat(
@@ -220,6 +224,7 @@ pub fn fixture() -> Fixture {
         bad_utf8,
         escape,
         long_name,
+        max_name,
         chardev,
     }
 }
