@@ -11,7 +11,7 @@
 //!   an open directory handle, and whole directories travel as owned
 //!   [`scan::Batch`]es over a bounded channel. The engine is private to the
 //!   module.
-//! * [`model`] — the arena [`model::Tree`] the batches are applied to (48 bytes
+//! * [`model`] — the arena [`model::Tree`] the batches are applied to (32 bytes
 //!   per node plus its name, children in contiguous ranges, directory
 //!   aggregates kept current as batches arrive), mode-bit helpers, and the
 //!   full [`model::FullStat`] record read fresh on demand.

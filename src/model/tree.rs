@@ -30,26 +30,31 @@ const FLAG_VACANT: u8 = 4;
 const FLAG_OTHER_FS: u8 = 8;
 const FLAG_NO_STAT: u8 = 16;
 
-/// One entry: 44 bytes plus its name in the arena. Packed to 4-byte
-/// alignment (fields are only ever copied out, never borrowed), which saves
-/// the 4 bytes of tail padding an 8-aligned layout would add to every entry.
+/// One entry: 32 bytes plus its name in the arena. Size, allocated blocks
+/// and mtime are stored in 32 bits; the rare value that does not fit (a file
+/// over 4 GiB, a time before 1970 or after 2106) is kept exactly in a side
+/// table and the field holds `WIDE`.
 #[derive(Debug, Clone, Copy)]
-#[repr(C, packed(4))]
 struct Node {
     name: u32,
     parent: u32,
     owner: u32,
     dir: u32,
-    size: u64,
-    alloc: u64,
-    mtime: i64,
+    size: u32,
+    /// Allocated 512-byte blocks.
+    blocks: u32,
+    /// Seconds since the epoch.
+    mtime: u32,
     mode: u16,
     /// Length of the name, or `LONG_NAME`: the name carries its own length prefix.
     name_len: u8,
     flags: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<Node>() == 44);
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+
+/// Field value meaning "look in the side table".
+const WIDE: u32 = u32::MAX;
 
 /// `name_len` value for names of 255 bytes or more (some filesystems return
 /// longer names than NAME_MAX, and a root's name is its whole path).
@@ -61,7 +66,7 @@ const VACANT: Node = Node {
     owner: 0,
     dir: NO_DIR,
     size: 0,
-    alloc: 0,
+    blocks: 0,
     mtime: 0,
     mode: 0,
     name_len: 0,
@@ -144,6 +149,9 @@ pub struct Tree {
     owner_index: HashMap<(u32, u32), u32>,
     last_owner: Option<((u32, u32), u32)>,
     links_seen: HashSet<(u64, u64)>,
+    wide_sizes: HashMap<u32, u64>,
+    wide_blocks: HashMap<u32, u64>,
+    wide_mtimes: HashMap<u32, i64>,
     errors: HashMap<u32, ScanError>,
     roots: Vec<Option<NodeId>>,
     totals: Totals,
@@ -255,9 +263,15 @@ impl Tree {
                 // st_mode is 16 bits wide: 4 of type, 12 of permissions.
                 node.mode = st.mode as u16;
                 node.owner = self.intern_owner(st.uid, st.gid);
-                node.size = st.size;
-                node.alloc = st.allocated();
-                node.mtime = st.mtime.sec;
+                node.size = narrow(st.size, id, &mut self.wide_sizes);
+                node.blocks = narrow(st.blocks, id, &mut self.wide_blocks);
+                node.mtime = match u32::try_from(st.mtime.sec) {
+                    Ok(sec) if sec != WIDE => sec,
+                    _ => {
+                        self.wide_mtimes.insert(id, st.mtime.sec);
+                        WIDE
+                    }
+                };
                 if st.nlink > 1
                     && kind != FileKind::Dir
                     && !self.links_seen.insert((st.dev, st.ino))
@@ -277,24 +291,26 @@ impl Tree {
             sums.errors += 1;
             self.totals.errors += 1;
         }
+        let (own_size, own_alloc) =
+            entry.stat.as_ref().map_or((0, 0), |st| (st.size, st.allocated()));
         if kind == FileKind::Dir {
             node.dir = self.dirs.push(DirInfo {
                 first_child: 0,
                 child_slots: 0,
                 filled: 0,
                 errors: u32::from(entry.error.is_some()),
-                total_size: node.size,
-                total_alloc: node.alloc,
+                total_size: own_size,
+                total_alloc: own_alloc,
                 total_entries: 0,
                 state: if entry.descend { DirState::Pending } else { DirState::NotRead },
             }) as u32;
         }
         node.flags = flags;
         if counted {
-            sums.size += node.size;
-            sums.alloc += node.alloc;
-            self.totals.apparent += node.size;
-            self.totals.allocated += node.alloc;
+            sums.size += own_size;
+            sums.alloc += own_alloc;
+            self.totals.apparent += own_size;
+            self.totals.allocated += own_alloc;
         }
         sums.entries += 1;
         self.count_kind(kind);
@@ -452,17 +468,20 @@ impl Tree {
 
     /// Apparent size of the entry itself.
     pub fn size(&self, id: NodeId) -> u64 {
-        self.node(id).size
+        widen(self.node(id).size, id, &self.wide_sizes)
     }
 
     /// Allocated bytes of the entry itself.
     pub fn allocated(&self, id: NodeId) -> u64 {
-        self.node(id).alloc
+        widen(self.node(id).blocks, id, &self.wide_blocks).saturating_mul(512)
     }
 
     /// Modification time, seconds since the epoch.
     pub fn mtime(&self, id: NodeId) -> i64 {
-        self.node(id).mtime
+        match self.node(id).mtime {
+            WIDE => self.wide_mtimes.get(&id.0).copied().unwrap_or(i64::from(WIDE)),
+            sec => i64::from(sec),
+        }
     }
 
     /// True when the entry (or reading it, for a directory) failed.
@@ -529,5 +548,219 @@ impl Tree {
             + self.names.heap_bytes()
             + self.batch_base.capacity() * 4
             + self.links_seen.capacity() * 16
+            + (self.wide_sizes.capacity() + self.wide_blocks.capacity()) * 12
+            + self.wide_mtimes.capacity() * 12
+    }
+}
+
+/// Stores `value` in 32 bits, or records it in `table` and returns `WIDE`.
+fn narrow(value: u64, id: u32, table: &mut HashMap<u32, u64>) -> u32 {
+    match u32::try_from(value) {
+        Ok(small) if small != WIDE => small,
+        _ => {
+            table.insert(id, value);
+            WIDE
+        }
+    }
+}
+
+fn widen(stored: u32, id: NodeId, table: &HashMap<u32, u64>) -> u64 {
+    match stored {
+        WIDE => table.get(&id.0).copied().unwrap_or(u64::from(WIDE)),
+        small => u64::from(small),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::error::Op;
+    use crate::scan::{EntryStat, Timespec};
+
+    fn stat(mode: u32, size: u64, ino: u64, nlink: u64) -> EntryStat {
+        EntryStat {
+            mode,
+            size,
+            blocks: size.div_ceil(512),
+            ino,
+            nlink,
+            uid: 1000,
+            gid: 1000,
+            dev: 1,
+            mtime: Timespec { sec: 1_700_000_000, nsec: 0 },
+            ..EntryStat::default()
+        }
+    }
+
+    const DIR: u32 = 0o040_755;
+    const FILE: u32 = 0o100_644;
+
+    fn root_batch(id: u32) -> Batch {
+        let mut b = Batch::new(id, Parent::Root(0), Arc::from(Path::new("")), 0, 1);
+        b.push(b"/r", Some(stat(DIR, 4096, 1, 2)), FileKind::Dir, None, true, false, None);
+        b
+    }
+
+    fn child_batch(id: u32, parent: EntryKey, offset: u32, total: u32) -> Batch {
+        Batch::new(id, Parent::Dir(parent), Arc::from(Path::new("/r")), offset, total)
+    }
+
+    #[test]
+    fn aggregates_follow_batches_and_count_hard_links_once() {
+        let mut tree = Tree::new();
+        tree.apply_batch(&root_batch(0));
+        let mut b = child_batch(1, EntryKey { batch: 0, index: 0 }, 0, 3);
+        b.push(b"sub", Some(stat(DIR, 4096, 2, 2)), FileKind::Dir, None, true, false, None);
+        b.push(b"a", Some(stat(FILE, 100, 3, 2)), FileKind::File, None, false, false, None);
+        b.push(b"b", Some(stat(FILE, 100, 3, 2)), FileKind::File, None, false, false, None);
+        tree.apply_batch(&b);
+        let mut c = child_batch(2, EntryKey { batch: 1, index: 0 }, 0, 1);
+        c.push(b"deep", Some(stat(FILE, 7, 4, 1)), FileKind::File, None, false, false, None);
+        tree.apply_batch(&c);
+
+        let root = tree.roots().next().unwrap();
+        let info = tree.dir(root).unwrap();
+        assert_eq!(info.total_size, 4096 + 4096 + 100 + 7);
+        assert_eq!(info.total_entries, 4);
+        assert_eq!(info.state, DirState::Complete);
+        assert_eq!(tree.totals().entries, 5);
+        assert_eq!(tree.totals().apparent, 4096 + 4096 + 100 + 7);
+        let names: Vec<&[u8]> = tree.children(root).map(|c| tree.name(c)).collect();
+        assert_eq!(names, vec![&b"sub"[..], b"a", b"b"]);
+        let b_node = tree.children(root).nth(2).unwrap();
+        assert!(tree.is_extra_link(b_node));
+        assert_eq!(
+            tree.path(
+                tree.children(root).next().map(|s| tree.children(s).next().unwrap()).unwrap()
+            ),
+            Path::new("/r/sub/deep")
+        );
+    }
+
+    #[test]
+    fn slices_of_a_large_directory_fill_one_range_in_any_order() {
+        let mut tree = Tree::new();
+        tree.apply_batch(&root_batch(0));
+        let parent = EntryKey { batch: 0, index: 0 };
+        let mut second = child_batch(2, parent, 2, 4);
+        second.push(b"c", Some(stat(FILE, 1, 12, 1)), FileKind::File, None, false, false, None);
+        second.push(b"d", Some(stat(FILE, 1, 13, 1)), FileKind::File, None, false, false, None);
+        tree.apply_batch(&second);
+        let root = tree.roots().next().unwrap();
+        assert_eq!(tree.children(root).count(), 2);
+        assert_eq!(tree.dir(root).unwrap().state, DirState::Partial);
+        let mut first = child_batch(1, parent, 0, 4);
+        first.push(b"a", Some(stat(FILE, 1, 10, 1)), FileKind::File, None, false, false, None);
+        first.push(b"b", Some(stat(FILE, 1, 11, 1)), FileKind::File, None, false, false, None);
+        tree.apply_batch(&first);
+        let names: Vec<&[u8]> = tree.children(root).map(|c| tree.name(c)).collect();
+        assert_eq!(names, vec![&b"a"[..], b"b", b"c", b"d"]);
+        assert_eq!(tree.dir(root).unwrap().state, DirState::Complete);
+        assert_eq!(tree.dropped_batches(), 0);
+    }
+
+    #[test]
+    fn errors_are_marked_counted_and_propagated() {
+        let mut tree = Tree::new();
+        tree.apply_batch(&root_batch(0));
+        let mut b = child_batch(1, EntryKey { batch: 0, index: 0 }, 0, 2);
+        b.push(b"locked", Some(stat(DIR, 4096, 2, 2)), FileKind::Dir, None, true, false, None);
+        let gone =
+            ScanError { op: Op::Stat, errno: Some(2), reason: "No such file or directory".into() };
+        b.push(b"gone", None, FileKind::File, Some(gone.clone()), false, false, None);
+        tree.apply_batch(&b);
+        let denied =
+            ScanError { op: Op::ReadDir, errno: Some(13), reason: "Permission denied".into() };
+        tree.apply(ScanEvent::DirError {
+            dir: EntryKey { batch: 1, index: 0 },
+            path: "/r/locked".into(),
+            error: denied.clone(),
+        });
+        let root = tree.roots().next().unwrap();
+        let locked = tree.children(root).next().unwrap();
+        let gone_node = tree.children(root).nth(1).unwrap();
+        assert_eq!(tree.error(locked), Some(&denied));
+        assert_eq!(tree.dir(locked).unwrap().state, DirState::Failed);
+        assert_eq!(tree.error(gone_node), Some(&gone));
+        assert!(tree.stat_failed(gone_node));
+        assert_eq!(tree.dir(root).unwrap().errors, 2);
+        assert_eq!(tree.totals().errors, 2);
+    }
+
+    #[test]
+    fn values_wider_than_32_bits_are_kept_exactly() {
+        let mut tree = Tree::new();
+        tree.apply_batch(&root_batch(0));
+        let mut b = child_batch(1, EntryKey { batch: 0, index: 0 }, 0, 3);
+        let sparse = EntryStat { blocks: 8, ..stat(FILE, 1 << 40, 5, 1) };
+        let mut old = stat(FILE, 10, 6, 1);
+        old.mtime = Timespec { sec: -86_400, nsec: 0 };
+        let mut huge = stat(FILE, u64::from(u32::MAX), 7, 1);
+        huge.blocks = 1 << 33;
+        huge.mtime = Timespec { sec: 5_000_000_000, nsec: 0 };
+        for (name, st) in [(&b"sparse"[..], sparse), (b"old", old), (b"huge", huge)] {
+            b.push(name, Some(st), FileKind::File, None, false, false, None);
+        }
+        tree.apply_batch(&b);
+        let root = tree.roots().next().unwrap();
+        let kids: Vec<NodeId> = tree.children(root).collect();
+        assert_eq!(tree.size(kids[0]), 1 << 40);
+        assert_eq!(tree.allocated(kids[0]), 8 * 512);
+        assert_eq!(tree.mtime(kids[1]), -86_400);
+        assert_eq!(tree.size(kids[2]), u64::from(u32::MAX));
+        assert_eq!(tree.allocated(kids[2]), (1u64 << 33) * 512);
+        assert_eq!(tree.mtime(kids[2]), 5_000_000_000);
+        assert_eq!(tree.dir(root).unwrap().total_size, 4096 + (1 << 40) + 10 + u64::from(u32::MAX));
+    }
+
+    #[test]
+    fn a_million_entries_fit_well_under_64_bytes_each() {
+        // 32,259 directories of 31 files, names like the benchmark tree's.
+        let mut tree = Tree::new();
+        tree.apply_batch(&root_batch(0));
+        let mut next_id = 1;
+        let mut dirs = Vec::new();
+        let mut top = child_batch(next_id, EntryKey { batch: 0, index: 0 }, 0, 32_259);
+        for d in 0..32_259u64 {
+            let name = format!("dir{d:05}");
+            top.push(
+                name.as_bytes(),
+                Some(stat(DIR, 4096, d + 10, 2)),
+                FileKind::Dir,
+                None,
+                true,
+                false,
+                None,
+            );
+            dirs.push(top.key(d as usize));
+        }
+        tree.apply_batch(&top);
+        next_id += 1;
+        for (d, key) in dirs.into_iter().enumerate() {
+            let mut b = child_batch(next_id, key, 0, 30);
+            next_id += 1;
+            for f in 0..30u64 {
+                let name = format!("file_{f:02}.txt");
+                let ino = 1_000_000 + d as u64 * 31 + f;
+                b.push(
+                    name.as_bytes(),
+                    Some(stat(FILE, 100, ino, 1)),
+                    FileKind::File,
+                    None,
+                    false,
+                    false,
+                    None,
+                );
+            }
+            tree.apply_batch(&b);
+        }
+        let entries = tree.totals().entries as usize;
+        assert!(entries > 1_000_000, "{entries}");
+        let per_entry = tree.heap_bytes() as f64 / entries as f64;
+        assert!(per_entry < 50.0, "{per_entry:.1} bytes per entry");
+        eprintln!("tree storage: {per_entry:.1} bytes per entry");
     }
 }
