@@ -58,3 +58,55 @@ impl FullStat {
             .then(|| (rustix::fs::major(self.stat.rdev), rustix::fs::minor(self.stat.rdev)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::{MetadataExt, symlink};
+
+    use super::*;
+
+    #[test]
+    fn reads_every_field_fresh_and_never_follows_the_final_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"hello").unwrap();
+        let link = dir.path().join("l");
+        symlink("f", &link).unwrap();
+        let mut names = OwnerNames::new();
+
+        let full = FullStat::read(&file, &mut names).unwrap();
+        let md = std::fs::symlink_metadata(&file).unwrap();
+        assert_eq!(full.kind(), FileKind::File);
+        assert_eq!(full.stat.ino, md.ino());
+        assert_eq!(full.stat.dev, md.dev());
+        assert_eq!(full.stat.size, 5);
+        assert_eq!(full.stat.mode, md.mode());
+        assert_eq!(full.stat.mtime.sec, md.mtime());
+        assert_eq!(i64::from(full.stat.mtime.nsec), md.mtime_nsec());
+        if md.uid() == 0 {
+            assert_eq!(full.user.as_deref(), Some("root"));
+            assert_eq!(full.group.as_deref(), Some("root"));
+        }
+        assert!(full.target.is_none());
+
+        let linked = FullStat::read(&link, &mut names).unwrap();
+        assert_eq!(linked.kind(), FileKind::Symlink);
+        assert_eq!(linked.target.as_deref(), Some(&b"f"[..]));
+        assert_ne!(linked.stat.ino, full.stat.ino);
+
+        std::fs::write(&file, b"hello, again").unwrap();
+        assert_eq!(FullStat::read(&file, &mut names).unwrap().stat.size, 12);
+
+        let err = FullStat::read(&dir.path().join("missing"), &mut names).unwrap_err();
+        assert_eq!(err.op, Op::Stat);
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn device_numbers_are_split() {
+        let mut names = OwnerNames::new();
+        let null = FullStat::read(Path::new("/dev/null"), &mut names).unwrap();
+        assert_eq!(null.kind(), FileKind::Char);
+        assert_eq!(null.device_numbers(), Some((1, 3)));
+    }
+}
