@@ -1,9 +1,11 @@
 //! The command-line definition (clap derive). Kept apart from `main` so that
 //! completions and the man page can be generated from the same definition.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Parser};
+use clap::{ArgGroup, CommandFactory, Parser};
+use clap_complete::Shell;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -20,6 +22,11 @@ Exit status: 0 when every entry was read, 1 when some entries had errors
 #[derive(Debug, Parser)]
 #[command(name = "statree", version, about, after_help = EXAMPLES)]
 #[command(group(ArgGroup::new("output").args(["list", "json", "summary"])))]
+#[command(group(
+    ArgGroup::new("print")
+        .args(["print_default_config", "completions", "man"])
+        .conflicts_with_all(["output", "paths", "cwd_file", "threads", "follow_links", "one_file_system"])
+))]
 pub struct Cli {
     /// Directories (or files) to scan; each becomes its own root. Default: `.`
     #[arg(value_name = "PATH")]
@@ -48,11 +55,142 @@ pub struct Cli {
     /// Do not cross into other filesystems (mount points are listed, not entered).
     #[arg(short = 'x', long)]
     pub one_file_system: bool,
+
+    /// On quit, write the directory of the selected entry to FILE (for a shell
+    /// function that changes into it).
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub cwd_file: Option<PathBuf>,
+
+    /// Print the default config file (every option, commented) and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
+
+    /// Print a completion script for SHELL and exit.
+    #[arg(long, value_name = "SHELL")]
+    pub completions: Option<Shell>,
+
+    /// Print the man page (roff) and exit.
+    #[arg(long)]
+    pub man: bool,
 }
 
 impl Cli {
     /// The roots to scan (`.` when none was given).
     pub fn roots(&self) -> Vec<PathBuf> {
         if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths.clone() }
+    }
+}
+
+/// Writes the completion script for `shell`, generated from [`Cli`].
+pub fn write_completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+    // clap_complete panics when its writer fails; generating into memory
+    // first turns a closed stdout into an error like any other.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "statree", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the man page (roff), generated from [`Cli`].
+pub fn write_man(out: &mut dyn Write) -> io::Result<()> {
+    clap_mangen::Man::new(Cli::command()).render(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("statree").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bash_completions_know_the_flags() {
+        let mut out = Vec::new();
+        write_completions(Shell::Bash, &mut out).unwrap();
+        let script = String::from_utf8(out).unwrap();
+        assert!(script.contains("--summary"), "{script}");
+        assert!(script.contains("--cwd-file"));
+        assert!(script.contains("statree"));
+    }
+
+    #[test]
+    fn every_shell_gets_a_script() {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+            let mut out = Vec::new();
+            write_completions(shell, &mut out).unwrap();
+            assert!(String::from_utf8(out).unwrap().contains("one-file-system"), "{shell}");
+        }
+    }
+
+    #[test]
+    fn the_man_page_is_roff_with_every_flag() {
+        let mut out = Vec::new();
+        write_man(&mut out).unwrap();
+        let page = String::from_utf8(out).unwrap();
+        assert!(page.contains(".TH"), "{page}");
+        // roff escapes hyphens as "\-".
+        let plain = page.replace("\\-", "-");
+        for flag in
+            ["--one-file-system", "--cwd-file", "--print-default-config", "--completions", "--man"]
+        {
+            assert!(plain.contains(flag), "{flag} missing from the man page");
+        }
+    }
+
+    #[test]
+    fn write_errors_are_returned_not_panicked() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        assert!(write_completions(Shell::Bash, &mut Closed).is_err());
+        assert!(write_man(&mut Closed).is_err());
+    }
+
+    #[test]
+    fn print_and_exit_flags_need_no_path() {
+        let cli = parse(&["--completions", "fish"]).unwrap();
+        assert_eq!(cli.completions, Some(Shell::Fish));
+        assert!(cli.paths.is_empty());
+        for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+            assert!(parse(&["--completions", shell]).is_ok(), "{shell}");
+        }
+        assert!(parse(&["--completions", "tcsh"]).is_err());
+        assert!(parse(&["--man"]).unwrap().man);
+        assert!(parse(&["--print-default-config"]).unwrap().print_default_config);
+    }
+
+    #[test]
+    fn print_and_exit_flags_conflict_with_scanning() {
+        for args in [
+            &["--man", "--list"][..],
+            &["--man", "/tmp"],
+            &["--completions", "bash", "--json"],
+            &["--print-default-config", "--summary"],
+            &["--print-default-config", "--man"],
+            &["--man", "-x"],
+            &["--man", "--cwd-file", "/tmp/x"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn cwd_file_is_for_the_browser() {
+        let cli = parse(&["--cwd-file", "/tmp/out", "/etc"]).unwrap();
+        assert_eq!(cli.cwd_file, Some(PathBuf::from("/tmp/out")));
+        assert_eq!(cli.roots(), [PathBuf::from("/etc")]);
+        assert!(parse(&["--cwd-file", "/tmp/out", "--list"]).is_err());
     }
 }

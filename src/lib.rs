@@ -36,10 +36,17 @@
 //! * No byte of a file name reaches a terminal without passing [`sanitize`].
 
 pub mod cli;
+pub mod config;
 pub mod error;
+pub mod keymap;
 pub mod model;
 pub mod names;
 pub mod output;
+pub mod preview;
 pub mod sanitize;
 pub mod scan;
+pub mod theme;
 pub mod timefmt;
+pub mod tui;
+pub mod ui;
+pub mod view;
