@@ -1,34 +1,57 @@
-//! The `statree` binary: parse arguments, run the chosen output, map the
-//! outcome to the exit status (0 clean, 1 some entries had errors, 2 usage).
+//! The `statree` binary: parse arguments, then either print something and
+//! exit, run a non-interactive output, or open the interface. Exit status: 0
+//! clean, 1 when some entries had errors (or a fatal error), 2 for bad usage.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use statree::cli::Cli;
+use statree::cli::{self, Cli};
+use statree::config;
 use statree::output::{self, Mode, Outcome};
 use statree::scan::ScanOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mode = if cli.json {
-        Mode::Json
-    } else if cli.summary {
-        Mode::Summary
+    let mut err = io::stderr();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+
+    let printed = if cli.print_default_config {
+        Some(out.write_all(config::DEFAULT_CONFIG.as_bytes()))
+    } else if let Some(shell) = cli.completions {
+        Some(cli::write_completions(shell, &mut out))
+    } else if cli.man {
+        Some(cli::write_man(&mut out))
     } else {
-        // Until the interactive view exists, no output flag means the listing.
-        Mode::List
+        None
     };
+    if let Some(result) = printed {
+        return finish(result.and_then(|()| out.flush()).map(|()| Outcome::Clean), &mut err);
+    }
+
     let options = ScanOptions {
         threads: cli.threads.map_or(0, usize::from),
         follow_links: cli.follow_links,
         one_file_system: cli.one_file_system,
         ..ScanOptions::new(cli.roots())
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut err = io::stderr();
-    match output::run(mode, options, &mut out, &mut err) {
+    let mode = if cli.list {
+        Mode::List
+    } else if cli.json {
+        Mode::Json
+    } else if cli.summary {
+        Mode::Summary
+    } else {
+        drop(out);
+        let result = statree::tui::start(options, cli.cwd_file.as_deref()).map(|()| Outcome::Clean);
+        return finish(result, &mut err);
+    };
+    finish(output::run(mode, options, &mut out, &mut err), &mut err)
+}
+
+fn finish(result: io::Result<Outcome>, err: &mut dyn Write) -> ExitCode {
+    match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::SomeErrors) => ExitCode::from(1),
         // The reader went away (`statree --list | head`): not a failure of ours.

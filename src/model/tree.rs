@@ -526,6 +526,18 @@ impl Tree {
         range.filter(|&i| self.nodes[i as usize].flags & FLAG_VACANT == 0).map(NodeId)
     }
 
+    /// Every node that has arrived, in storage order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as u32)
+            .filter(|&i| self.nodes[i as usize].flags & FLAG_VACANT == 0)
+            .map(NodeId)
+    }
+
+    /// Number of children that have arrived (cheaper than counting `children`).
+    pub fn child_count(&self, id: NodeId) -> u32 {
+        self.dir(id).map_or(0, |d| d.filled)
+    }
+
     /// The full path, as the user would type it.
     pub fn path(&self, id: NodeId) -> PathBuf {
         let mut parts = Vec::new();

@@ -1,0 +1,225 @@
+//! The event loop: every source of change becomes a [`Msg`]; everything
+//! queued is drained and applied, then at most one frame is drawn, throttled.
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossbeam_channel::{Receiver, Sender, select};
+use ratatui::crossterm::event::{self, Event};
+
+use super::term::TerminalGuard;
+use crate::model::FullStat;
+use crate::names::OwnerNames;
+use crate::preview::read_preview;
+use crate::scan::{ScanEvent, ScanHandle};
+use crate::theme::Theme;
+use crate::ui;
+use crate::ui::preview::PREVIEW_CAP;
+use crate::view::{Effect, Loaded, Msg, State, update};
+
+/// Shortest time between two frames (≈ 60 fps at most).
+const FRAME: Duration = Duration::from_millis(16);
+/// How long one loop turn may spend applying scanner batches before it
+/// looks at the keyboard again.
+const SCAN_BUDGET: Duration = Duration::from_millis(8);
+/// Wake-up interval for fading messages and animating progress.
+const TICK: Duration = Duration::from_millis(100);
+
+/// What the effects need that the pure state does not hold.
+pub struct Io {
+    names: OwnerNames,
+}
+
+impl Default for Io {
+    fn default() -> Self {
+        Io { names: OwnerNames::new() }
+    }
+}
+
+impl Io {
+    /// Runs the effects an update returned, feeding their results back.
+    /// Returns true when the loop must suspend the process.
+    pub fn run_effects(&mut self, state: &mut State, effects: Vec<Effect>) -> bool {
+        let mut suspend = false;
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut next = Vec::new();
+            for effect in queue {
+                match effect {
+                    Effect::LoadMeta { id, path } => {
+                        let result =
+                            FullStat::read(&path, &mut self.names).map_err(|e| e.to_string());
+                        next.extend(update(state, Msg::MetaLoaded(Loaded { id, result })));
+                    }
+                    Effect::LoadPreview { id, path } => {
+                        let result = read_preview(&path, PREVIEW_CAP).map_err(|e| e.to_string());
+                        next.extend(update(state, Msg::PreviewLoaded(Loaded { id, result })));
+                    }
+                    Effect::Suspend => suspend = true,
+                    Effect::Quit => {}
+                }
+            }
+            queue = next;
+        }
+        suspend
+    }
+}
+
+/// Reads terminal events on a thread of their own.
+fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) -> io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("statree-input".into()).spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(50)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(_) => break,
+            }
+            let msg = match event::read() {
+                Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    })
+}
+
+/// Turns SIGTERM, SIGHUP and SIGINT into a quit message.
+fn spawn_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let handle = signals.handle();
+    std::thread::Builder::new().name("statree-signals".into()).spawn(move || {
+        for _ in signals.forever() {
+            if tx.send(Msg::Terminate).is_err() {
+                break;
+            }
+        }
+    })?;
+    Ok(handle)
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Runs the interface until the user quits. Returns the directory of the
+/// selected entry (for `--cwd-file`).
+pub fn run(
+    mut state: State,
+    theme: &Theme,
+    scan: ScanHandle,
+    title: String,
+) -> io::Result<Option<PathBuf>> {
+    let mut guard = TerminalGuard::new(title)?;
+    // Resize events are only reported after the first poll.
+    let _ = event::poll(Duration::ZERO);
+    let size = guard.terminal.size()?;
+    state.size = (size.width, size.height);
+    state.now = Instant::now();
+    state.now_unix = unix_now();
+    guard.terminal.draw(|frame| ui::draw(frame, &state, theme))?;
+    state.needs_draw = false;
+    let mut last_draw = Instant::now();
+
+    let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = spawn_input(tx.clone(), Arc::clone(&stop))?;
+    let signals = spawn_signals(tx.clone())?;
+    drop(tx);
+    let ticker = crossbeam_channel::tick(TICK);
+    let scan_rx = scan.events().clone();
+    let mut io_ctx = Io::default();
+    let mut scan_open = true;
+
+    let result = loop {
+        // Wait for anything, but no longer than the next frame is due.
+        let wait = if state.needs_draw { FRAME.saturating_sub(last_draw.elapsed()) } else { TICK };
+        let first = wait_for_message(&rx, &scan_rx, &ticker, scan_open, wait);
+        state.now = Instant::now();
+        state.now_unix = unix_now();
+        let mut suspend = false;
+        if let Some(msg) = first {
+            if matches!(msg, Msg::Scan(ScanEvent::Finished { .. })) {
+                scan_open = false;
+            }
+            let effects = update(&mut state, msg);
+            suspend |= io_ctx.run_effects(&mut state, effects);
+        }
+        // Drain: every queued input first, then scanner batches within a budget.
+        while let Ok(msg) = rx.try_recv() {
+            let effects = update(&mut state, msg);
+            suspend |= io_ctx.run_effects(&mut state, effects);
+        }
+        let budget = Instant::now() + SCAN_BUDGET;
+        while scan_open && Instant::now() < budget {
+            let Ok(event) = scan_rx.try_recv() else { break };
+            if matches!(event, ScanEvent::Finished { .. }) {
+                scan_open = false;
+            }
+            let effects = update(&mut state, Msg::Scan(event));
+            suspend |= io_ctx.run_effects(&mut state, effects);
+        }
+        if state.quit {
+            break Ok(());
+        }
+        if suspend {
+            if let Err(e) = guard.suspend() {
+                break Err(e);
+            }
+            let effects = update(&mut state, Msg::Resumed);
+            io_ctx.run_effects(&mut state, effects);
+        }
+        state.refresh_rows();
+        if state.needs_draw && last_draw.elapsed() >= FRAME {
+            if let Err(e) = guard.terminal.draw(|frame| ui::draw(frame, &state, theme)) {
+                break Err(e);
+            }
+            state.needs_draw = false;
+            last_draw = Instant::now();
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    signals.close();
+    drop(guard);
+    let _ = input.join();
+    drop(scan);
+    result?;
+    Ok(selected_directory(&state))
+}
+
+fn wait_for_message(
+    rx: &Receiver<Msg>,
+    scan_rx: &Receiver<ScanEvent>,
+    ticker: &Receiver<Instant>,
+    scan_open: bool,
+    wait: Duration,
+) -> Option<Msg> {
+    let never = crossbeam_channel::never();
+    let scan_rx = if scan_open { scan_rx } else { &never };
+    select! {
+        recv(rx) -> msg => msg.ok(),
+        recv(scan_rx) -> event => event.ok().map(Msg::Scan),
+        recv(ticker) -> _ => Some(Msg::Tick),
+        default(wait) => None,
+    }
+}
+
+/// The directory a shell should `cd` to: the selection if it is a
+/// directory, else the directory holding it.
+pub fn selected_directory(state: &State) -> Option<PathBuf> {
+    let id = state.selected_node()?;
+    let dir = if state.tree.kind(id) == crate::model::FileKind::Dir {
+        id
+    } else {
+        state.tree.parent(id).unwrap_or(id)
+    };
+    std::path::absolute(state.tree.path(dir)).ok()
+}

@@ -1,0 +1,50 @@
+//! The full-screen interface: the terminal guard and the event loop. The
+//! model and its update function live in [`crate::view`], the widgets in
+//! [`crate::ui`].
+
+pub mod app;
+pub mod term;
+
+pub use app::{Io, run, selected_directory};
+
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::sanitize;
+use crate::scan::{self, ScanOptions};
+use crate::theme::Theme;
+use crate::view::{State, ViewOptions};
+
+/// Starts the scan and runs the interface over it. A broken config file is
+/// reported in the status bar and the defaults are used.
+pub fn start(options: ScanOptions, cwd_file: Option<&Path>) -> io::Result<()> {
+    let (config, config_error) = match Config::load() {
+        Ok(config) => (config, None),
+        Err(e) => (Config::default(), Some(e.to_string())),
+    };
+    let theme = Theme::from_env(&config.colors, config.use_ls_colors);
+    let view = ViewOptions { sort: config.sort, show_hidden: config.show_hidden, filter: None };
+    let roots: Vec<String> = options.roots.iter().map(|r| sanitize::path(r).into_owned()).collect();
+    let title = format!("statree: {}", roots.join(" "));
+    let scan = scan::start(options)?;
+    let mut state = State::new(config.keymap.clone(), view, Instant::now());
+    if let Some(error) = config_error {
+        state.error(format!("config: {error}; using defaults"));
+    }
+    let selected = app::run(state, &theme, scan, title)?;
+    if let (Some(file), Some(dir)) = (cwd_file, selected) {
+        write_cwd_file(file, &dir)?;
+    }
+    Ok(())
+}
+
+/// Writes the raw bytes of `dir` (no newline, no escaping: it is read by a
+/// shell function, never shown).
+fn write_cwd_file(file: &Path, dir: &Path) -> io::Result<()> {
+    let mut out = std::fs::File::create(file)?;
+    out.write_all(dir.as_os_str().as_bytes())?;
+    out.flush()
+}

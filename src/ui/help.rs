@@ -1,0 +1,55 @@
+//! The help overlay, generated from the keymap table so it cannot drift.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use crate::sanitize;
+use crate::theme::Theme;
+use crate::view::State;
+
+/// The lines of the overlay.
+pub fn lines(state: &State) -> Vec<String> {
+    let mut out = vec!["keys".to_string()];
+    for (keys, description) in state.keymap.help_lines() {
+        out.push(format!("  {:<22} {description}", sanitize::text(&keys)));
+    }
+    out.extend(
+        [
+            "",
+            "in the search and filter prompts",
+            "  Enter                  accept (search: jump to the match)",
+            "  Esc                    cancel and restore",
+            "  Backspace, Ctrl-u      delete a character, clear",
+            "",
+            "mouse: the wheel scrolls, a click selects, a double click expands",
+            "Ctrl-z suspends to the shell; `fg` comes back",
+            "",
+            "Esc, q or any other key closes this help",
+        ]
+        .map(str::to_string),
+    );
+    out
+}
+
+/// Draws the overlay centred over `area`.
+pub fn draw(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let text = lines(state);
+    let width = text.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4;
+    let height = text.len() as u16 + 2;
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    Clear.render(popup, buf);
+    let lines: Vec<Line> = text.into_iter().map(Line::raw).collect();
+    Paragraph::new(lines)
+        .block(Block::default().borders(Borders::ALL).title(" help ").border_style(theme.bar()))
+        .scroll((scroll, 0))
+        .render(popup, buf);
+}

@@ -1,0 +1,34 @@
+//! Widgets over the interactive model. Each borrows the [`crate::view::State`]
+//! for one frame and keeps nothing; every string that reaches the terminal
+//! passes [`crate::sanitize`].
+
+pub mod help;
+pub mod layout;
+pub mod meta;
+pub mod preview;
+pub mod status;
+pub mod text;
+pub mod tree;
+
+use ratatui::Frame;
+
+use crate::theme::Theme;
+use crate::view::{Mode, State};
+
+/// Draws one frame.
+pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
+    let area = frame.area();
+    let areas = layout::layout(area, state.show_preview);
+    let buf = frame.buffer_mut();
+    tree::draw(state, theme, areas.tree, buf);
+    if let Some(meta_area) = areas.meta {
+        meta::draw(state, theme, meta_area, buf);
+    }
+    if let Some(preview_area) = areas.preview {
+        preview::draw(state, theme, preview_area, buf);
+    }
+    status::draw(state, theme, areas.status, buf);
+    if let Mode::Help { scroll } = state.mode {
+        help::draw(state, theme, scroll, area, buf);
+    }
+}

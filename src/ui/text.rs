@@ -1,0 +1,89 @@
+//! Small text helpers shared by the widgets.
+
+use unicode_width::UnicodeWidthChar;
+
+pub use crate::output::human_size;
+
+/// Cuts `text` to at most `width` terminal columns, ending with `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut out = String::with_capacity(text.len().min(width * 4));
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w > width {
+            // Make room for the ellipsis.
+            while used + 1 > width && !out.is_empty() {
+                let last = out.pop().unwrap_or(' ');
+                used -= last.width().unwrap_or(0);
+            }
+            if width > 0 {
+                out.push('…');
+            }
+            return out;
+        }
+        used += w;
+        out.push(ch);
+    }
+    out
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// "3 days ago", "in 5 min", "just now".
+pub fn relative_age(seconds_ago: i64) -> String {
+    let future = seconds_ago < 0;
+    let s = seconds_ago.unsigned_abs();
+    let (n, unit) = match s {
+        0..=9 => return "just now".to_string(),
+        10..=59 => (s, "s"),
+        60..=3_599 => (s / 60, "min"),
+        3_600..=86_399 => (s / 3_600, "h"),
+        86_400..=2_591_999 => (s / 86_400, if s / 86_400 == 1 { "day" } else { "days" }),
+        2_592_000..=31_535_999 => {
+            (s / 2_592_000, if s / 2_592_000 == 1 { "month" } else { "months" })
+        }
+        _ => (s / 31_536_000, if s / 31_536_000 == 1 { "year" } else { "years" }),
+    };
+    if future { format!("in {n} {unit}") } else { format!("{n} {unit} ago") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_by_columns_with_an_ellipsis() {
+        assert_eq!(fit("hello", 10), "hello");
+        assert_eq!(fit("hello world", 5), "hell…");
+        assert_eq!(fit("日本語テキスト", 5), "日本…");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(990_112), "990,112");
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(relative_age(3), "just now");
+        assert_eq!(relative_age(90), "1 min ago");
+        assert_eq!(relative_age(3 * 86_400), "3 days ago");
+        assert_eq!(relative_age(-7200), "in 2 h");
+        assert_eq!(relative_age(400 * 86_400), "1 year ago");
+    }
+}

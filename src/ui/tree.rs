@@ -1,0 +1,155 @@
+//! The tree pane: only the rows on screen are touched, so a frame costs the
+//! same for ten entries or ten million.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+use super::text::{fit, human_size};
+use crate::model::{DirState, FileKind, NodeId, Tree};
+use crate::sanitize;
+use crate::theme::Theme;
+use crate::view::State;
+
+/// Width of the size-share bar.
+const BAR_WIDTH: usize = 8;
+/// Width of the size column.
+const SIZE_WIDTH: usize = 10;
+
+/// Draws the title line and the visible rows.
+pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let title = title_line(state);
+    buf.set_stringn(
+        area.x,
+        area.y,
+        fit(&title, area.width as usize),
+        area.width as usize,
+        theme.status(),
+    );
+    let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
+    let rows = state.rows.rows();
+    let end = (state.scroll + body.height as usize).min(rows.len());
+    for (line, row_index) in (state.scroll..end).enumerate() {
+        let row = rows[row_index];
+        let y = body.y + line as u16;
+        let selected = row_index == state.selected;
+        draw_row(state, theme, row.id, row.depth, Rect { y, height: 1, ..body }, selected, buf);
+    }
+}
+
+fn title_line(state: &State) -> String {
+    let roots: Vec<String> =
+        state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
+    let mut title = format!(" {} · sort: {}", roots.join(", "), state.options.sort.label());
+    if !state.options.show_hidden {
+        title.push_str(" · hidden entries off");
+    }
+    if let Some(filter) = &state.options.filter {
+        title.push_str(&format!(" · filter: {}", sanitize::bytes(filter)));
+    }
+    title
+}
+
+fn draw_row(
+    state: &State,
+    theme: &Theme,
+    id: NodeId,
+    depth: u16,
+    area: Rect,
+    selected: bool,
+    buf: &mut Buffer,
+) {
+    let tree = &state.tree;
+    let width = area.width as usize;
+    let kind = tree.kind(id);
+    let marker = match kind {
+        FileKind::Dir if state.rows.is_expanded(id) => '▾',
+        FileKind::Dir => '▸',
+        _ => ' ',
+    };
+    let flag = if tree.has_error(id) { '!' } else { ' ' };
+    let indent = "  ".repeat(depth as usize);
+    let prefix = format!("{flag}{indent}{marker} {} ", kind.letter());
+    let name = sanitize::bytes(tree.name(id));
+    let suffix = match kind {
+        FileKind::Dir if tree.dir(id).is_some_and(|d| d.state == DirState::Pending) => " …",
+        _ => "",
+    };
+    let size = format!("{:>SIZE_WIDTH$} ", human_size(tree.total_size(id)));
+    let bar = share_bar(tree, id);
+    let tail_width = if width >= 40 { SIZE_WIDTH + 1 + BAR_WIDTH + 1 } else { 0 };
+    let name_width = width.saturating_sub(tail_width);
+
+    let base = if selected { theme.selection() } else { Style::default() };
+    let name_style = if tree.has_error(id) {
+        theme.error()
+    } else {
+        theme.name_style(tree.name(id), kind, tree.mode(id))
+    };
+    buf.set_style(area, base);
+    let head = fit(&prefix, name_width);
+    let (x, _) = buf.set_stringn(
+        area.x,
+        area.y,
+        &head,
+        name_width,
+        base.patch(dim_if(theme, tree.has_error(id))),
+    );
+    let used = (x - area.x) as usize;
+    let rest = name_width.saturating_sub(used);
+    let shown = fit(&format!("{name}{suffix}"), rest);
+    buf.set_stringn(x, area.y, &shown, rest, base.patch(name_style));
+    if tail_width > 0 {
+        let tail_x = area.x + name_width as u16;
+        let (x, _) = buf.set_stringn(tail_x, area.y, &size, SIZE_WIDTH + 1, base);
+        buf.set_stringn(x, area.y, &bar, BAR_WIDTH, base.patch(theme.bar()));
+    }
+    if selected {
+        buf.set_style(area, Style::default().add_modifier(Modifier::BOLD));
+    }
+}
+
+fn dim_if(theme: &Theme, error: bool) -> Style {
+    if error { theme.error() } else { theme.dim() }
+}
+
+/// The entry's share of its parent's total size as a bar of eighth blocks.
+fn share_bar(tree: &Tree, id: NodeId) -> String {
+    let share = match tree.parent(id) {
+        Some(parent) => {
+            let whole = tree.total_size(parent);
+            if whole == 0 { 0.0 } else { tree.total_size(id) as f64 / whole as f64 }
+        }
+        None => 1.0,
+    };
+    bar(share, BAR_WIDTH)
+}
+
+/// A bar `width` cells wide filled to `share` (0..=1) in eighths.
+pub fn bar(share: f64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (share.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut out = String::with_capacity(width * 3);
+    for cell in 0..width {
+        let filled = eighths.saturating_sub(cell * 8).min(8);
+        out.push(if filled == 8 { '█' } else { EIGHTHS[filled] });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_fill_in_eighths() {
+        assert_eq!(bar(0.0, 4), "    ");
+        assert_eq!(bar(1.0, 4), "████");
+        assert_eq!(bar(0.5, 4), "██  ");
+        assert_eq!(bar(1.0 / 32.0, 4), "▏   ");
+        assert_eq!(bar(2.0, 2), "██");
+    }
+}

@@ -1,0 +1,175 @@
+//! The visible-row index: the flattened list of rows the tree view shows.
+//!
+//! Drawing a frame reads only the rows on screen from this index, so a frame
+//! costs O(screen), whatever the tree size. Rebuilding the index costs
+//! O(visible rows) and happens only when something changed (the caller
+//! throttles it while a scan streams in).
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use crate::config::SortKey;
+use crate::model::{FileKind, NodeId, Tree};
+
+/// One row: a node and its depth below its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// The node shown.
+    pub id: NodeId,
+    /// Indentation level (0 for a root).
+    pub depth: u16,
+}
+
+/// What decides which rows exist and in what order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewOptions {
+    /// Sort order among siblings (directories always first).
+    pub sort: SortKey,
+    /// Show names starting with a dot.
+    pub show_hidden: bool,
+    /// Show only entries whose name contains this (ASCII case-insensitive),
+    /// with their ancestors; `None` for no filter.
+    pub filter: Option<Vec<u8>>,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions { sort: SortKey::Name, show_hidden: true, filter: None }
+    }
+}
+
+/// The flattened rows plus the set of expanded directories.
+#[derive(Debug, Default)]
+pub struct RowIndex {
+    rows: Vec<Row>,
+    expanded: HashSet<NodeId>,
+    /// With a filter: nodes that match or have a matching descendant.
+    kept: Option<Vec<u64>>,
+}
+
+impl RowIndex {
+    /// The rows, top to bottom.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Row `i`.
+    pub fn get(&self, i: usize) -> Option<Row> {
+        self.rows.get(i).copied()
+    }
+
+    /// True when `id` is expanded (a filter expands every kept directory).
+    pub fn is_expanded(&self, id: NodeId) -> bool {
+        self.kept.is_some() || self.expanded.contains(&id)
+    }
+
+    /// Expands or collapses a directory. Returns true when that changed.
+    pub fn set_expanded(&mut self, id: NodeId, expanded: bool) -> bool {
+        if expanded { self.expanded.insert(id) } else { self.expanded.remove(&id) }
+    }
+
+    /// The expanded directories.
+    pub fn expanded(&self) -> &HashSet<NodeId> {
+        &self.expanded
+    }
+
+    /// The row showing `id`, if visible.
+    pub fn position(&self, id: NodeId) -> Option<usize> {
+        self.rows.iter().position(|row| row.id == id)
+    }
+
+    /// Rebuilds the rows from the tree.
+    pub fn rebuild(&mut self, tree: &Tree, options: &ViewOptions) {
+        self.kept = options.filter.as_deref().map(|query| keep_matches(tree, query));
+        self.rows.clear();
+        let mut stack: Vec<Row> = Vec::new();
+        let roots: Vec<NodeId> = tree.roots().collect();
+        // Roots always show, even when nothing under them matches a filter.
+        stack.extend(roots.into_iter().rev().map(|id| Row { id, depth: 0 }));
+        let mut children = Vec::new();
+        while let Some(row) = stack.pop() {
+            self.rows.push(row);
+            if tree.kind(row.id) != FileKind::Dir || !self.is_expanded(row.id) {
+                continue;
+            }
+            children.clear();
+            children.extend(tree.children(row.id).filter(|&c| self.shows(tree, options, c)));
+            sort_siblings(tree, options.sort, &mut children);
+            let depth = row.depth.saturating_add(1);
+            stack.extend(children.iter().rev().map(|&id| Row { id, depth }));
+        }
+    }
+
+    fn keeps(&self, id: NodeId) -> bool {
+        self.kept.as_ref().is_none_or(|bits| bit(bits, id))
+    }
+
+    fn shows(&self, tree: &Tree, options: &ViewOptions, id: NodeId) -> bool {
+        (options.show_hidden || !tree.name(id).starts_with(b".")) && self.keeps(id)
+    }
+}
+
+/// Sorts siblings: directories first, then by the key (sizes and times
+/// largest/newest first), then by name.
+pub fn sort_siblings(tree: &Tree, key: SortKey, ids: &mut [NodeId]) {
+    let by_name = |a: NodeId, b: NodeId| compare_names(tree.name(a), tree.name(b));
+    ids.sort_by(|&a, &b| {
+        let dirs_first = (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir));
+        dirs_first
+            .then_with(|| match key {
+                SortKey::Name => Ordering::Equal,
+                SortKey::Size => tree.total_size(b).cmp(&tree.total_size(a)),
+                SortKey::Mtime => tree.mtime(b).cmp(&tree.mtime(a)),
+            })
+            .then_with(|| by_name(a, b))
+    });
+}
+
+/// Case-insensitive (ASCII) name order, raw bytes as the tie-break so the
+/// order is total.
+pub fn compare_names(a: &[u8], b: &[u8]) -> Ordering {
+    let (la, lb) = (a.iter().map(u8::to_ascii_lowercase), b.iter().map(u8::to_ascii_lowercase));
+    la.cmp(lb).then_with(|| a.cmp(b))
+}
+
+/// True when `name` contains `query` (already lower-cased), ASCII case-insensitively.
+pub fn name_matches(name: &[u8], query: &[u8]) -> bool {
+    query.is_empty()
+        || name.len() >= query.len()
+            && name
+                .windows(query.len())
+                .any(|w| w.iter().map(u8::to_ascii_lowercase).eq(query.iter().copied()))
+}
+
+/// Marks every node whose name matches, and all its ancestors.
+fn keep_matches(tree: &Tree, query: &[u8]) -> Vec<u64> {
+    let mut bits = vec![0u64; tree.len().div_ceil(64)];
+    for id in tree.node_ids() {
+        if !name_matches(tree.name(id), query) {
+            continue;
+        }
+        let mut cursor = Some(id);
+        while let Some(node) = cursor {
+            if bit(&bits, node) {
+                break;
+            }
+            bits[node.0 as usize / 64] |= 1 << (node.0 % 64);
+            cursor = tree.parent(node);
+        }
+    }
+    bits
+}
+
+fn bit(bits: &[u64], id: NodeId) -> bool {
+    bits.get(id.0 as usize / 64).is_some_and(|word| word & (1 << (id.0 % 64)) != 0)
+}

@@ -1,0 +1,54 @@
+//! Finding entries by name across the whole tree, in display order, whether
+//! or not their directories are expanded.
+
+use super::rows::{ViewOptions, name_matches, sort_siblings};
+use crate::model::{FileKind, NodeId, Tree};
+
+/// True when `id`'s name contains `query` (lower-cased).
+pub fn matches(tree: &Tree, id: Option<NodeId>, query: &[u8]) -> bool {
+    id.is_some_and(|id| name_matches(tree.name(id), query))
+}
+
+/// The next (or previous) node in display order whose name contains `query`,
+/// wrapping around; the search starts after `from` when `skip_current`, at it
+/// otherwise. Hidden entries are skipped when the view hides them.
+pub fn find(
+    tree: &Tree,
+    options: &ViewOptions,
+    from: Option<NodeId>,
+    query: &[u8],
+    forward: bool,
+    skip_current: bool,
+) -> Option<NodeId> {
+    let order = display_order(tree, options);
+    let start = from.and_then(|id| order.iter().position(|&n| n == id)).unwrap_or(0);
+    let n = order.len();
+    let hit = |i: usize| name_matches(tree.name(order[i]), query).then_some(order[i]);
+    let first_step = usize::from(skip_current);
+    if forward {
+        (first_step..n + first_step).map(|k| (start + k) % n).find_map(hit)
+    } else {
+        (first_step..n + first_step).map(|k| (start + n - k % n) % n).find_map(hit)
+    }
+}
+
+/// Every node in the order the view would show it with everything expanded.
+fn display_order(tree: &Tree, options: &ViewOptions) -> Vec<NodeId> {
+    let mut order = Vec::new();
+    let mut stack: Vec<NodeId> = tree.roots().collect();
+    stack.reverse();
+    let mut children = Vec::new();
+    while let Some(id) = stack.pop() {
+        order.push(id);
+        if tree.kind(id) != FileKind::Dir {
+            continue;
+        }
+        children.clear();
+        children.extend(
+            tree.children(id).filter(|&c| options.show_hidden || !tree.name(c).starts_with(b".")),
+        );
+        sort_siblings(tree, options.sort, &mut children);
+        stack.extend(children.iter().rev());
+    }
+    order
+}

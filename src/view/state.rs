@@ -1,0 +1,241 @@
+//! The interactive model: the tree plus everything the view needs to know
+//! (rows, selection, mode, loaded metadata, status). No terminal code: the
+//! update function changes it, the widgets borrow it for one frame.
+
+use std::time::{Duration, Instant};
+
+use super::rows::{RowIndex, ViewOptions};
+use crate::keymap::KeyMap;
+use crate::model::{FullStat, NodeId, Tree};
+use crate::preview::Preview;
+
+/// Something the update function asks the outside world to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// `lstat` the selected entry (the one filesystem read the UI thread does).
+    LoadMeta {
+        /// The node.
+        id: NodeId,
+        /// Its path.
+        path: std::path::PathBuf,
+    },
+    /// Read the capped preview of the selected entry.
+    LoadPreview {
+        /// The node.
+        id: NodeId,
+        /// Its path.
+        path: std::path::PathBuf,
+    },
+    /// Leave the interface.
+    Quit,
+    /// Stop the process until the shell resumes it (Ctrl-z).
+    Suspend,
+}
+
+/// A result read for one node; errors are already worded for display.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// The node it belongs to.
+    pub id: NodeId,
+    /// What was read, or why it could not be.
+    pub result: Result<T, String>,
+}
+
+/// Which prompt is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Incremental search by name.
+    Search,
+    /// Show only matching entries.
+    Filter,
+}
+
+/// A one-line text prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// What it is for.
+    pub kind: PromptKind,
+    /// What was typed.
+    pub input: String,
+    /// The selection before the prompt opened (restored on Esc).
+    pub origin: Option<NodeId>,
+    /// The filter before the prompt opened (restored on Esc).
+    pub previous_filter: Option<Vec<u8>>,
+}
+
+/// Input mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Browsing.
+    Normal,
+    /// A prompt at the bottom line takes the keys.
+    Prompt(Prompt),
+    /// The help overlay, scrolled this far.
+    Help {
+        /// First line shown.
+        scroll: u16,
+    },
+}
+
+/// A message in the status bar that fades.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// The text (sanitized when drawn).
+    pub text: String,
+    /// True for errors.
+    pub is_error: bool,
+    /// When it disappears.
+    pub until: Instant,
+}
+
+/// How long a status message stays.
+pub const MESSAGE_TIME: Duration = Duration::from_secs(4);
+
+/// Everything the interface shows.
+pub struct State {
+    /// The scanned tree.
+    pub tree: Tree,
+    /// The flattened visible rows.
+    pub rows: RowIndex,
+    /// Sort, hidden entries, filter.
+    pub options: ViewOptions,
+    /// Key bindings (also what the help overlay lists).
+    pub keymap: KeyMap,
+    /// Index of the selected row.
+    pub selected: usize,
+    /// The selected node, kept across row rebuilds.
+    pub selected_id: Option<NodeId>,
+    /// First row on screen.
+    pub scroll: usize,
+    /// Input mode.
+    pub mode: Mode,
+    /// The last search, for `n`/`N`.
+    pub last_search: Option<Vec<u8>>,
+    /// Preview pane on.
+    pub show_preview: bool,
+    /// Full metadata of the selected entry, read when it was selected.
+    pub meta: Option<Loaded<FullStat>>,
+    /// Preview of the selected entry.
+    pub preview: Option<Loaded<Preview>>,
+    /// Status message.
+    pub status: Option<StatusMessage>,
+    /// Terminal size (columns, lines).
+    pub size: (u16, u16),
+    /// The current time, set by the loop before each update (tests set it too).
+    pub now: Instant,
+    /// Wall-clock Unix seconds at `now` (for "3 days ago").
+    pub now_unix: i64,
+    /// When the scan started.
+    pub scan_started: Instant,
+    /// Scan wall time, once finished.
+    pub scan_finished: Option<Duration>,
+    /// The rows need rebuilding (the tree or the options changed).
+    pub rows_dirty: bool,
+    /// Something on screen changed since the last frame.
+    pub needs_draw: bool,
+    /// The user asked to quit.
+    pub quit: bool,
+    /// Last left click (time, row), to recognise a double click.
+    pub last_click: Option<(Instant, usize)>,
+    /// When the rows were last rebuilt and how long it took.
+    pub last_rebuild: Option<(Instant, Duration)>,
+}
+
+impl State {
+    /// A fresh state over an empty tree.
+    pub fn new(keymap: KeyMap, options: ViewOptions, now: Instant) -> Self {
+        State {
+            tree: Tree::new(),
+            rows: RowIndex::default(),
+            options,
+            keymap,
+            selected: 0,
+            selected_id: None,
+            scroll: 0,
+            mode: Mode::Normal,
+            last_search: None,
+            show_preview: false,
+            meta: None,
+            preview: None,
+            status: None,
+            size: (80, 24),
+            now,
+            now_unix: 0,
+            scan_started: now,
+            scan_finished: None,
+            rows_dirty: true,
+            needs_draw: true,
+            quit: false,
+            last_click: None,
+            last_rebuild: None,
+        }
+    }
+
+    /// Shows a message in the status bar.
+    pub fn message(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error: false,
+            until: self.now + MESSAGE_TIME,
+        });
+    }
+
+    /// Shows an error in the status bar.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error: true,
+            until: self.now + MESSAGE_TIME,
+        });
+    }
+
+    /// Wall-clock Unix seconds.
+    pub fn now_unix(&self) -> i64 {
+        self.now_unix
+    }
+
+    /// True while the scan runs.
+    pub fn scanning(&self) -> bool {
+        self.scan_finished.is_none()
+    }
+
+    /// The selected node.
+    pub fn selected_node(&self) -> Option<NodeId> {
+        self.rows.get(self.selected).map(|row| row.id)
+    }
+
+    /// Rebuilds the rows now, keeping the selected node selected.
+    pub fn rebuild_rows(&mut self) {
+        let started = Instant::now();
+        self.rows.rebuild(&self.tree, &self.options);
+        self.rows_dirty = false;
+        self.last_rebuild = Some((self.now, started.elapsed()));
+        if let Some(id) = self.selected_id
+            && let Some(row) = self.rows.position(id)
+        {
+            self.selected = row;
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.selected_id = self.selected_node();
+        self.needs_draw = true;
+    }
+
+    /// Rebuilds the rows if they are stale, at most as often as the last
+    /// rebuild's cost allows while a scan streams in (so a huge expanded tree
+    /// cannot starve the input). Returns true when it rebuilt.
+    pub fn refresh_rows(&mut self) -> bool {
+        if !self.rows_dirty {
+            return false;
+        }
+        if self.scanning()
+            && let Some((at, cost)) = self.last_rebuild
+        {
+            let interval = (cost * 8).min(Duration::from_millis(500));
+            if self.now.duration_since(at) < interval {
+                return false;
+            }
+        }
+        self.rebuild_rows();
+        true
+    }
+}

@@ -1,0 +1,450 @@
+//! `update(&mut State, Msg) -> Vec<Effect>`: every change to the interactive
+//! model goes through here. No I/O and no terminal: effects are returned for
+//! the loop to run, and their results come back as messages.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use super::search;
+use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
+use crate::keymap::Action;
+use crate::model::{FileKind, FullStat, NodeId};
+use crate::preview::Preview;
+use crate::scan::{Parent, ScanEvent};
+use crate::ui::layout::layout;
+
+/// Everything that can happen to the interface.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The mouse did something.
+    Mouse(MouseEvent),
+    /// The terminal has a new size (columns, lines).
+    Resize(u16, u16),
+    /// The scanner reported.
+    Scan(ScanEvent),
+    /// Metadata of a node was read.
+    MetaLoaded(Loaded<FullStat>),
+    /// A preview was read.
+    PreviewLoaded(Loaded<Preview>),
+    /// Time passed (fades messages, animates progress).
+    Tick,
+    /// A signal asked us to leave (SIGTERM, SIGHUP).
+    Terminate,
+    /// The process was resumed after a suspend: everything must be redrawn.
+    Resumed,
+}
+
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+const WHEEL_ROWS: usize = 3;
+
+/// Applies one message.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Msg::Key(_) => Vec::new(),
+        Msg::Mouse(mouse) => on_mouse(state, mouse),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.needs_draw = true;
+            keep_selection_visible(state);
+            Vec::new()
+        }
+        Msg::Scan(event) => on_scan(state, event),
+        Msg::MetaLoaded(loaded) => {
+            if Some(loaded.id) == state.selected_id {
+                state.meta = Some(loaded);
+                state.needs_draw = true;
+            }
+            Vec::new()
+        }
+        Msg::PreviewLoaded(loaded) => {
+            if Some(loaded.id) == state.selected_id {
+                state.preview = Some(loaded);
+                state.needs_draw = true;
+            }
+            Vec::new()
+        }
+        Msg::Tick => {
+            if state.status.as_ref().is_some_and(|m| m.until <= state.now) {
+                state.status = None;
+                state.needs_draw = true;
+            }
+            // The progress line moves while the scan runs.
+            state.needs_draw |= state.scanning();
+            Vec::new()
+        }
+        Msg::Terminate => quit(state),
+        Msg::Resumed => {
+            state.needs_draw = true;
+            Vec::new()
+        }
+    }
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
+    let new_root = matches!(&event, ScanEvent::Batch(b) if matches!(b.parent, Parent::Root(_)));
+    if let ScanEvent::Finished { elapsed } = &event {
+        state.scan_finished = Some(*elapsed);
+    }
+    if state.tree.apply(event) {
+        state.rows_dirty = true;
+        state.needs_draw = true;
+    }
+    if new_root {
+        // Open each root as it arrives, so its contents stream into view.
+        let roots: Vec<NodeId> = state.tree.roots().collect();
+        for root in roots {
+            if state.tree.kind(root) == FileKind::Dir {
+                state.rows.set_expanded(root, true);
+            }
+        }
+        state.rebuild_rows();
+        return selection_changed(state);
+    }
+    Vec::new()
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    state.needs_draw = true;
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        match key.code {
+            KeyCode::Char('c') => return quit(state),
+            KeyCode::Char('z') => return vec![Effect::Suspend],
+            _ => {}
+        }
+    }
+    match &state.mode {
+        Mode::Prompt(_) => on_prompt_key(state, key),
+        Mode::Help { .. } => on_help_key(state, key),
+        Mode::Normal => match state.keymap.lookup(&key) {
+            Some(action) => on_action(state, action),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// Runs one keymap action in normal mode.
+pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = tree_height(state).max(1);
+    match action {
+        Action::MoveDown => move_by(state, 1),
+        Action::MoveUp => move_by(state, -1),
+        Action::Top => select_row(state, 0),
+        Action::Bottom => select_row(state, state.rows.len().saturating_sub(1)),
+        Action::PageDown => move_by(state, page as isize),
+        Action::PageUp => move_by(state, -(page as isize)),
+        Action::HalfPageDown => move_by(state, (page / 2).max(1) as isize),
+        Action::HalfPageUp => move_by(state, -((page / 2).max(1) as isize)),
+        Action::Expand => expand(state),
+        Action::Toggle => toggle(state),
+        Action::CollapseOrParent => collapse_or_parent(state),
+        Action::Search | Action::Filter => {
+            let kind =
+                if action == Action::Search { PromptKind::Search } else { PromptKind::Filter };
+            let input = match kind {
+                PromptKind::Filter => state
+                    .options
+                    .filter
+                    .as_deref()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .unwrap_or_default(),
+                PromptKind::Search => String::new(),
+            };
+            state.mode = Mode::Prompt(Prompt {
+                kind,
+                input,
+                origin: state.selected_id,
+                previous_filter: state.options.filter.clone(),
+            });
+            Vec::new()
+        }
+        Action::SearchNext | Action::SearchPrev => {
+            let Some(query) = state.last_search.clone() else {
+                state.message("no search yet: press / to search");
+                return Vec::new();
+            };
+            jump_to_match(state, &query, action == Action::SearchNext, true)
+        }
+        Action::CycleSort => {
+            state.options.sort = state.options.sort.next();
+            state.message(format!("sorted by {}", state.options.sort.label()));
+            state.rebuild_rows();
+            keep_selection_visible(state);
+            Vec::new()
+        }
+        Action::ToggleHidden => {
+            state.options.show_hidden = !state.options.show_hidden;
+            let shown = if state.options.show_hidden { "shown" } else { "hidden" };
+            state.message(format!("hidden entries {shown}"));
+            state.rebuild_rows();
+            selection_changed(state)
+        }
+        Action::TogglePreview => {
+            state.show_preview = !state.show_preview;
+            state.preview = None;
+            selection_changed(state)
+        }
+        Action::Help => {
+            state.mode = Mode::Help { scroll: 0 };
+            Vec::new()
+        }
+        Action::Quit => quit(state),
+    }
+}
+
+fn on_help_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Help { scroll } = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        _ => state.mode = Mode::Normal,
+    }
+    Vec::new()
+}
+
+fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Prompt(prompt) = &mut state.mode else { return Vec::new() };
+    let kind = prompt.kind;
+    match key.code {
+        KeyCode::Esc => {
+            let prompt = prompt.clone();
+            state.mode = Mode::Normal;
+            if kind == PromptKind::Filter {
+                state.options.filter = prompt.previous_filter;
+                state.rebuild_rows();
+            }
+            if let Some(origin) = prompt.origin {
+                reveal(state, origin);
+            }
+            return selection_changed(state);
+        }
+        KeyCode::Enter => {
+            let input = prompt.input.clone();
+            state.mode = Mode::Normal;
+            if kind == PromptKind::Search && !input.is_empty() {
+                let query = input.to_ascii_lowercase().into_bytes();
+                state.last_search = Some(query.clone());
+                if search::matches(&state.tree, state.selected_node(), &query) {
+                    return Vec::new();
+                }
+                return jump_to_match(state, &query, true, true);
+            }
+            return Vec::new();
+        }
+        KeyCode::Backspace => {
+            prompt.input.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.push(c),
+        _ => return Vec::new(),
+    }
+    // The input changed: search or filter as the user types.
+    let Mode::Prompt(prompt) = &state.mode else { return Vec::new() };
+    let query = prompt.input.to_ascii_lowercase().into_bytes();
+    let origin = prompt.origin;
+    match kind {
+        PromptKind::Search => {
+            if let Some(origin) = origin {
+                reveal(state, origin);
+            }
+            if query.is_empty() {
+                return selection_changed(state);
+            }
+            let effects = jump_to_match(state, &query, true, false);
+            if !search::matches(&state.tree, state.selected_node(), &query) {
+                state.error("no match");
+            }
+            effects
+        }
+        PromptKind::Filter => {
+            state.options.filter = (!query.is_empty()).then_some(query);
+            state.rebuild_rows();
+            selection_changed(state)
+        }
+    }
+}
+
+/// Moves to the next (or previous) match of `query`, expanding what hides it.
+/// `skip_current` starts after the selection (for `n`), else at it.
+fn jump_to_match(
+    state: &mut State,
+    query: &[u8],
+    forward: bool,
+    skip_current: bool,
+) -> Vec<Effect> {
+    let found = search::find(
+        &state.tree,
+        &state.options,
+        state.selected_node(),
+        query,
+        forward,
+        skip_current,
+    );
+    match found {
+        Some(id) => {
+            reveal(state, id);
+            selection_changed(state)
+        }
+        None => {
+            state.error(format!("no match for \"{}\"", String::from_utf8_lossy(query)));
+            Vec::new()
+        }
+    }
+}
+
+/// Expands every ancestor of `id` and selects it.
+fn reveal(state: &mut State, id: NodeId) {
+    let mut cursor = state.tree.parent(id);
+    let mut changed = false;
+    while let Some(dir) = cursor {
+        changed |= state.rows.set_expanded(dir, true);
+        cursor = state.tree.parent(dir);
+    }
+    if changed || state.rows_dirty || state.rows.position(id).is_none() {
+        state.rebuild_rows();
+    }
+    if let Some(row) = state.rows.position(id) {
+        state.selected = row;
+        state.selected_id = Some(id);
+    }
+    keep_selection_visible(state);
+}
+
+fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    let area = tree_area(state);
+    match mouse.kind {
+        MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS as isize),
+        MouseEventKind::ScrollUp => move_by(state, -(WHEEL_ROWS as isize)),
+        MouseEventKind::Down(MouseButton::Left)
+            if area.contains((mouse.column, mouse.row).into()) =>
+        {
+            // Row 0 of the tree area is its title line.
+            let Some(offset) = (mouse.row - area.y).checked_sub(1) else { return Vec::new() };
+            let row = state.scroll + offset as usize;
+            if row >= state.rows.len() {
+                return Vec::new();
+            }
+            let double = state.last_click.is_some_and(|(at, last)| {
+                last == row && state.now.duration_since(at) <= DOUBLE_CLICK
+            });
+            state.last_click = Some((state.now, row));
+            let mut effects = select_row(state, row);
+            if double {
+                state.last_click = None;
+                effects.extend(toggle(state));
+            }
+            effects
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn tree_area(state: &State) -> Rect {
+    layout(Rect::new(0, 0, state.size.0, state.size.1), state.show_preview).tree
+}
+
+/// Rows of the tree pane that show entries (its first line is a title).
+pub fn tree_height(state: &State) -> usize {
+    tree_area(state).height.saturating_sub(1) as usize
+}
+
+fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
+    let last = state.rows.len().saturating_sub(1) as isize;
+    let target = (state.selected as isize + delta).clamp(0, last.max(0));
+    select_row(state, target as usize)
+}
+
+fn select_row(state: &mut State, row: usize) -> Vec<Effect> {
+    state.selected = row.min(state.rows.len().saturating_sub(1));
+    keep_selection_visible(state);
+    selection_changed(state)
+}
+
+/// After the selection may have moved: remember the node and ask for its
+/// metadata (and preview) when it is a different node.
+fn selection_changed(state: &mut State) -> Vec<Effect> {
+    state.needs_draw = true;
+    keep_selection_visible(state);
+    let node = state.selected_node();
+    let moved = node != state.selected_id;
+    state.selected_id = node;
+    let Some(id) = node else { return Vec::new() };
+    let mut effects = Vec::new();
+    if moved || state.meta.as_ref().is_none_or(|m| m.id != id) {
+        state.meta = None;
+        effects.push(Effect::LoadMeta { id, path: state.tree.path(id) });
+    }
+    if state.show_preview && (moved || state.preview.as_ref().is_none_or(|p| p.id != id)) {
+        state.preview = None;
+        effects.push(Effect::LoadPreview { id, path: state.tree.path(id) });
+    }
+    effects
+}
+
+/// Scrolls so the selected row is on screen.
+pub fn keep_selection_visible(state: &mut State) {
+    let height = tree_height(state).max(1);
+    if state.selected < state.scroll {
+        state.scroll = state.selected;
+    } else if state.selected >= state.scroll + height {
+        state.scroll = state.selected + 1 - height;
+    }
+    let max_scroll = state.rows.len().saturating_sub(height);
+    state.scroll = state.scroll.min(max_scroll);
+}
+
+fn expand(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_node() else { return Vec::new() };
+    if state.tree.kind(id) != FileKind::Dir {
+        return Vec::new();
+    }
+    if state.rows.is_expanded(id) {
+        // Already open: step into it.
+        if state.rows.get(state.selected + 1).is_some_and(|r| state.tree.parent(r.id) == Some(id)) {
+            return move_by(state, 1);
+        }
+        return Vec::new();
+    }
+    state.rows.set_expanded(id, true);
+    state.rebuild_rows();
+    Vec::new()
+}
+
+fn toggle(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_node() else { return Vec::new() };
+    if state.tree.kind(id) != FileKind::Dir {
+        return Vec::new();
+    }
+    let open = state.rows.is_expanded(id);
+    state.rows.set_expanded(id, !open);
+    state.rebuild_rows();
+    keep_selection_visible(state);
+    Vec::new()
+}
+
+fn collapse_or_parent(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_node() else { return Vec::new() };
+    if state.tree.kind(id) == FileKind::Dir && state.rows.expanded().contains(&id) {
+        state.rows.set_expanded(id, false);
+        state.rebuild_rows();
+        keep_selection_visible(state);
+        return Vec::new();
+    }
+    match state.tree.parent(id).and_then(|p| state.rows.position(p)) {
+        Some(row) => select_row(state, row),
+        None => Vec::new(),
+    }
+}
