@@ -55,10 +55,23 @@ fn denied_tree() -> Denied {
     Denied { _tmp: tmp, bin, root, closed, no_search }
 }
 
-/// Runs a command with a 60 s hang guard.
+/// Runs a command with a 60 s hang guard. "Text file busy" is retried: while
+/// one test copies the binary, a child forked by another test thread holds the
+/// copy open for writing until it execs.
 fn run(mut cmd: Command) -> Output {
     cmd.stdin(std::process::Stdio::null());
-    common::with_timeout(60, "statree", move || cmd.output().expect("run command"))
+    common::with_timeout(60, "statree", move || {
+        let mut tries = 0;
+        loop {
+            match cmd.output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                result => return result.expect("run command"),
+            }
+        }
+    })
 }
 
 /// Runs the binary as an unprivileged user: as `nobody` via setpriv when we are
