@@ -411,6 +411,13 @@ pub struct DeepTree {
     pub dirs: Vec<PathBuf>,
 }
 
+/// Creates an empty file relative to a directory handle (`open(O_CREAT)` is
+/// several times faster than `mknod(S_IFREG)` on ext4).
+fn create_at(dir: &OwnedFd, name: &[u8]) {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
+    drop(rustix::fs::openat(dir, name, flags, Mode::from_raw_mode(0o644)).expect("create file"));
+}
+
 fn open_dir_at(dir: &OwnedFd, name: &[u8]) -> OwnedFd {
     rustix::fs::openat(
         dir,
@@ -432,8 +439,7 @@ pub fn deep_tree(levels: usize, name_len: usize) -> DeepTree {
     let mut dirs = vec![root.clone()];
     let mut path = root.clone();
     for level in 0..levels {
-        rustix::fs::mknodat(&fd, "f", FileType::RegularFile, Mode::from_raw_mode(0o644), 0)
-            .expect("create file");
+        create_at(&fd, b"f");
         let mut name = format!("{level:03}").into_bytes();
         name.resize(name_len, b'd');
         rustix::fs::mkdirat(&fd, name.as_slice(), Mode::from_raw_mode(0o755)).expect("mkdirat");
@@ -450,23 +456,30 @@ pub struct WideDir {
     pub path: PathBuf,
 }
 
-/// Creates a directory with `n` empty regular files (`mknodat`, no open/close).
+/// Creates a directory with `n` empty regular files. It lives on `/dev/shm`
+/// (tmpfs) where there is one: creating 100,000 files on a loaded ext4 disk
+/// can take tens of seconds, on tmpfs about one. Falls back to the default
+/// temp dir when tmpfs is missing or too small.
 pub fn wide_dir(n: usize) -> WideDir {
-    let tmp = public_tempdir();
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(tmp) = tempfile::Builder::new().tempdir_in(shm)
+        && let Ok(wide) = fill_wide(tmp, n)
+    {
+        return wide;
+    }
+    fill_wide(public_tempdir(), n).expect("create the wide directory")
+}
+
+fn fill_wide(tmp: TempDir, n: usize) -> rustix::io::Result<WideDir> {
+    fs::set_permissions(tmp.path(), Permissions::from_mode(0o755)).expect("chmod temp dir");
     let path = tmp.path().join("wide");
-    make_dir(&path, 0o755);
-    let fd = rustix::fs::open(&path, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
-        .expect("open wide dir");
+    rustix::fs::mkdir(&path, Mode::from_raw_mode(0o755))?;
+    let fd = rustix::fs::open(&path, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())?;
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
     for i in 0..n {
         let name = format!("f{i:07}");
-        rustix::fs::mknodat(
-            &fd,
-            name.as_str(),
-            FileType::RegularFile,
-            Mode::from_raw_mode(0o644),
-            0,
-        )
-        .expect("mknodat");
+        drop(rustix::fs::openat(&fd, name.as_str(), flags, Mode::from_raw_mode(0o644))?);
     }
-    WideDir { tmp, path }
+    Ok(WideDir { tmp, path })
 }

@@ -1,0 +1,197 @@
+//! Hostile trees: a FIFO with no writer, chains of directories as deep as (and
+//! deeper than) PATH_MAX, a directory with 100,000 entries, and names built to
+//! upset a terminal. Every scan runs under a hang guard.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use common::{PATH_MAX, bytes, deep_tree, options, path_from, scan_lib, statree_bin};
+use serde_json::Value;
+use statree::model::{DirState, FileKind};
+use statree::scan::ScanOptions;
+
+fn statree() -> Command {
+    let mut cmd = Command::new(statree_bin());
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+/// (path, record) of every `--json` line.
+fn json_lines(stdout: &[u8]) -> Vec<(PathBuf, Value)> {
+    let text = std::str::from_utf8(stdout).expect("UTF-8 JSON Lines");
+    text.lines()
+        .map(|line| {
+            let rec: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let raw = statree::output::pathcodec::decode(&rec["path"]).expect("a path");
+            (path_from(&raw), rec)
+        })
+        .collect()
+}
+
+#[test]
+fn fifo_without_writer_does_not_hang_the_scan() {
+    let fx = common::fixture();
+    for (detail, follow_links) in [(false, false), (true, false), (true, true)] {
+        let scanned = scan_lib(ScanOptions { detail, follow_links, ..options(&[&fx.root], 2) });
+        assert!(scanned.finished);
+        let found = scanned.by_path();
+        let fifo = found.get(&fx.fifo).expect("the FIFO is listed");
+        assert_eq!(fifo.kind(), FileKind::Fifo);
+        assert!(fifo.error.is_none(), "{:?}", fifo.error);
+    }
+    // The FIFO as a root of its own, and the whole fixture, through the binary.
+    for mode in ["--list", "--json", "--summary"] {
+        statree().arg(mode).arg(&fx.fifo).assert().code(0);
+        statree().arg(mode).arg("-L").arg(&fx.root).assert().code(1);
+        statree().arg(mode).arg(&fx.root).assert().code(0);
+    }
+}
+
+/// Every entry of a deep chain: each directory below the top and each file `f`.
+fn chain_entries(tree: &common::DeepTree) -> Vec<PathBuf> {
+    let mut all = vec![tree.root.clone()];
+    for (i, dir) in tree.dirs.iter().enumerate() {
+        if i > 0 {
+            all.push(dir.clone());
+        }
+        if i + 1 < tree.dirs.len() {
+            all.push(dir.join("f"));
+        }
+    }
+    all
+}
+
+#[test]
+fn deep_tree_within_path_max_is_listed_completely() {
+    // 2,000 levels of one-byte names: as deep as a path can get under PATH_MAX.
+    let tree = deep_tree(2000, 1);
+    let deepest = tree.dirs.last().unwrap();
+    assert!(bytes(deepest).len() < PATH_MAX, "the chain must stay within PATH_MAX");
+    let expected: BTreeSet<PathBuf> = chain_entries(&tree).into_iter().collect();
+
+    let scanned = scan_lib(options(&[&tree.root], 2));
+    assert!(scanned.dir_errors.is_empty(), "{:?}", scanned.dir_errors.first());
+    let found: BTreeSet<PathBuf> = scanned.by_path().into_keys().collect();
+    assert_eq!(found, expected);
+    assert_eq!(scanned.tree.totals().entries, expected.len() as u64);
+
+    let out = statree().arg("--json").arg(&tree.root).assert().code(0);
+    let listed: BTreeSet<PathBuf> =
+        json_lines(&out.get_output().stdout).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(listed, expected);
+}
+
+#[test]
+fn deep_tree_beyond_path_max_reports_errors_without_crashing() {
+    // 50 levels of 100-byte names: about 5,000 bytes of path.
+    let tree = deep_tree(50, 100);
+    assert!(bytes(tree.dirs.last().unwrap()).len() > PATH_MAX);
+    let entries = chain_entries(&tree);
+    // Entries whose full path fits are listed, as are the first directory
+    // past the limit and its sibling file (both stat-ed relative to a handle).
+    let must_list: Vec<&PathBuf> = entries.iter().filter(|p| bytes(p).len() < PATH_MAX).collect();
+
+    let out = statree().arg("--json").arg(&tree.root).assert().code(1);
+    let out = out.get_output();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("File name too long"), "stderr: {stderr}");
+    let records = json_lines(&out.stdout);
+    let listed: BTreeSet<&Path> = records.iter().map(|(p, _)| p.as_path()).collect();
+    for path in &must_list {
+        assert!(listed.contains(path.as_path()), "{} bytes deep: not listed", bytes(path).len());
+    }
+    let mut errors = 0;
+    for (path, rec) in &records {
+        assert!(entries.contains(path), "unexpected entry {path:?}");
+        match rec.get("error") {
+            Some(error) => {
+                errors += 1;
+                assert!(error.as_str().unwrap().contains("File name too long"), "{rec}");
+                assert!(bytes(path).len() >= PATH_MAX, "error within PATH_MAX: {rec}");
+            }
+            None => assert!(rec["ino"].is_u64(), "stat-ed: {rec}"),
+        }
+    }
+    assert!(errors >= 1, "the directories past PATH_MAX are reported as errors");
+
+    // The library and the tree cope with paths longer than PATH_MAX.
+    let scanned = scan_lib(options(&[&tree.root], 2));
+    let tree_model = &scanned.tree;
+    assert_eq!(tree_model.totals().entries, records.len() as u64);
+    assert_eq!(tree_model.totals().errors, errors);
+    assert_eq!(tree_model.dropped_batches(), 0);
+    for (path, error) in &scanned.dir_errors {
+        assert!(error.reason.contains("File name too long"), "{path:?}: {error}");
+    }
+    let mut stack: Vec<_> = tree_model.roots().collect();
+    while let Some(id) = stack.pop() {
+        assert!(listed.contains(tree_model.path(id).as_path()));
+        if tree_model.has_error(id) {
+            assert_eq!(tree_model.dir(id).map(|d| d.state), Some(DirState::Failed));
+        }
+        stack.extend(tree_model.children(id));
+    }
+}
+
+#[test]
+fn wide_directory_of_100k_entries_is_fully_listed() {
+    const N: usize = 100_000;
+    let wide = common::wide_dir(N);
+    let out = statree().arg("--summary").arg(&wide.path).assert().code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
+    let value = |key: &str| -> u64 {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {key} line: {stdout}"))
+    };
+    assert_eq!(value("entries"), N as u64 + 1, "every file and the root");
+    assert_eq!(value("files"), N as u64);
+    assert_eq!(value("errors"), 0);
+
+    let scanned = scan_lib(options(&[&wide.path], 4));
+    let tree = &scanned.tree;
+    let root = tree.roots().next().unwrap();
+    let names: BTreeSet<&[u8]> = tree.children(root).map(|id| tree.name(id)).collect();
+    assert_eq!(names.len(), N, "distinct children");
+    assert!(names.contains(b"f0000000".as_slice()) && names.contains(b"f0099999".as_slice()));
+    assert_eq!(tree.dir(root).unwrap().state, DirState::Complete);
+    assert_eq!(tree.dir(root).unwrap().total_entries, N as u64);
+    assert_eq!(tree.dropped_batches(), 0);
+}
+
+#[test]
+fn terminal_hostile_names_are_escaped_in_the_listing() {
+    let tmp = common::public_tempdir();
+    let root = tmp.path().join("names");
+    fs::create_dir(&root).unwrap();
+    let names: [(&[u8], &str); 6] = [
+        ("a\u{202e}b".as_bytes(), "a\\u{202e}b"),
+        ("c\u{9b}31md".as_bytes(), "c\\u{9b}31md"),
+        (b"tab\there", "tab\\there"),
+        (b"back\\slash", "back\\\\slash"),
+        (b"bell\x07\x7f", "bell\\x07\\x7f"),
+        ("zero\u{200b}width".as_bytes(), "zero\\u{200b}width"),
+    ];
+    for (raw, _) in names {
+        fs::write(root.join(OsStr::from_bytes(raw)), b"").unwrap();
+    }
+    let out = statree().arg("--list").arg(&root).assert().code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(stdout.lines().count(), names.len() + 1);
+    assert!(!stdout.chars().any(|c| c.is_control() && c != '\n'), "{stdout:?}");
+    for (_, shown) in names {
+        let want = format!("{}/{shown}", root.display());
+        assert!(stdout.lines().any(|l| l.ends_with(&want)), "{want} not in {stdout}");
+    }
+}
