@@ -195,3 +195,25 @@ fn terminal_hostile_names_are_escaped_in_the_listing() {
         assert!(stdout.lines().any(|l| l.ends_with(&want)), "{want} not in {stdout}");
     }
 }
+
+#[test]
+fn follow_links_json_marks_the_loop_and_still_lists_the_rest() {
+    let fx = common::fixture();
+    let out = statree().args(["--json", "-L"]).arg(&fx.root).assert().code(1);
+    let out = out.get_output();
+    let records = json_lines(&out.stdout);
+    let (_, rec) = records.iter().find(|(p, _)| p == &fx.loop_link).expect("loop listed");
+    let error = rec["error"].as_str().expect("the loop carries an error");
+    assert!(error.contains("filesystem loop"), "{rec}");
+    assert!(!records.iter().any(|(p, _)| p.starts_with(&fx.loop_link) && p != &fx.loop_link));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "only the loop is reported: {stderr}");
+    assert!(stderr.contains(&format!("{}: filesystem loop", fx.loop_link.display())), "{stderr}");
+    // Followed links report their targets; the dangling one is still a link.
+    let find = |path: &Path| &records.iter().find(|(p, _)| p == path).expect("listed").1;
+    assert_eq!(find(&fx.link_dir)["type"], "dir");
+    assert_eq!(find(&fx.link_file)["type"], "file");
+    assert_eq!(find(&fx.dangling)["type"], "symlink");
+    assert!(find(&fx.dangling).get("error").is_none());
+    assert!(records.iter().any(|(p, _)| p == &fx.link_dir.join("deeper").join("leaf.bin")));
+}

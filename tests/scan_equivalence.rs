@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -263,4 +264,59 @@ fn dropping_handle_mid_scan_returns_promptly() {
         started.elapsed()
     });
     assert!(waited < Duration::from_secs(10), "dropping the handle took {waited:?}");
+}
+
+#[test]
+fn cancelled_scan_still_ends_with_finished() {
+    let wide = common::wide_dir(20_000);
+    let root = wide.path.clone();
+    let (entries, finished) = common::with_timeout(60, "cancelled scan", move || {
+        let handle = scan::start(options(&[&root], 2)).expect("start");
+        handle.cancel();
+        let mut entries = 0;
+        while let Ok(event) = handle.events().recv_timeout(Duration::from_secs(30)) {
+            match event {
+                ScanEvent::Batch(batch) => entries += batch.entries.len(),
+                ScanEvent::Finished { .. } => return (entries, true),
+                _ => {}
+            }
+        }
+        (entries, false)
+    });
+    assert!(finished, "Finished must arrive after cancel ({entries} entries seen)");
+    assert!(entries <= 20_001);
+}
+
+#[test]
+fn one_file_system_lists_mount_points_without_entering_them() {
+    // /dev usually holds other filesystems (/dev/shm, /dev/pts, /dev/mqueue).
+    let root = Path::new("/dev");
+    let root_dev = std::fs::symlink_metadata(root).unwrap().dev();
+    let scanned = scan_lib(ScanOptions { one_file_system: true, ..options(&[root], 2) });
+    assert!(scanned.finished);
+    let found = scanned.by_path();
+    for (path, entry) in &found {
+        if let Some(parent) = path.parent().filter(|_| path.as_path() != root) {
+            let parent_dev = found[parent].stat.as_ref().map(|st| st.dev);
+            assert_eq!(parent_dev, Some(root_dev), "{path:?} is inside another filesystem");
+        }
+        let Some(st) = &entry.stat else { continue };
+        if st.dev != root_dev {
+            assert!(!entry.descend, "{path:?} on another filesystem would be walked");
+            assert_eq!(entry.other_fs, entry.kind() == FileKind::Dir, "{path:?} other_fs");
+        }
+    }
+    // Every mount point directly below the root is listed as such.
+    for item in std::fs::read_dir(root).unwrap() {
+        let path = item.unwrap().path();
+        let Ok(md) = std::fs::symlink_metadata(&path) else { continue };
+        if md.is_dir() && md.dev() != root_dev {
+            let entry = found.get(&path).unwrap_or_else(|| panic!("{path:?} missing"));
+            assert!(entry.other_fs, "{path:?} is a mount point");
+            let id = all_nodes(&scanned.tree).into_iter().find(|&id| scanned.tree.path(id) == path);
+            let id = id.expect("mount point in the tree");
+            assert!(scanned.tree.is_other_fs(id));
+            assert_eq!(scanned.tree.dir(id).map(|d| d.state), Some(DirState::NotRead));
+        }
+    }
 }
