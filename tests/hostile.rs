@@ -131,6 +131,16 @@ fn deep_tree_beyond_path_max_reports_errors_without_crashing() {
     for (path, error) in &scanned.dir_errors {
         assert!(error.reason.contains("File name too long"), "{path:?}: {error}");
     }
+    // A root whose own path is longer than a file name may be (NAME_MAX).
+    let long_root = &tree.dirs[5];
+    assert!(bytes(long_root).len() > 255);
+    let scanned_long = scan_lib(options(&[long_root], 2));
+    let root_id = scanned_long.tree.roots().next().unwrap();
+    assert_eq!(&scanned_long.tree.path(root_id), long_root);
+    let child = scanned_long.tree.children(root_id).map(|c| scanned_long.tree.path(c));
+    let child: BTreeSet<PathBuf> = child.collect();
+    assert_eq!(child, BTreeSet::from([long_root.join("f"), tree.dirs[6].clone()]));
+
     let mut stack: Vec<_> = tree_model.roots().collect();
     while let Some(id) = stack.pop() {
         assert!(listed.contains(tree_model.path(id).as_path()));

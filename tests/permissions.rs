@@ -207,4 +207,6 @@ fn unprivileged_list_and_summary_report_denied_dirs_and_exit_1() {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .expect("an errors line");
     assert!(errors >= 2, "both denied directories count as errors: {stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(errors, stderr.lines().count() as u64, "one stderr line per error: {stderr}");
 }

@@ -60,6 +60,8 @@ pub struct Fixture {
     pub future: PathBuf,
     /// A file modified in 1938 (negative seconds).
     pub ancient: PathBuf,
+    /// A file owned by a uid and gid with no name (54321:54321).
+    pub orphan: PathBuf,
     /// A character device (1, 3) made with `mknod`; `None` without CAP_MKNOD.
     pub chardev: Option<PathBuf>,
 }
@@ -160,6 +162,11 @@ pub fn fixture() -> Fixture {
     write_file(&ancient, b"earlier", 0o644);
     set_mtime(&ancient, -1_000_000_000, 5);
 
+    let orphan = p(b"orphan");
+    write_file(&orphan, b"nobody's", 0o644);
+    // Only root can give a file away; elsewhere it stays ours.
+    let _ = std::os::unix::fs::lchown(&orphan, Some(54321), Some(54321));
+
     let chardev = p(b"null_device");
     let chardev = rustix::fs::mknodat(
         CWD,
@@ -203,6 +210,7 @@ pub fn fixture() -> Fixture {
         sparse,
         future,
         ancient,
+        orphan,
         chardev,
     }
 }
