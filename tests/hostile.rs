@@ -227,3 +227,19 @@ fn follow_links_json_marks_the_loop_and_still_lists_the_rest() {
     assert!(find(&fx.dangling).get("error").is_none());
     assert!(records.iter().any(|(p, _)| p == &fx.link_dir.join("deeper").join("leaf.bin")));
 }
+
+#[test]
+fn names_inside_error_messages_are_sanitized_too() {
+    let tmp = common::public_tempdir();
+    let evil = tmp.path().join(OsStr::from_bytes(b"\x1b]0;owned\x07\x1b[31m"));
+    fs::create_dir(&evil).unwrap();
+    std::os::unix::fs::symlink("..", evil.join("up\x1b[2J")).unwrap();
+    let out = statree().args(["--list", "-L"]).arg(tmp.path()).assert().code(1);
+    let out = out.get_output();
+    for (stream, raw) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8(raw.clone()).unwrap_or_else(|_| panic!("{stream} UTF-8"));
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{stream}: {text:?}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\\x1b]0;owned\\x07\\x1b[31m/up\\x1b[2J: filesystem loop"), "{stderr}");
+}

@@ -1,5 +1,6 @@
-//! Permission-denied directories, seen by an unprivileged user: the binary runs
-//! as `nobody` through `setpriv` (util-linux) when the tests run as root.
+//! Permission-denied directories (modes 000, 0644 and 0111), seen by an
+//! unprivileged user: the binary runs as `nobody` through `setpriv`
+//! (util-linux); the tests run as root.
 
 mod common;
 
@@ -21,6 +22,8 @@ struct Denied {
     root: PathBuf,
     closed: PathBuf,
     no_search: PathBuf,
+    /// Mode 0111: searchable but not readable.
+    no_read: PathBuf,
 }
 
 fn denied_tree() -> Denied {
@@ -28,7 +31,9 @@ fn denied_tree() -> Denied {
     let root = tmp.path().join("root");
     let closed = root.join("closed");
     let no_search = root.join("no search");
-    for dir in [&root, &root.join("open"), &root.join("open").join("sub"), &closed, &no_search] {
+    let no_read = root.join("no_read");
+    let open = root.join("open");
+    for dir in [&root, &open, &open.join("sub"), &closed, &no_search, &no_read] {
         fs::create_dir(dir).unwrap();
         chmod(dir, 0o755);
     }
@@ -42,6 +47,7 @@ fn denied_tree() -> Denied {
         closed.join("hidden_inside").join("deep.txt"),
         no_search.join("z.txt"),
         no_search.join("inner").join("w.txt"),
+        no_read.join("unlisted.txt"),
     ] {
         fs::write(&file, b"data").unwrap();
         chmod(&file, 0o644);
@@ -49,10 +55,11 @@ fn denied_tree() -> Denied {
     settle_atimes(&root);
     chmod(&closed, 0o000);
     chmod(&no_search, 0o644);
+    chmod(&no_read, 0o111);
     let bin = tmp.path().join("statree");
     fs::copy(common::statree_bin(), &bin).expect("copy the binary");
     chmod(&bin, 0o755);
-    Denied { _tmp: tmp, bin, root, closed, no_search }
+    Denied { _tmp: tmp, bin, root, closed, no_search, no_read }
 }
 
 /// Runs a command with a 60 s hang guard. "Text file busy" is retried: while
@@ -74,23 +81,27 @@ fn run(mut cmd: Command) -> Output {
     })
 }
 
-/// Runs the binary as an unprivileged user: as `nobody` via setpriv when we are
-/// root, directly otherwise.
+/// Runs the binary as `nobody` through setpriv. The tests need root (to drop
+/// to nobody, and to scan the denied directories for the reference).
 fn run_unprivileged(bin: &Path, args: &[&str], root: &Path) -> Output {
-    let mut cmd = if rustix::process::geteuid().is_root() {
-        let probe = Command::new("setpriv").arg("--version").output();
-        assert!(
-            probe.is_ok_and(|o| o.status.success()),
-            "setpriv (util-linux) is required to run the permission tests as nobody; \
-             install util-linux"
-        );
-        let mut cmd = Command::new("setpriv");
-        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]).arg(bin);
-        cmd
-    } else {
-        Command::new(bin)
-    };
-    cmd.args(args).arg(root);
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "the permission tests must run as root: they run statree as nobody via setpriv"
+    );
+    let probe = Command::new("setpriv").arg("--version").output();
+    assert!(
+        probe.is_ok_and(|o| o.status.success()),
+        "setpriv (util-linux) is required to run the permission tests as nobody; \
+         install util-linux"
+    );
+    let nobody = uzers::get_user_by_name("nobody").expect("a `nobody` user");
+    let mut cmd = Command::new("setpriv");
+    cmd.arg(format!("--reuid={}", nobody.uid()))
+        .arg(format!("--regid={}", nobody.primary_group_id()))
+        .arg("--clear-groups")
+        .arg(bin)
+        .args(args)
+        .arg(root);
     run(cmd)
 }
 
@@ -136,15 +147,16 @@ fn unprivileged_json_lists_every_readable_entry_and_marks_denied_dirs() {
     let seen = records(&out);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
 
-    // Every entry outside the two denied directories, exactly as root saw it.
+    // Every entry outside the denied directories, exactly as root saw it.
+    let unlistable = [&t.closed, &t.no_read];
     for (path, rec) in &everything {
-        if strictly_under(path, &t.closed) || strictly_under(path, &t.no_search) {
+        if unlistable.iter().chain([&&t.no_search]).any(|d| strictly_under(path, d)) {
             continue;
         }
         let mut got = seen.get(path).unwrap_or_else(|| panic!("{path:?} missing")).clone();
-        if path == &t.closed {
+        if unlistable.contains(&path) {
             let error = got.as_object_mut().unwrap().remove("error");
-            let error = error.expect("the mode-000 directory record carries an error");
+            let error = error.unwrap_or_else(|| panic!("{path:?}: the record carries an error"));
             assert!(error.as_str().unwrap().contains("Permission denied"), "{error}");
         }
         if path == &t.no_search {
@@ -152,14 +164,15 @@ fn unprivileged_json_lists_every_readable_entry_and_marks_denied_dirs() {
         }
         assert_eq!(&got, rec, "{path:?} as nobody vs as root");
     }
-    // Nothing from inside the mode-000 directory.
-    assert!(!seen.keys().any(|p| strictly_under(p, &t.closed)), "{seen:?}");
-    assert!(
-        stderr
-            .lines()
-            .any(|l| l.contains(&*t.closed.to_string_lossy()) && l.contains("Permission denied")),
-        "stderr names the mode-000 directory: {stderr}"
-    );
+    for dir in unlistable {
+        // Nothing from inside a directory that cannot be listed.
+        assert!(!seen.keys().any(|p| strictly_under(p, dir)), "{seen:?}");
+        let shown = dir.to_string_lossy();
+        assert!(
+            stderr.lines().any(|l| l.contains(&*shown) && l.contains("Permission denied")),
+            "stderr names {shown}: {stderr}"
+        );
+    }
 
     // The mode-0644 directory: its names can be listed but none can be
     // stat-ed. Either the directory itself or every entry listed in it carries

@@ -261,7 +261,13 @@ fn dropping_handle_mid_scan_returns_promptly() {
         assert!(seen > 1, "no batch of the wide directory arrived");
         let started = Instant::now();
         drop(handle);
-        started.elapsed()
+        let after_reading = started.elapsed();
+        // A consumer that never reads: the workers block on the full channel.
+        let handle = scan::start(options(&[&root], 2)).expect("start");
+        std::thread::sleep(Duration::from_millis(200));
+        let started = Instant::now();
+        drop(handle);
+        after_reading.max(started.elapsed())
     });
     assert!(waited < Duration::from_secs(10), "dropping the handle took {waited:?}");
 }

@@ -60,6 +60,8 @@ pub struct Fixture {
     pub future: PathBuf,
     /// A file modified in 1938 (negative seconds).
     pub ancient: PathBuf,
+    /// A dangling symlink whose target holds a newline, ESC and invalid UTF-8.
+    pub odd_link: PathBuf,
     /// A file owned by a uid and gid with no name (54321:54321).
     pub orphan: PathBuf,
     /// A character device (1, 3) made with `mknod`; `None` without CAP_MKNOD.
@@ -162,6 +164,9 @@ pub fn fixture() -> Fixture {
     write_file(&ancient, b"earlier", 0o644);
     set_mtime(&ancient, -1_000_000_000, 5);
 
+    let odd_link = p(b"odd_link");
+    symlink(OsStr::from_bytes(b"odd\n\x1b[2J\xfftarget"), &odd_link).expect("odd symlink");
+
     let orphan = p(b"orphan");
     write_file(&orphan, b"nobody's", 0o644);
     // Only root can give a file away; elsewhere it stays ours.
@@ -210,6 +215,7 @@ pub fn fixture() -> Fixture {
         sparse,
         future,
         ancient,
+        odd_link,
         orphan,
         chardev,
     }

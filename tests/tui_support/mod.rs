@@ -17,9 +17,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{
-    KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use ratatui::crossterm::event::{KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use rustix::fs::{AtFlags, CWD, Timestamps};
 use statree::config::ColorConfig;
 use statree::keymap::{Key, KeyMap};
@@ -88,21 +86,21 @@ pub fn path_from(raw: &[u8]) -> PathBuf {
 /// The standard fixture, under `<tmp>/fixture`:
 ///
 /// ```text
-/// fixture/                      (mtime  +0)
-///   alpha/                      (mtime +300)  2 MiB in total
-///     nested/
-///       deep.bin                512 KiB, sparse
-///     big.bin                   1.5 MiB, sparse
+/// fixture/                      (mtime  +0)   16 MiB in total
+///   alpha/                      (mtime +300)  4 MiB in total
+///     nested/                   (mtime  +60)  1 MiB in total
+///       deep.bin                1 MiB, sparse
+///     big.bin                   3 MiB, sparse
 ///     small.txt                 17 B of text
-///   beta/                       (mtime +100)  4 MiB in total
-///     data.bin                  4 MiB, sparse
+///   beta/                       (mtime +100)  8 MiB in total
+///     data.bin                  8 MiB, sparse
 ///   .hidden                     7 B  (mtime  +50)
 ///   gamma.txt                   30 B (mtime +400)
-///   large.log                   2 MiB, sparse (mtime +200)
+///   large.log                   4 MiB, sparse (mtime +200)
 ///   link -> gamma.txt           9 B  (mtime +500)
 /// ```
 ///
-/// Every directory holds at least half a MiB, so a directory's own size
+/// Every directory holds at least a MiB, so a directory's own size
 /// (4 KiB on ext4, a few bytes on tmpfs) never changes a rounded size or a
 /// size bar: the rendering is the same on every filesystem. The three sort
 /// orders of the files differ from each other.
@@ -123,13 +121,13 @@ impl Fixture {
         let beta = root.join("beta");
         fs::create_dir_all(&nested).unwrap();
         fs::create_dir_all(&beta).unwrap();
-        sparse_file(&nested.join("deep.bin"), 512 * KIB);
-        sparse_file(&alpha.join("big.bin"), 3 * MIB / 2);
+        sparse_file(&nested.join("deep.bin"), MIB);
+        sparse_file(&alpha.join("big.bin"), 3 * MIB);
         fs::write(alpha.join("small.txt"), SMALL_TEXT).unwrap();
-        sparse_file(&beta.join("data.bin"), 4 * MIB);
+        sparse_file(&beta.join("data.bin"), 8 * MIB);
         fs::write(root.join(".hidden"), HIDDEN_TEXT).unwrap();
         fs::write(root.join("gamma.txt"), GAMMA_TEXT).unwrap();
-        sparse_file(&root.join("large.log"), 2 * MIB);
+        sparse_file(&root.join("large.log"), 4 * MIB);
         symlink("gamma.txt", root.join("link")).unwrap();
         // Times last, directories after their contents.
         for (rel, offset) in [
@@ -259,7 +257,8 @@ impl Harness {
     pub fn type_text(&mut self, text: &str) -> Vec<Effect> {
         let mut all = Vec::new();
         for ch in text.chars() {
-            let event = KeyEvent::new(ratatui::crossterm::event::KeyCode::Char(ch), KeyModifiers::NONE);
+            let event =
+                KeyEvent::new(ratatui::crossterm::event::KeyCode::Char(ch), KeyModifiers::NONE);
             all.extend(self.send(Msg::Key(event)));
         }
         all
@@ -346,11 +345,8 @@ impl Harness {
     /// Selects the row showing `rel` by moving with `j`/`k` (as a user would).
     pub fn select(&mut self, rel: &str) {
         let target = self.node(rel);
-        let row = self
-            .state
-            .rows
-            .position(target)
-            .unwrap_or_else(|| panic!("{rel:?} is not visible"));
+        let row =
+            self.state.rows.position(target).unwrap_or_else(|| panic!("{rel:?} is not visible"));
         while self.state.selected < row {
             self.press("j");
         }
@@ -552,7 +548,12 @@ impl PtySession {
     }
 
     /// Waits until `pred(screen)` holds; panics with the screen after `timeout`.
-    pub fn wait_for(&mut self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let screen = self.screen();
@@ -643,7 +644,8 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// a show, and mouse capture was turned off after it was last turned on.
 pub fn assert_terminal_restored(raw: &[u8]) {
     let shown = String::from_utf8_lossy(raw);
-    let tail: String = shown.chars().rev().take(400).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String =
+        shown.chars().rev().take(400).collect::<Vec<_>>().into_iter().rev().collect();
     let enter = rfind(raw, b"\x1b[?1049h").expect("the alternate screen was entered");
     let leave = rfind(raw, b"\x1b[?1049l")
         .unwrap_or_else(|| panic!("the alternate screen was never left; output ends {tail:?}"));
