@@ -79,7 +79,7 @@ impl ScanHandle {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    /// Number of worker threads in the pool.
+    /// Number of worker threads in each of the scanner's two pools.
     pub fn threads(&self) -> usize {
         self.threads
     }
@@ -95,7 +95,7 @@ impl Drop for ScanHandle {
         }
         // Bounded: a worker stuck in a syscall on a dead network mount must
         // not hang the caller; it exits on its own when the call returns.
-        self.pool_exit.wait_all(self.threads, Duration::from_secs(2));
+        self.pool_exit.wait_all(2 * self.threads, Duration::from_secs(2));
     }
 }
 
@@ -129,6 +129,20 @@ impl PoolExit {
     }
 }
 
+fn new_pool(
+    threads: usize,
+    name: &'static str,
+    exit: &Arc<PoolExit>,
+) -> std::io::Result<jwalk::rayon::ThreadPool> {
+    let exit = Arc::clone(exit);
+    jwalk::rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(move |i| format!("{name}-{i}"))
+        .exit_handler(move |_| exit.exited())
+        .build()
+        .map_err(std::io::Error::other)
+}
+
 /// Batches in flight between the workers and the consumer, per worker thread.
 const QUEUED_BATCHES_PER_THREAD: usize = 8;
 
@@ -139,14 +153,11 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
     let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
     let cancel = Arc::new(AtomicBool::new(false));
     let pool_exit = Arc::new(PoolExit::default());
-    let exit = Arc::clone(&pool_exit);
-    let pool = jwalk::rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("statree-scan-{i}"))
-        .exit_handler(move |_| exit.exited())
-        .build()
-        .map_err(std::io::Error::other)?;
-    let pool = Arc::new(pool);
+    let pool = Arc::new(new_pool(threads, "statree-scan", &pool_exit)?);
+    // jwalk's workers wait for work by spinning inside its own queue, where
+    // they cannot pick up nested rayon jobs: the slices of a large directory
+    // go to a pool of their own so they really run in parallel.
+    let split_pool = new_pool(threads, "statree-split", &pool_exit)?;
     let shared = Arc::new(Shared {
         tx: tx.clone(),
         cancel: Arc::clone(&cancel),
@@ -154,6 +165,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         follow: options.follow_links,
         one_file_system: options.one_file_system,
         detail: options.detail,
+        split_pool,
     });
     let started = Instant::now();
     let remaining = Arc::new(AtomicUsize::new(options.roots.len()));

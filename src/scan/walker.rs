@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     pub follow: bool,
     pub one_file_system: bool,
     pub detail: bool,
+    /// Runs the parallel slices of large directories.
+    pub split_pool: jwalk::rayon::ThreadPool,
 }
 
 impl Shared {
@@ -176,7 +178,9 @@ pub(crate) fn process_dir(
         shared.send(ScanEvent::Batch(batch));
     };
     if total > SPLIT_ABOVE {
-        children.par_chunks_mut(SLICE).enumerate().for_each(|(n, slice)| run(n * SLICE, slice));
+        shared.split_pool.install(|| {
+            children.par_chunks_mut(SLICE).enumerate().for_each(|(n, slice)| run(n * SLICE, slice));
+        });
     } else {
         run(0, children.as_mut_slice());
     }
