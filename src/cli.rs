@@ -9,6 +9,7 @@ use clap_complete::Shell;
 
 const EXAMPLES: &str = "\
 Examples:
+  statree /usr                      browse /usr while it is being scanned
   statree --list /etc               every entry under /etc, one a line
   statree --json /srv > srv.jsonl   full stat records as JSON Lines
   statree --summary -x /            totals for the root filesystem only

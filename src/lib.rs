@@ -16,6 +16,17 @@
 //!   aggregates kept current as batches arrive), mode-bit helpers, and the
 //!   full [`model::FullStat`] record read fresh on demand.
 //! * [`output`] — the non-interactive outputs: `--list`, `--json`, `--summary`.
+//! * [`view`] — the interactive model ([`view::State`]) and the pure
+//!   [`view::update`] that applies every message to it and returns effects;
+//!   the visible-row index lives here.
+//! * [`ui`] — widgets that borrow the state for one frame and draw only the
+//!   rows on screen; the pane layout as a pure function of the size.
+//! * [`tui`] — the terminal guard (Drop, panic hook, suspend) and the event
+//!   loop: drain every queued message, update, run effects, draw at most once
+//!   per frame interval.
+//! * [`keymap`], [`config`], [`theme`], [`preview`] — the key table (also the
+//!   source of the help overlay), the TOML config file, colours (`LS_COLORS`,
+//!   `NO_COLOR`), and the capped, non-blocking preview read.
 //! * [`sanitize`] — the one sanitizer every name passes through before it
 //!   reaches a terminal or a line-oriented listing.
 //! * [`cli`] — the command-line definition.
@@ -34,6 +45,9 @@
 //! * A parent's batch always arrives before its children's, so the tree can be
 //!   read — and is consistent — after every applied event.
 //! * No byte of a file name reaches a terminal without passing [`sanitize`].
+//! * The interface's thread does no filesystem I/O except the `statx` of the
+//!   selected entry and the capped preview read of a regular file; a frame
+//!   reads only the rows on screen.
 
 pub mod cli;
 pub mod config;
