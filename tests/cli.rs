@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use common::{bytes, fixture, path_from, serial_walk, statree_bin};
-use predicates::prelude::*;
 use serde_json::Value;
 
 /// Every run gets a generous hang guard.
