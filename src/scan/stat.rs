@@ -101,6 +101,10 @@ fn from_statx(stx: &rustix::fs::Statx) -> (EntryStat, Option<Timespec>) {
         mtime: ts(&stx.stx_mtime),
         ctime: ts(&stx.stx_ctime),
     };
-    let btime = ((stx.stx_mask & StatxFlags::BTIME.bits()) != 0).then(|| ts(&stx.stx_btime));
+    // Some filesystems set the BTIME bit but report the epoch itself; a
+    // birth time cannot be set by anyone, so exactly zero means "not known".
+    let btime = ((stx.stx_mask & StatxFlags::BTIME.bits()) != 0)
+        .then(|| ts(&stx.stx_btime))
+        .filter(|t| *t != Timespec::default());
     (stat, btime)
 }

@@ -106,13 +106,16 @@ fn stat_lines(full: &FullStat, now: i64, out: &mut Vec<Line<'_>>) {
         "born",
         full.btime.map_or_else(|| "unknown".to_string(), |t| local_time(t, now)),
     ));
+    let zone = TimeZone::system();
+    out.push(field("zone", zone.iana_name().unwrap_or("local time").to_string()));
 }
 
-/// Local time with nanoseconds and the relative age.
+/// Local time with nanoseconds and the relative age (the zone is shown
+/// once, on its own line).
 pub fn local_time(t: Timespec, now: i64) -> String {
     let Ok(ts) = Timestamp::new(t.sec, t.nsec as i32) else {
         return format!("@{}.{:09}", t.sec, t.nsec);
     };
     let zoned = ts.to_zoned_datetime(TimeZone::system());
-    format!("{} ({})", zoned.strftime("%Y-%m-%d %H:%M:%S%.9f %Z"), relative_age(now - t.sec))
+    format!("{}, {}", zoned.strftime("%Y-%m-%d %H:%M:%S%.9f"), relative_age(now - t.sec))
 }

@@ -91,13 +91,13 @@ fn draw_row(
     };
     buf.set_style(area, base);
     let head = fit(&prefix, name_width);
-    let (x, _) = buf.set_stringn(
-        area.x,
-        area.y,
-        &head,
-        name_width,
-        base.patch(dim_if(theme, tree.has_error(id))),
-    );
+    // Dim text on the selection bar would vanish into it.
+    let head_style = match (tree.has_error(id), selected) {
+        (true, _) => base.patch(theme.error()),
+        (false, true) => base,
+        (false, false) => base.patch(theme.dim()),
+    };
+    let (x, _) = buf.set_stringn(area.x, area.y, &head, name_width, head_style);
     let used = (x - area.x) as usize;
     let rest = name_width.saturating_sub(used);
     let shown = fit(&format!("{name}{suffix}"), rest);
@@ -110,10 +110,6 @@ fn draw_row(
     if selected {
         buf.set_style(area, Style::default().add_modifier(Modifier::BOLD));
     }
-}
-
-fn dim_if(theme: &Theme, error: bool) -> Style {
-    if error { theme.error() } else { theme.dim() }
 }
 
 /// The entry's share of its parent's total size as a bar of eighth blocks.
