@@ -36,6 +36,9 @@ pub struct ScanOptions {
     pub one_file_system: bool,
     /// Also gather birth times and symlink targets (for full records).
     pub detail: bool,
+    /// Run the scan's threads at a lower priority (nice 10), so an
+    /// interface drawing on the same cores answers keys at once.
+    pub background: bool,
 }
 
 impl ScanOptions {
@@ -47,6 +50,7 @@ impl ScanOptions {
             follow_links: false,
             one_file_system: false,
             detail: false,
+            background: false,
         }
     }
 
@@ -133,14 +137,26 @@ fn new_pool(
     threads: usize,
     name: &'static str,
     exit: &Arc<PoolExit>,
+    background: bool,
 ) -> std::io::Result<jwalk::rayon::ThreadPool> {
     let exit = Arc::clone(exit);
     jwalk::rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(move |i| format!("{name}-{i}"))
+        .start_handler(move |_| {
+            if background {
+                lower_priority();
+            }
+        })
         .exit_handler(move |_| exit.exited())
         .build()
         .map_err(std::io::Error::other)
+}
+
+/// Lowers the calling thread's priority (on Linux a thread id names one thread).
+fn lower_priority() {
+    // Failing only means the scan competes evenly with the interface.
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
 }
 
 /// Batches in flight between the workers and the consumer, per worker thread.
@@ -153,11 +169,12 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
     let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
     let cancel = Arc::new(AtomicBool::new(false));
     let pool_exit = Arc::new(PoolExit::default());
-    let pool = Arc::new(new_pool(threads, "statree-scan", &pool_exit)?);
+    let background = options.background;
+    let pool = Arc::new(new_pool(threads, "statree-scan", &pool_exit, background)?);
     // jwalk's workers wait for work by spinning inside its own queue, where
     // they cannot pick up nested rayon jobs: the slices of a large directory
     // go to a pool of their own so they really run in parallel.
-    let split_pool = new_pool(threads, "statree-split", &pool_exit)?;
+    let split_pool = new_pool(threads, "statree-split", &pool_exit, background)?;
     let shared = Arc::new(Shared {
         tx: tx.clone(),
         cancel: Arc::clone(&cancel),
@@ -180,9 +197,13 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
             remaining: Arc::clone(&remaining),
             started,
         };
-        let walker = std::thread::Builder::new()
-            .name(format!("statree-root-{index}"))
-            .spawn(move || job.run())?;
+        let walker =
+            std::thread::Builder::new().name(format!("statree-root-{index}")).spawn(move || {
+                if background {
+                    lower_priority();
+                }
+                job.run();
+            })?;
         walkers.push(walker);
     }
     if options.roots.is_empty() {

@@ -112,10 +112,13 @@ fn unix_now() -> i64 {
 
 /// Runs the interface until the user quits. Returns the directory of the
 /// selected entry (for `--cwd-file`).
+///
+/// The first frame is drawn before `start_scan` runs, so it appears at once
+/// whatever the size of the tree.
 pub fn run(
     mut state: State,
     theme: &Theme,
-    scan: ScanHandle,
+    start_scan: impl FnOnce() -> io::Result<ScanHandle>,
     title: String,
 ) -> io::Result<Option<PathBuf>> {
     let mut guard = TerminalGuard::new(title)?;
@@ -128,6 +131,8 @@ pub fn run(
     guard.terminal.draw(|frame| ui::draw(frame, &state, theme))?;
     state.needs_draw = false;
     let mut last_draw = Instant::now();
+    let scan = start_scan()?;
+    state.scan_started = Instant::now();
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
     let stop = Arc::new(AtomicBool::new(false));

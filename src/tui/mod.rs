@@ -29,12 +29,12 @@ pub fn start(options: ScanOptions, cwd_file: Option<&Path>) -> io::Result<()> {
     let view = ViewOptions { sort: config.sort, show_hidden: config.show_hidden, filter: None };
     let roots: Vec<String> = options.roots.iter().map(|r| sanitize::path(r).into_owned()).collect();
     let title = format!("statree: {}", roots.join(" "));
-    let scan = scan::start(options)?;
+    let options = ScanOptions { background: true, ..options };
     let mut state = State::new(config.keymap.clone(), view, Instant::now());
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }
-    let selected = app::run(state, &theme, scan, title)?;
+    let selected = app::run(state, &theme, move || scan::start(options), title)?;
     if let (Some(file), Some(dir)) = (cwd_file, selected) {
         write_cwd_file(file, &dir)?;
     }
