@@ -2,7 +2,7 @@
 //! exit, run a non-interactive output, or open the interface. Exit status: 0
 //! clean, 1 when some entries had errors (or a fatal error), 2 for bad usage.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -44,6 +44,13 @@ fn main() -> ExitCode {
         Mode::Summary
     } else {
         drop(out);
+        if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+            let _ = writeln!(
+                err,
+                "statree: the interactive view needs a terminal; use --list, --json or --summary"
+            );
+            return ExitCode::from(2);
+        }
         let result = statree::tui::start(options, cli.cwd_file.as_deref()).map(|()| Outcome::Clean);
         return finish(result, &mut err);
     };
