@@ -1000,3 +1000,35 @@ fn snapshot_filter_active() {
     h.press("enter");
     insta::assert_snapshot!("filter_accepted", h.snapshot_frame());
 }
+
+#[test]
+fn directories_collapse_under_a_filter_without_touching_the_unfiltered_view() {
+    let (_f, mut h) = fixture_at(SNAP);
+    let unfiltered = h.row_paths();
+    h.press("f");
+    h.type_text(".txt");
+    h.press("enter");
+    assert_eq!(h.row_paths(), ["", "alpha", "alpha/small.txt", "gamma.txt"]);
+    h.select("alpha");
+    h.press("enter");
+    assert_eq!(h.row_paths(), ["", "alpha", "gamma.txt"]);
+    h.press("l");
+    assert_eq!(h.row_paths(), ["", "alpha", "alpha/small.txt", "gamma.txt"]);
+    h.press("h");
+    assert_eq!(h.row_paths(), ["", "alpha", "gamma.txt"]);
+    // Clearing the filter brings back the expansion the user had before.
+    h.press("f");
+    h.press("ctrl-u");
+    h.press("enter");
+    assert_eq!(h.row_paths(), unfiltered);
+}
+
+#[test]
+fn the_tree_ignores_the_mouse_while_help_is_open() {
+    let (_f, mut h) = fixture_at(SNAP);
+    let before = h.state.selected;
+    h.press("?");
+    h.mouse(mouse(MouseEventKind::ScrollDown, 5, 5));
+    assert_eq!(h.state.selected, before);
+    assert!(matches!(h.state.mode, Mode::Help { .. }));
+}

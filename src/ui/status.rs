@@ -26,11 +26,8 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         buf.set_stringn(area.x, area.y, fit(&text, width), width, theme.status());
         return;
     }
-    let position = format!(
-        " {}/{} ",
-        group_digits(state.selected as u64 + 1),
-        group_digits(state.rows.len() as u64)
-    );
+    let shown = if state.rows.is_empty() { 0 } else { state.selected as u64 + 1 };
+    let position = format!(" {}/{} ", group_digits(shown), group_digits(state.rows.len() as u64));
     let left_width = width.saturating_sub(position.chars().count());
     let (left, style) = match &state.status {
         Some(message) => {

@@ -45,6 +45,11 @@ pub struct RowIndex {
     expanded: HashSet<NodeId>,
     /// With a filter: nodes that match or have a matching descendant.
     kept: Option<Vec<u64>>,
+    /// With a filter every kept directory shows open; these were closed by
+    /// the user while it is on (the unfiltered expansion stays untouched).
+    filter_collapsed: HashSet<NodeId>,
+    /// The filter the last rebuild used.
+    last_filter: Option<Vec<u8>>,
 }
 
 impl RowIndex {
@@ -68,14 +73,24 @@ impl RowIndex {
         self.rows.get(i).copied()
     }
 
-    /// True when `id` is expanded (a filter expands every kept directory).
+    /// True when `id` is expanded (a filter opens every kept directory
+    /// unless the user closed it while the filter is on).
     pub fn is_expanded(&self, id: NodeId) -> bool {
-        self.kept.is_some() || self.expanded.contains(&id)
+        match self.kept {
+            Some(_) => !self.filter_collapsed.contains(&id),
+            None => self.expanded.contains(&id),
+        }
     }
 
     /// Expands or collapses a directory. Returns true when that changed.
+    /// While a filter is on this only changes the filtered view.
     pub fn set_expanded(&mut self, id: NodeId, expanded: bool) -> bool {
-        if expanded { self.expanded.insert(id) } else { self.expanded.remove(&id) }
+        match (self.kept.is_some(), expanded) {
+            (true, true) => self.filter_collapsed.remove(&id),
+            (true, false) => self.filter_collapsed.insert(id),
+            (false, true) => self.expanded.insert(id),
+            (false, false) => self.expanded.remove(&id),
+        }
     }
 
     /// The expanded directories.
@@ -90,6 +105,10 @@ impl RowIndex {
 
     /// Rebuilds the rows from the tree.
     pub fn rebuild(&mut self, tree: &Tree, options: &ViewOptions) {
+        if self.last_filter != options.filter {
+            self.filter_collapsed.clear();
+            self.last_filter.clone_from(&options.filter);
+        }
         self.kept = options.filter.as_deref().map(|query| keep_matches(tree, query));
         self.rows.clear();
         let mut stack: Vec<Row> = Vec::new();
@@ -110,7 +129,8 @@ impl RowIndex {
         }
     }
 
-    fn keeps(&self, id: NodeId) -> bool {
+    /// False for a node the active filter hides (true without a filter).
+    pub fn keeps(&self, id: NodeId) -> bool {
         self.kept.as_ref().is_none_or(|bits| bit(bits, id))
     }
 

@@ -1,7 +1,7 @@
 //! Finding entries by name across the whole tree, in display order, whether
 //! or not their directories are expanded.
 
-use super::rows::{ViewOptions, name_matches, sort_siblings};
+use super::rows::{RowIndex, ViewOptions, name_matches, sort_siblings};
 use crate::model::{FileKind, NodeId, Tree};
 
 /// True when `id`'s name contains `query` (lower-cased).
@@ -11,16 +11,18 @@ pub fn matches(tree: &Tree, id: Option<NodeId>, query: &[u8]) -> bool {
 
 /// The next (or previous) node in display order whose name contains `query`,
 /// wrapping around; the search starts after `from` when `skip_current`, at it
-/// otherwise. Hidden entries are skipped when the view hides them.
+/// otherwise. Entries the view hides (dot-files when hidden, anything an
+/// active filter leaves out) are skipped: a match must be one the view can show.
 pub fn find(
     tree: &Tree,
+    rows: &RowIndex,
     options: &ViewOptions,
     from: Option<NodeId>,
     query: &[u8],
     forward: bool,
     skip_current: bool,
 ) -> Option<NodeId> {
-    let order = display_order(tree, options);
+    let order = display_order(tree, rows, options);
     let start = from.and_then(|id| order.iter().position(|&n| n == id)).unwrap_or(0);
     let n = order.len();
     let hit = |i: usize| name_matches(tree.name(order[i]), query).then_some(order[i]);
@@ -33,7 +35,7 @@ pub fn find(
 }
 
 /// Every node in the order the view would show it with everything expanded.
-fn display_order(tree: &Tree, options: &ViewOptions) -> Vec<NodeId> {
+fn display_order(tree: &Tree, rows: &RowIndex, options: &ViewOptions) -> Vec<NodeId> {
     let mut order = Vec::new();
     let mut stack: Vec<NodeId> = tree.roots().collect();
     stack.reverse();
@@ -44,9 +46,9 @@ fn display_order(tree: &Tree, options: &ViewOptions) -> Vec<NodeId> {
             continue;
         }
         children.clear();
-        children.extend(
-            tree.children(id).filter(|&c| options.show_hidden || !tree.name(c).starts_with(b".")),
-        );
+        children.extend(tree.children(id).filter(|&c| {
+            (options.show_hidden || !tree.name(c).starts_with(b".")) && rows.keeps(c)
+        }));
         sort_siblings(tree, options.sort, &mut children);
         stack.extend(children.iter().rev());
     }

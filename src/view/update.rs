@@ -265,7 +265,9 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             let effects = jump_to_match(state, &query, true, false);
             if !search::matches(&state.tree, state.selected_node(), &query) {
+                // Back at the origin: its metadata must replace the last match's.
                 state.error("no match");
+                return selection_changed(state);
             }
             effects
         }
@@ -287,6 +289,7 @@ fn jump_to_match(
 ) -> Vec<Effect> {
     let found = search::find(
         &state.tree,
+        &state.rows,
         &state.options,
         state.selected_node(),
         query,
@@ -324,6 +327,10 @@ fn reveal(state: &mut State, id: NodeId) {
 }
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    if !matches!(state.mode, Mode::Normal) {
+        // The tree under an overlay or a prompt does not take clicks.
+        return Vec::new();
+    }
     let area = tree_area(state);
     match mouse.kind {
         MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS as isize),
@@ -437,7 +444,7 @@ fn toggle(state: &mut State) -> Vec<Effect> {
 
 fn collapse_or_parent(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected_node() else { return Vec::new() };
-    if state.tree.kind(id) == FileKind::Dir && state.rows.expanded().contains(&id) {
+    if state.tree.kind(id) == FileKind::Dir && state.rows.is_expanded(id) {
         state.rows.set_expanded(id, false);
         state.rebuild_rows();
         keep_selection_visible(state);
