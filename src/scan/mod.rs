@@ -153,10 +153,20 @@ fn new_pool(
         .map_err(std::io::Error::other)
 }
 
-/// Lowers the calling thread's priority (on Linux a thread id names one thread).
+/// Nice value of the scan's workers under the interface.
+const BACKGROUND_PRIORITY: i32 = 10;
+/// Nice value of the threads that only wait on jwalk's iterator.
+const LOWEST_PRIORITY: i32 = 19;
+
+/// Lowers the calling thread's priority for an interface's sake.
 fn lower_priority() {
-    // Failing only means the scan competes evenly with the interface.
-    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+    set_priority(BACKGROUND_PRIORITY);
+}
+
+/// Sets the calling thread's nice value (on Linux a thread id names one
+/// thread). Failing only means the threads compete evenly.
+fn set_priority(nice: i32) {
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), nice);
 }
 
 /// Batches in flight between the workers and the consumer, per worker thread.
@@ -199,9 +209,10 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         };
         let walker =
             std::thread::Builder::new().name(format!("statree-root-{index}")).spawn(move || {
-                if background {
-                    lower_priority();
-                }
+                // This thread drains jwalk's ordered iterator, which waits by
+                // spinning on sched_yield; at the lowest priority the spinning
+                // stops taking time from the workers it waits for.
+                set_priority(LOWEST_PRIORITY);
                 job.run();
             })?;
         walkers.push(walker);
