@@ -189,6 +189,9 @@ pub(crate) fn process_dir(
 
 fn retain_descending(children: &mut Vec<Item>) {
     children.retain(|item| matches!(item, Ok(entry) if entry.read_children.is_some()));
+    // The list waits in jwalk's result queue until the iterator thread takes
+    // it; without this it would keep the capacity of the whole listing.
+    children.shrink_to_fit();
 }
 
 fn build_batch(
