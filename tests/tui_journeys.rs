@@ -1032,3 +1032,15 @@ fn the_tree_ignores_the_mouse_while_help_is_open() {
     assert_eq!(h.state.selected, before);
     assert!(matches!(h.state.mode, Mode::Help { .. }));
 }
+
+#[test]
+fn owner_names_are_resolved_through_an_effect_and_shown() {
+    let (_f, mut h) = fixture_at(SNAP);
+    h.select("large.log");
+    let uid = h.state.meta.as_ref().unwrap().result.as_ref().unwrap().stat.uid;
+    // The entry itself was read without names; the lookup came back as a message.
+    assert!(h.state.owner_names.users.contains_key(&uid));
+    h.state.owner_names.users.clear();
+    let screen = h.render(140, 30);
+    assert!(screen.contains("(looking up…)"), "{screen}");
+}

@@ -26,8 +26,19 @@ pub struct FullStat {
 }
 
 impl FullStat {
-    /// Reads the entry at `path` without following a final symlink.
+    /// Reads the entry at `path` without following a final symlink, with
+    /// user and group names.
     pub fn read(path: &Path, names: &mut OwnerNames) -> Result<Self, FsError> {
+        let mut full = Self::read_entry(path)?;
+        full.user = names.user(full.stat.uid).map(str::to_owned);
+        full.group = names.group(full.stat.gid).map(str::to_owned);
+        Ok(full)
+    }
+
+    /// Reads the entry without looking up names (`user` and `group` stay
+    /// `None`): name lookups go through NSS, which may read files or ask the
+    /// network, so the interface does them on another thread.
+    pub fn read_entry(path: &Path) -> Result<Self, FsError> {
         let (stat, btime) =
             stat::statx_path(path, false).map_err(|e| FsError::errno(Op::Stat, path, e))?;
         let target = if stat.kind() == FileKind::Symlink {
@@ -37,14 +48,7 @@ impl FullStat {
         } else {
             None
         };
-        Ok(FullStat {
-            path: path.to_path_buf(),
-            stat,
-            btime,
-            target,
-            user: names.user(stat.uid).map(str::to_owned),
-            group: names.group(stat.gid).map(str::to_owned),
-        })
+        Ok(FullStat { path: path.to_path_buf(), stat, btime, target, user: None, group: None })
     }
 
     /// The file type.

@@ -28,18 +28,44 @@ const SCAN_BUDGET: Duration = Duration::from_millis(8);
 /// Wake-up interval for fading messages and animating progress.
 const TICK: Duration = Duration::from_millis(100);
 
+/// Where user and group names are looked up.
+enum NameLookup {
+    /// Right here (tests, where the answer must be there after the call).
+    Inline(Box<OwnerNames>),
+    /// On a thread of their own, answering with [`Msg::OwnerResolved`].
+    Thread(Sender<(u32, u32)>),
+}
+
 /// What the effects need that the pure state does not hold.
 pub struct Io {
-    names: OwnerNames,
+    names: NameLookup,
 }
 
 impl Default for Io {
+    /// Looks names up inline.
     fn default() -> Self {
-        Io { names: OwnerNames::new() }
+        Io { names: NameLookup::Inline(Box::default()) }
     }
 }
 
 impl Io {
+    /// Looks names up on a thread of their own, answering on `tx`: NSS may
+    /// read files or ask the network, which the interface's thread must not wait for.
+    pub fn with_name_thread(tx: Sender<Msg>) -> io::Result<Self> {
+        let (requests, rx) = crossbeam_channel::unbounded::<(u32, u32)>();
+        std::thread::Builder::new().name("statree-names".into()).spawn(move || {
+            let mut names = OwnerNames::new();
+            for (uid, gid) in rx {
+                let user = names.user(uid).map(str::to_owned);
+                let group = names.group(gid).map(str::to_owned);
+                if tx.send(Msg::OwnerResolved { uid, user, gid, group }).is_err() {
+                    break;
+                }
+            }
+        })?;
+        Ok(Io { names: NameLookup::Thread(requests) })
+    }
+
     /// Runs the effects an update returned, feeding their results back.
     /// Returns true when the loop must suspend the process.
     pub fn run_effects(&mut self, state: &mut State, effects: Vec<Effect>) -> bool {
@@ -50,14 +76,25 @@ impl Io {
             for effect in queue {
                 match effect {
                     Effect::LoadMeta { id, path } => {
-                        let result =
-                            FullStat::read(&path, &mut self.names).map_err(|e| e.to_string());
+                        let result = FullStat::read_entry(&path).map_err(|e| e.to_string());
                         next.extend(update(state, Msg::MetaLoaded(Loaded { id, result })));
                     }
                     Effect::LoadPreview { id, path } => {
                         let result = read_preview(&path, PREVIEW_CAP).map_err(|e| e.to_string());
                         next.extend(update(state, Msg::PreviewLoaded(Loaded { id, result })));
                     }
+                    Effect::ResolveOwner { uid, gid } => match &mut self.names {
+                        NameLookup::Inline(names) => {
+                            let user = names.user(uid).map(str::to_owned);
+                            let group = names.group(gid).map(str::to_owned);
+                            let msg = Msg::OwnerResolved { uid, user, gid, group };
+                            next.extend(update(state, msg));
+                        }
+                        NameLookup::Thread(requests) => {
+                            // The thread only ends with the loop.
+                            let _ = requests.send((uid, gid));
+                        }
+                    },
                     Effect::Suspend => suspend = true,
                     Effect::Quit => {}
                 }
@@ -138,10 +175,10 @@ pub fn run(
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx.clone(), Arc::clone(&stop))?;
     let signals = spawn_signals(tx.clone())?;
+    let mut io_ctx = Io::with_name_thread(tx.clone())?;
     drop(tx);
     let ticker = crossbeam_channel::tick(TICK);
     let scan_rx = scan.events().clone();
-    let mut io_ctx = Io::default();
     let mut scan_open = true;
 
     let result = loop {

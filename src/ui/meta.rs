@@ -41,7 +41,7 @@ pub fn lines<'a>(state: &'a State, theme: &Theme, now: i64) -> Vec<Line<'a>> {
             out.push(field("path", sanitize::path(&tree.path(id)).into_owned()));
             out.push(Line::styled(sanitize::text(reason).into_owned(), theme.error()));
         }
-        Some(Ok(full)) => stat_lines(full, now, &mut out),
+        Some(Ok(full)) => stat_lines(state, full, now, &mut out),
     }
     if let Some(error) = tree.error(id) {
         out.push(Line::styled(
@@ -64,7 +64,7 @@ pub fn lines<'a>(state: &'a State, theme: &Theme, now: i64) -> Vec<Line<'a>> {
     out
 }
 
-fn stat_lines(full: &FullStat, now: i64, out: &mut Vec<Line<'_>>) {
+fn stat_lines(state: &State, full: &FullStat, now: i64, out: &mut Vec<Line<'_>>) {
     let st = &full.stat;
     out.push(field("path", sanitize::path(&full.path).into_owned()));
     let mut kind = full.kind().describe().to_string();
@@ -92,11 +92,19 @@ fn stat_lines(full: &FullStat, now: i64, out: &mut Vec<Line<'_>>) {
         links.push_str(" (other names share this file)");
     }
     out.push(field("links", links));
-    let name = |n: &Option<String>| {
-        n.as_deref().map_or("(no name)".to_string(), |n| sanitize::text(n).into_owned())
+    let name = |known: Option<&Option<String>>, fallback: &Option<String>| match known
+        .or(Some(fallback).filter(|f| f.is_some()))
+    {
+        Some(Some(name)) => sanitize::text(name).into_owned(),
+        Some(None) => "(no name)".to_string(),
+        None => "(looking up…)".to_string(),
     };
-    out.push(field("user", format!("{} ({})", name(&full.user), st.uid)));
-    out.push(field("group", format!("{} ({})", name(&full.group), st.gid)));
+    let names = &state.owner_names;
+    out.push(field("user", format!("{} ({})", name(names.users.get(&st.uid), &full.user), st.uid)));
+    out.push(field(
+        "group",
+        format!("{} ({})", name(names.groups.get(&st.gid), &full.group), st.gid),
+    ));
     out.push(field("size", format!("{} ({} bytes)", human_size(st.size), group_digits(st.size))));
     out.push(field("alloc", format!("{} ({} blocks)", human_size(st.allocated()), st.blocks)));
     out.push(field("accessed", local_time(st.atime, now)));

@@ -26,6 +26,14 @@ pub enum Effect {
         /// Its path.
         path: std::path::PathBuf,
     },
+    /// Look up the user and group names of these ids (off the interface's
+    /// thread: NSS may be slow).
+    ResolveOwner {
+        /// User id.
+        uid: u32,
+        /// Group id.
+        gid: u32,
+    },
     /// Leave the interface.
     Quit,
     /// Stop the process until the shell resumes it (Ctrl-z).
@@ -88,6 +96,16 @@ pub struct StatusMessage {
     pub until: Instant,
 }
 
+/// User and group names looked up so far: `Some(None)` means the id has no
+/// name, a missing key that the lookup is still pending.
+#[derive(Debug, Default, Clone)]
+pub struct OwnerNameCache {
+    /// By uid.
+    pub users: std::collections::HashMap<u32, Option<String>>,
+    /// By gid.
+    pub groups: std::collections::HashMap<u32, Option<String>>,
+}
+
 /// How long a status message stays.
 pub const MESSAGE_TIME: Duration = Duration::from_secs(4);
 
@@ -119,6 +137,8 @@ pub struct State {
     pub preview: Option<Loaded<Preview>>,
     /// Status message.
     pub status: Option<StatusMessage>,
+    /// User and group names looked up so far.
+    pub owner_names: OwnerNameCache,
     /// Terminal size (columns, lines).
     pub size: (u16, u16),
     /// The current time, set by the loop before each update (tests set it too).
@@ -158,6 +178,7 @@ impl State {
             meta: None,
             preview: None,
             status: None,
+            owner_names: OwnerNameCache::default(),
             size: (80, 24),
             now,
             now_unix: 0,

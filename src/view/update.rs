@@ -30,6 +30,17 @@ pub enum Msg {
     Scan(ScanEvent),
     /// Metadata of a node was read.
     MetaLoaded(Loaded<FullStat>),
+    /// User and group names were looked up (`None`: the id has no name).
+    OwnerResolved {
+        /// User id.
+        uid: u32,
+        /// Its name.
+        user: Option<String>,
+        /// Group id.
+        gid: u32,
+        /// Its name.
+        group: Option<String>,
+    },
     /// A preview was read.
     PreviewLoaded(Loaded<Preview>),
     /// Time passed (fades messages, animates progress).
@@ -57,10 +68,26 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Scan(event) => on_scan(state, event),
         Msg::MetaLoaded(loaded) => {
-            if Some(loaded.id) == state.selected_id {
-                state.meta = Some(loaded);
-                state.needs_draw = true;
+            if Some(loaded.id) != state.selected_id {
+                return Vec::new();
             }
+            let owner = loaded.result.as_ref().ok().map(|full| (full.stat.uid, full.stat.gid));
+            state.meta = Some(loaded);
+            state.needs_draw = true;
+            match owner {
+                Some((uid, gid))
+                    if !state.owner_names.users.contains_key(&uid)
+                        || !state.owner_names.groups.contains_key(&gid) =>
+                {
+                    vec![Effect::ResolveOwner { uid, gid }]
+                }
+                _ => Vec::new(),
+            }
+        }
+        Msg::OwnerResolved { uid, user, gid, group } => {
+            state.owner_names.users.insert(uid, user);
+            state.owner_names.groups.insert(gid, group);
+            state.needs_draw = true;
             Vec::new()
         }
         Msg::PreviewLoaded(loaded) => {
