@@ -6,6 +6,12 @@
 //! own. Directory aggregates are updated as batches arrive, so the tree is
 //! complete and consistent after every [`Tree::apply`] — it can be displayed
 //! at any moment of a scan.
+//!
+//! After (or during) the scan the tree changes in place through [`TreeOp`]s
+//! (see there for the invariants): children added later hang off a
+//! per-directory overflow set that [`Tree::children`] chains after the range,
+//! and removed nodes keep their slot with a removed mark that every reader
+//! skips.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
@@ -15,7 +21,12 @@ use std::path::PathBuf;
 use super::chunked::{ChunkedVec, NameArena};
 use super::mode::FileKind;
 use crate::error::ScanError;
-use crate::scan::{Batch, EntryKey, Parent, RawEntry, ScanEvent};
+use crate::scan::{Batch, EntryKey, EntryStat, Parent, RawEntry, ScanEvent};
+
+mod edit;
+
+use edit::DirExtra;
+pub use edit::{Rescan, TreeOp};
 
 /// Index of a node in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,12 +40,16 @@ const FLAG_LINK_DUP: u8 = 2;
 const FLAG_VACANT: u8 = 4;
 const FLAG_OTHER_FS: u8 = 8;
 const FLAG_NO_STAT: u8 = 16;
+/// Removed by an edit: the slot stays (ids never move) but no reader sees it.
+const FLAG_REMOVED: u8 = 32;
+/// Slots no reader returns: not arrived yet, or removed.
+const HIDDEN: u8 = FLAG_VACANT | FLAG_REMOVED;
 
 /// One entry: 32 bytes plus its name in the arena. Size, allocated blocks
 /// and mtime are stored in 32 bits; the rare value that does not fit (a file
 /// over 4 GiB, a time before 1970 or after 2106) is kept exactly in a side
 /// table and the field holds `WIDE`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Node {
     name: u32,
     parent: u32,
@@ -106,7 +121,12 @@ pub struct DirInfo {
     pub total_entries: u64,
     /// How far the walk got.
     pub state: DirState,
+    /// Index in `Tree::extras` once the directory was edited, else `NONE`.
+    extra: u32,
 }
+
+// The extra index fits in what was padding.
+const _: () = assert!(std::mem::size_of::<DirInfo>() == 48);
 
 /// Totals over every root.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -153,6 +173,8 @@ pub struct Tree {
     wide_blocks: HashMap<u32, u64>,
     wide_mtimes: HashMap<u32, i64>,
     errors: HashMap<u32, ScanError>,
+    /// Edit state of directories changed after their batches (see `DirInfo::extra`).
+    extras: Vec<DirExtra>,
     roots: Vec<Option<NodeId>>,
     totals: Totals,
     finished: Option<std::time::Duration>,
@@ -180,24 +202,34 @@ impl Tree {
 
     /// Applies a batch (also used by callers that inspect the batch first).
     pub fn apply_batch(&mut self, batch: &Batch) -> bool {
-        let (parent, base) = match batch.parent {
+        let base = match batch.parent {
             Parent::Root(index) => {
                 if self.roots.len() <= index {
                     self.roots.resize(index + 1, None);
                 }
-                self.roots[index] = Some(NodeId(self.nodes.len() as u32));
-                (NONE, self.nodes.len() as u32)
+                let base = self.nodes.len() as u32;
+                self.roots[index] = Some(NodeId(base));
+                let mut sums = Sums::default();
+                for (i, entry) in batch.entries.iter().enumerate() {
+                    let name = batch.name(entry);
+                    self.insert(base + i as u32, NONE, name, &NewEntry::from_raw(entry), &mut sums);
+                }
+                base
             }
             Parent::Dir(key) => {
-                let Some(parent) = self.resolve(key) else {
+                let Some(parent) = self.resolve_slot(key) else {
                     self.dropped_batches += 1;
                     return false;
                 };
-                let Some(base) = self.reserve_children(parent.0, batch) else {
+                if self.is_stale_parent(parent.0) {
+                    // Removed or cleared by an edit since the walker listed it.
+                    return false;
+                }
+                let Some(base) = self.fill_range(parent.0, batch) else {
                     self.dropped_batches += 1;
                     return false;
                 };
-                (parent.0, base)
+                base
             }
         };
         let id = batch.id as usize;
@@ -205,24 +237,30 @@ impl Tree {
             self.batch_base.resize(id + 1, NONE);
         }
         self.batch_base[id] = base;
+        true
+    }
 
+    /// Places a batch of children of `parent` in its reserved range and
+    /// returns the node of entry 0 (`None` when the batch does not fit).
+    fn fill_range(&mut self, parent: u32, batch: &Batch) -> Option<u32> {
+        let base = self.reserve_children(parent, batch)?;
+        let parent_dir = self.nodes[parent as usize].dir;
+        if self.dirs[parent_dir as usize].extra != NONE {
+            // Edited while the walk was under way: the scanner's entry wins
+            // over a same-named child an edit added, so names stay unique.
+            self.drop_names_of(parent, batch);
+        }
         let mut sums = Sums::default();
         for (i, entry) in batch.entries.iter().enumerate() {
             let node_id = base + i as u32;
-            self.insert(node_id, parent, batch.name(entry), entry, &mut sums);
+            self.insert(node_id, parent, batch.name(entry), &NewEntry::from_raw(entry), &mut sums);
         }
-        if parent != NONE {
-            let parent_dir = self.nodes[parent as usize].dir;
-            let info = &mut self.dirs[parent_dir as usize];
-            info.filled += batch.entries.len() as u32;
-            info.state = if info.filled >= info.child_slots {
-                DirState::Complete
-            } else {
-                DirState::Partial
-            };
-            self.propagate(parent, sums);
-        }
-        true
+        let info = &mut self.dirs[parent_dir as usize];
+        info.filled += batch.entries.len() as u32;
+        info.state =
+            if info.filled >= info.child_slots { DirState::Complete } else { DirState::Partial };
+        self.propagate(parent, sums);
+        Some(base)
     }
 
     fn reserve_children(&mut self, parent: u32, batch: &Batch) -> Option<u32> {
@@ -231,7 +269,10 @@ impl Tree {
             return None;
         }
         let info = self.dirs[dir as usize];
-        if info.child_slots == 0 && info.filled == 0 && matches!(info.state, DirState::Pending) {
+        // Failed too: a listing that broke off part-way reports its error
+        // before the batches of what it did list.
+        let waiting = matches!(info.state, DirState::Pending | DirState::Failed);
+        if info.child_slots == 0 && info.filled == 0 && waiting {
             let first = self.nodes.len() as u32;
             for _ in 0..batch.total {
                 self.nodes.push(VACANT);
@@ -245,33 +286,21 @@ impl Tree {
         (end <= u64::from(info.child_slots)).then_some(info.first_child + batch.offset)
     }
 
-    fn insert(&mut self, id: u32, parent: u32, name: &[u8], entry: &RawEntry, sums: &mut Sums) {
-        let kind = entry.kind();
+    fn insert(&mut self, id: u32, parent: u32, name: &[u8], entry: &NewEntry<'_>, sums: &mut Sums) {
+        let kind = entry.kind;
         let mut flags = 0;
         let mut node = Node { parent, ..VACANT };
-        if name.len() < usize::from(LONG_NAME) {
-            node.name_len = name.len() as u8;
-            node.name = self.names.push(name);
-        } else {
-            node.name_len = LONG_NAME;
-            node.name = self.names.push_long(name);
-        }
+        (node.name, node.name_len) = self.store_name(name);
         node.mode = kind.mode_bits() as u16;
         let mut counted = true;
-        match &entry.stat {
+        match entry.stat {
             Some(st) => {
                 // st_mode is 16 bits wide: 4 of type, 12 of permissions.
                 node.mode = st.mode as u16;
                 node.owner = self.intern_owner(st.uid, st.gid);
                 node.size = narrow(st.size, id, &mut self.wide_sizes);
                 node.blocks = narrow(st.blocks, id, &mut self.wide_blocks);
-                node.mtime = match u32::try_from(st.mtime.sec) {
-                    Ok(sec) if sec != WIDE => sec,
-                    _ => {
-                        self.wide_mtimes.insert(id, st.mtime.sec);
-                        WIDE
-                    }
-                };
+                node.mtime = narrow_mtime(st.mtime.sec, id, &mut self.wide_mtimes);
                 if st.nlink > 1
                     && kind != FileKind::Dir
                     && !self.links_seen.insert((st.dev, st.ino))
@@ -285,14 +314,13 @@ impl Tree {
         if entry.other_fs {
             flags |= FLAG_OTHER_FS;
         }
-        if let Some(error) = &entry.error {
+        if let Some(error) = entry.error {
             flags |= FLAG_ERROR;
             self.errors.insert(id, error.clone());
             sums.errors += 1;
             self.totals.errors += 1;
         }
-        let (own_size, own_alloc) =
-            entry.stat.as_ref().map_or((0, 0), |st| (st.size, st.allocated()));
+        let (own_size, own_alloc) = entry.stat.map_or((0, 0), |st| (st.size, st.allocated()));
         if kind == FileKind::Dir {
             node.dir = self.dirs.push(DirInfo {
                 first_child: 0,
@@ -303,6 +331,7 @@ impl Tree {
                 total_alloc: own_alloc,
                 total_entries: 0,
                 state: if entry.descend { DirState::Pending } else { DirState::NotRead },
+                extra: NONE,
             }) as u32;
         }
         node.flags = flags;
@@ -313,7 +342,7 @@ impl Tree {
             self.totals.allocated += own_alloc;
         }
         sums.entries += 1;
-        self.count_kind(kind);
+        self.count_kind(kind, 1);
         let slot = id as usize;
         if slot == self.nodes.len() {
             self.nodes.push(node);
@@ -322,14 +351,25 @@ impl Tree {
         }
     }
 
-    fn count_kind(&mut self, kind: FileKind) {
+    /// Stores a name in the arena: its position and `name_len` field.
+    fn store_name(&mut self, name: &[u8]) -> (u32, u8) {
+        if name.len() < usize::from(LONG_NAME) {
+            (self.names.push(name), name.len() as u8)
+        } else {
+            (self.names.push_long(name), LONG_NAME)
+        }
+    }
+
+    /// Adds `n` (which may be negative) to the per-kind totals.
+    fn count_kind(&mut self, kind: FileKind, n: i64) {
         let t = &mut self.totals;
-        t.entries += 1;
+        let bump = |v: &mut u64| *v = v.saturating_add_signed(n);
+        bump(&mut t.entries);
         match kind {
-            FileKind::Dir => t.dirs += 1,
-            FileKind::File => t.files += 1,
-            FileKind::Symlink => t.symlinks += 1,
-            _ => t.other += 1,
+            FileKind::Dir => bump(&mut t.dirs),
+            FileKind::File => bump(&mut t.files),
+            FileKind::Symlink => bump(&mut t.symlinks),
+            _ => bump(&mut t.other),
         }
     }
 
@@ -365,21 +405,43 @@ impl Tree {
         }
     }
 
+    /// Subtracts `sums` from the directory `from` and every ancestor.
+    fn unpropagate(&mut self, from: u32, sums: Sums) {
+        let mut cursor = from;
+        while cursor != NONE {
+            let node = self.nodes[cursor as usize];
+            if node.dir != NO_DIR {
+                let info = &mut self.dirs[node.dir as usize];
+                info.total_size = info.total_size.saturating_sub(sums.size);
+                info.total_alloc = info.total_alloc.saturating_sub(sums.alloc);
+                info.total_entries = info.total_entries.saturating_sub(sums.entries);
+                info.errors = info.errors.saturating_sub(sums.errors);
+            }
+            cursor = node.parent;
+        }
+    }
+
     fn apply_dir_error(&mut self, key: EntryKey, error: ScanError) -> bool {
-        let Some(NodeId(id)) = self.resolve(key) else {
+        let Some(NodeId(id)) = self.resolve_slot(key) else {
             self.dropped_batches += 1;
             return false;
         };
+        if self.nodes[id as usize].flags & FLAG_REMOVED != 0 {
+            return false;
+        }
+        self.mark_dir_error(id, error);
+        true
+    }
+
+    /// Marks a directory (or any entry) with an error that reading it raised.
+    fn mark_dir_error(&mut self, id: u32, error: ScanError) {
         let node = &mut self.nodes[id as usize];
         let first_mark = node.flags & FLAG_ERROR == 0;
         node.flags |= FLAG_ERROR;
         let dir = node.dir;
         self.errors.entry(id).or_insert(error);
-        if dir != NO_DIR {
-            let info = &mut self.dirs[dir as usize];
-            if info.filled == 0 {
-                info.state = DirState::Failed;
-            }
+        if dir != NO_DIR && self.child_count(NodeId(id)) == 0 {
+            self.dirs[dir as usize].state = DirState::Failed;
         }
         if first_mark {
             self.totals.errors += 1;
@@ -387,18 +449,24 @@ impl Tree {
             // aggregate and every ancestor's.
             self.propagate(id, Sums { errors: 1, ..Sums::default() });
         }
-        true
     }
 
-    /// The node a scanner key refers to, once its batch has arrived.
+    /// The node a scanner key refers to, once its batch has arrived (`None`
+    /// when an edit removed it since).
     pub fn resolve(&self, key: EntryKey) -> Option<NodeId> {
+        self.resolve_slot(key).filter(|&id| self.is_live(id))
+    }
+
+    /// The slot a scanner key refers to, removed or not.
+    fn resolve_slot(&self, key: EntryKey) -> Option<NodeId> {
         let base = *self.batch_base.get(key.batch as usize)?;
         (base != NONE).then_some(NodeId(base + key.index))
     }
 
     // ---- reading -------------------------------------------------------
 
-    /// Number of node slots (including slots reserved for children still to come).
+    /// Number of node slots (including slots reserved for children still to
+    /// come and nodes removed by edits): every `NodeId` is below it.
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
@@ -410,7 +478,7 @@ impl Tree {
 
     /// The root nodes, in the order the roots were given (missing ones not yet arrived).
     pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.roots.iter().flatten().copied()
+        self.roots.iter().flatten().copied().filter(|&id| self.is_live(id))
     }
 
     /// Totals over everything applied so far.
@@ -434,11 +502,7 @@ impl Tree {
 
     /// The raw name (for a root: the root path as given).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let node = self.node(id);
-        match node.name_len {
-            LONG_NAME => self.names.get_long(node.name),
-            len => self.names.get(node.name, usize::from(len)),
-        }
+        name_of(&self.names, self.node(id))
     }
 
     /// The parent, `None` for a root.
@@ -520,22 +584,48 @@ impl Tree {
         self.dir(id).map_or_else(|| self.size(id), |d| d.total_size)
     }
 
-    /// The children that have arrived, in listing order.
+    /// The children that have arrived, in listing order; children an edit
+    /// added after the directory's batches follow, in the order they were
+    /// added. Never a removed node; nothing for a removed directory.
     pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        let range = self.dir(id).map_or(0..0, |d| d.first_child..d.first_child + d.child_slots);
-        range.filter(|&i| self.nodes[i as usize].flags & FLAG_VACANT == 0).map(NodeId)
+        let (range, extra) = match self.dir(id) {
+            Some(d) if self.node(id).flags & HIDDEN == 0 => {
+                (d.first_child..d.first_child + d.child_slots, self.extras.get(d.extra as usize))
+            }
+            _ => (0..0, None),
+        };
+        range
+            .filter(move |&i| {
+                // A child moved elsewhere by a rename keeps its slot here.
+                let node = &self.nodes[i as usize];
+                node.flags & HIDDEN == 0 && node.parent == id.0
+            })
+            .chain(extra.into_iter().flat_map(|e| e.children.iter().copied()))
+            .map(NodeId)
     }
 
-    /// Every node that has arrived, in storage order.
+    /// Every node that has arrived and was not removed, in storage order.
     pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
         (0..self.nodes.len() as u32)
-            .filter(|&i| self.nodes[i as usize].flags & FLAG_VACANT == 0)
+            .filter(|&i| self.nodes[i as usize].flags & HIDDEN == 0)
             .map(NodeId)
     }
 
     /// Number of children that have arrived (cheaper than counting `children`).
     pub fn child_count(&self, id: NodeId) -> u32 {
-        self.dir(id).map_or(0, |d| d.filled)
+        if self.node(id).flags & HIDDEN != 0 {
+            return 0;
+        }
+        self.dir(id).map_or(0, |d| match self.extras.get(d.extra as usize) {
+            Some(extra) => d.filled - extra.gone + extra.children.len() as u32,
+            None => d.filled,
+        })
+    }
+
+    /// True when `id` is a node that has arrived and was not removed since.
+    /// A removed node's accessors keep answering with its last values.
+    pub fn is_live(&self, id: NodeId) -> bool {
+        self.nodes.get(id.0 as usize).is_some_and(|n| n.flags & HIDDEN == 0)
     }
 
     /// The full path, as the user would type it.
@@ -562,6 +652,15 @@ impl Tree {
             + self.links_seen.capacity() * 16
             + (self.wide_sizes.capacity() + self.wide_blocks.capacity()) * 12
             + self.wide_mtimes.capacity() * 12
+            + self.extras.iter().map(DirExtra::heap_bytes).sum::<usize>()
+    }
+}
+
+/// A node's name in the arena.
+fn name_of<'a>(names: &'a NameArena, node: &Node) -> &'a [u8] {
+    match node.name_len {
+        LONG_NAME => names.get_long(node.name),
+        len => names.get(node.name, usize::from(len)),
     }
 }
 
@@ -572,6 +671,38 @@ fn narrow(value: u64, id: u32, table: &mut HashMap<u32, u64>) -> u32 {
         _ => {
             table.insert(id, value);
             WIDE
+        }
+    }
+}
+
+/// Stores seconds since the epoch in 32 bits, or in `table` and returns `WIDE`.
+fn narrow_mtime(sec: i64, id: u32, table: &mut HashMap<u32, i64>) -> u32 {
+    match u32::try_from(sec) {
+        Ok(small) if small != WIDE => small,
+        _ => {
+            table.insert(id, sec);
+            WIDE
+        }
+    }
+}
+
+/// What `Tree::insert` needs of an entry, from a scanner batch or an edit.
+struct NewEntry<'a> {
+    stat: Option<&'a EntryStat>,
+    kind: FileKind,
+    error: Option<&'a ScanError>,
+    descend: bool,
+    other_fs: bool,
+}
+
+impl<'a> NewEntry<'a> {
+    fn from_raw(entry: &'a RawEntry) -> Self {
+        NewEntry {
+            stat: entry.stat.as_ref(),
+            kind: entry.kind(),
+            error: entry.error.as_ref(),
+            descend: entry.descend,
+            other_fs: entry.other_fs,
         }
     }
 }
@@ -700,6 +831,23 @@ mod tests {
         assert!(tree.stat_failed(gone_node));
         assert_eq!(tree.dir(root).unwrap().errors, 2);
         assert_eq!(tree.totals().errors, 2);
+    }
+
+    #[test]
+    fn a_listing_that_broke_off_reports_its_error_before_its_batches() {
+        let mut tree = Tree::new();
+        tree.apply_batch(&root_batch(0));
+        let broke = ScanError { op: Op::ReadDir, errno: Some(5), reason: "I/O error".into() };
+        let dir = EntryKey { batch: 0, index: 0 };
+        tree.apply(ScanEvent::DirError { dir, path: "/r".into(), error: broke });
+        let root = tree.roots().next().unwrap();
+        assert_eq!(tree.dir(root).unwrap().state, DirState::Failed);
+        let mut b = child_batch(1, dir, 0, 1);
+        b.push(b"kept", Some(stat(FILE, 5, 2, 1)), FileKind::File, None, false, false, None);
+        assert!(tree.apply_batch(&b));
+        assert_eq!(tree.dropped_batches(), 0);
+        assert_eq!(tree.children(root).count(), 1);
+        assert!(tree.has_error(root));
     }
 
     #[test]
