@@ -14,7 +14,7 @@ use super::entry::{EntryStat, Timespec};
 /// component is refused (the directory may have been swapped for a link after
 /// it was listed).
 pub fn open_dir(path: &Path, follow: bool) -> Result<OwnedFd, Errno> {
-    let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
     if !follow {
         flags |= OFlags::NOFOLLOW;
     }
