@@ -18,6 +18,22 @@ pub enum Op {
     ReadLink,
     /// Descending into a directory that is one of its own ancestors.
     Loop,
+    /// Changing an entry's permission bits.
+    Chmod,
+    /// Renaming or moving an entry.
+    Rename,
+    /// Creating a directory.
+    Mkdir,
+    /// Creating a regular file.
+    Create,
+    /// Removing an entry permanently.
+    Remove,
+    /// Moving an entry to the trash.
+    Trash,
+    /// Opening an entry (for an action on its handle).
+    Open,
+    /// Re-checking that an entry is still the one that was shown.
+    Identity,
 }
 
 impl Op {
@@ -29,6 +45,14 @@ impl Op {
             Op::ReadDir => "reading directory",
             Op::ReadLink => "reading link",
             Op::Loop => "filesystem loop",
+            Op::Chmod => "changing mode",
+            Op::Rename => "renaming",
+            Op::Mkdir => "creating directory",
+            Op::Create => "creating file",
+            Op::Remove => "removing",
+            Op::Trash => "moving to trash",
+            Op::Open => "opening",
+            Op::Identity => "checking identity",
         }
     }
 }

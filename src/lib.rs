@@ -52,6 +52,7 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod fsops;
 pub mod keymap;
 pub mod model;
 pub mod names;
