@@ -14,16 +14,21 @@
 //! * [`model`] — the arena [`model::Tree`] the batches are applied to (32 bytes
 //!   per node plus its name, children in contiguous ranges, directory
 //!   aggregates kept current as batches arrive), mode-bit helpers, and the
-//!   full [`model::FullStat`] record read fresh on demand.
+//!   full [`model::FullStat`] record read fresh on demand; [`model::TreeOp`]
+//!   edits the tree in place (upsert, remove, rename, restat, re-scan of one
+//!   directory) with the aggregates kept exact.
 //! * [`output`] — the non-interactive outputs: `--list`, `--json`, `--summary`.
 //! * [`view`] — the interactive model ([`view::State`]) and the pure
-//!   [`view::update`] that applies every message to it and returns effects;
+//!   [`view::update()`] that applies every message to it and returns effects;
 //!   the visible-row index lives here.
 //! * [`ui`] — widgets that borrow the state for one frame and draw only the
 //!   rows on screen; the pane layout as a pure function of the size.
 //! * [`tui`] — the terminal guard (Drop, panic hook, suspend) and the event
 //!   loop: drain every queued message, update, run effects, draw at most once
 //!   per frame interval.
+//! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
+//!   create, remove, trash): identity re-checked before acting, symlinks never
+//!   followed, no clobbering, handle-relative walks. Not wired to keys yet.
 //! * [`keymap`], [`config`], [`theme`], [`preview`] — the key table (also the
 //!   source of the help overlay), the TOML config file, colours (`LS_COLORS`,
 //!   `NO_COLOR`), and the capped, non-blocking preview read.
