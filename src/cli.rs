@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::{ArgGroup, CommandFactory, Parser};
 use clap_complete::Shell;
 
+use crate::audit::{self, FindingSet};
+
 const EXAMPLES: &str = "\
 Examples:
   statree /usr                      browse /usr while it is being scanned
@@ -15,9 +17,14 @@ Examples:
   statree --summary -x /            totals for the root filesystem only
   statree --summary -j 1 /usr       the same scan on a single worker thread
   statree --list ~/a ~/b            two roots scanned concurrently
+  statree --audit /usr              setuid files, world-writable entries, ... by finding
+  statree --audit=setuid,capabilities --list /usr   just those, one a line
+  statree --json / > base.jsonl                     a baseline to compare with later
+  statree --audit --baseline base.jsonl /           findings new or changed since
 
 Exit status: 0 when every entry was read, 1 when some entries had errors
-(the output is complete for the rest), 2 for bad usage.";
+(the output is complete for the rest), 2 for bad usage (a malformed
+--baseline included). Audit findings are not errors.";
 
 /// statree: see a filesystem — a parallel scan with every field of stat.
 #[derive(Debug, Parser)]
@@ -26,7 +33,10 @@ Exit status: 0 when every entry was read, 1 when some entries had errors
 #[command(group(
     ArgGroup::new("print")
         .args(["print_default_config", "completions", "man"])
-        .conflicts_with_all(["output", "paths", "cwd_file", "threads", "follow_links", "one_file_system"])
+        .conflicts_with_all([
+            "output", "paths", "cwd_file", "threads", "follow_links", "one_file_system", "audit",
+            "baseline",
+        ])
 ))]
 pub struct Cli {
     /// Directories (or files) to scan; each becomes its own root. Default: `.`
@@ -57,9 +67,34 @@ pub struct Cli {
     #[arg(short = 'x', long)]
     pub one_file_system: bool,
 
+    /// Security audit: only entries with findings. Alone, prints a report
+    /// grouped by finding; with --summary, a count per finding; with --list
+    /// or --json, only those entries (--json records gain "findings"). Exit
+    /// status as usual: findings are not errors. IDS, comma-separated
+    /// (default: all): setuid-root, world-writable-dir-no-sticky,
+    /// writable-by-group-or-other-executable, hardlinked-setuid, setuid,
+    /// setgid, capabilities, world-writable, orphan-owner,
+    /// symlink-outside-root, acl, dangling-symlink, unreadable.
+    #[arg(
+        long,
+        value_name = "IDS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "all",
+        value_delimiter = ',',
+        value_parser = audit::parse_selection_item,
+    )]
+    pub audit: Option<Vec<FindingSet>>,
+
+    /// Only what is new, changed (type, mode, owner, group, findings) or
+    /// removed since FILE, an earlier --json output. Needs --list, --json,
+    /// --summary or --audit.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// On quit, write the directory of the selected entry to FILE (for a shell
     /// function that changes into it).
-    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "audit", "baseline"])]
     pub cwd_file: Option<PathBuf>,
 
     /// Print the default config file (every option, commented) and exit.
@@ -79,6 +114,26 @@ impl Cli {
     /// The roots to scan (`.` when none was given).
     pub fn roots(&self) -> Vec<PathBuf> {
         if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths.clone() }
+    }
+
+    /// The findings `--audit` selected, `None` without it.
+    pub fn audit_selection(&self) -> Option<FindingSet> {
+        self.audit
+            .as_ref()
+            .map(|sets| sets.iter().fold(FindingSet::EMPTY, |all, set| all.union(*set)))
+    }
+
+    /// Checks what clap cannot: `--baseline` needs an output (the interactive
+    /// view has no baseline filter yet).
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        let has_output = self.list || self.json || self.summary || self.audit.is_some();
+        if self.baseline.is_some() && !has_output {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--baseline needs --list, --json, --summary or --audit",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -185,6 +240,32 @@ mod tests {
             let err = parse(args).unwrap_err();
             assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{args:?}");
         }
+    }
+
+    #[test]
+    fn audit_takes_optional_ids() {
+        let cli = parse(&["--audit", "/usr"]).unwrap();
+        assert_eq!(cli.audit_selection(), Some(FindingSet::all()));
+        assert_eq!(cli.roots(), [PathBuf::from("/usr")]);
+        let cli = parse(&["--audit=setuid,world-writable", "--list"]).unwrap();
+        assert_eq!(cli.audit_selection().unwrap().ids(), ["setuid", "world-writable"]);
+        let cli = parse(&["--audit=acl", "--audit=setgid"]).unwrap();
+        assert_eq!(cli.audit_selection().unwrap().ids(), ["setgid", "acl"]);
+        assert_eq!(parse(&["/usr"]).unwrap().audit_selection(), None);
+        let err = parse(&["--audit=setuid,suid"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        let text = err.to_string();
+        assert!(text.contains("suid") && text.contains("hardlinked-setuid"), "{text}");
+    }
+
+    #[test]
+    fn baseline_needs_an_output() {
+        assert!(parse(&["--baseline", "b.jsonl", "--json"]).unwrap().validate().is_ok());
+        assert!(parse(&["--baseline", "b.jsonl", "--audit"]).unwrap().validate().is_ok());
+        let err = parse(&["--baseline", "b.jsonl", "/usr"]).unwrap().validate().unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        assert!(parse(&["--baseline", "b", "--man"]).is_err());
+        assert!(parse(&["--audit", "--cwd-file", "/tmp/x"]).is_err());
     }
 
     #[test]

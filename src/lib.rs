@@ -17,7 +17,11 @@
 //!   full [`model::FullStat`] record read fresh on demand; [`model::TreeOp`]
 //!   edits the tree in place (upsert, remove, rename, restat, re-scan of one
 //!   directory) with the aggregates kept exact.
-//! * [`output`] — the non-interactive outputs: `--list`, `--json`, `--summary`.
+//! * [`output`] — the non-interactive outputs: `--list`, `--json`, `--summary`,
+//!   and the `--audit` report.
+//! * [`audit`] — security findings as pure predicates over an entry's facts
+//!   (gathered by the scan only when an audit asks), file-capability decoding,
+//!   the symlink-outside-root rule, and the `--baseline` comparison.
 //! * [`view`] — the interactive model ([`view::State`]) and the pure
 //!   [`view::update()`] that applies every message to it and returns effects;
 //!   the visible-row index lives here.
@@ -54,6 +58,7 @@
 //!   selected entry and the capped preview read of a regular file; a frame
 //!   reads only the rows on screen.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;

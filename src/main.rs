@@ -1,18 +1,25 @@
 //! The `statree` binary: parse arguments, then either print something and
-//! exit, run a non-interactive output, or open the interface. Exit status: 0
-//! clean, 1 when some entries had errors (or a fatal error), 2 for bad usage.
+//! exit, run a non-interactive output (the audit report included), or open
+//! the interface. Exit status: 0 clean, 1 when some entries had errors (or a
+//! fatal error), 2 for bad usage (an unreadable or malformed baseline
+//! included). Findings are not errors.
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use statree::audit::Baseline;
 use statree::cli::{self, Cli};
 use statree::config;
+use statree::output::audit::Filter;
 use statree::output::{self, Mode, Outcome};
 use statree::scan::ScanOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(usage) = cli.validate() {
+        usage.exit();
+    }
     let mut err = io::stderr();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -36,12 +43,15 @@ fn main() -> ExitCode {
         one_file_system: cli.one_file_system,
         ..ScanOptions::new(cli.roots())
     };
+    let audit = cli.audit_selection();
     let mode = if cli.list {
         Mode::List
     } else if cli.json {
         Mode::Json
     } else if cli.summary {
         Mode::Summary
+    } else if audit.is_some() {
+        Mode::Report
     } else {
         drop(out);
         if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -54,7 +64,15 @@ fn main() -> ExitCode {
         let result = statree::tui::start(options, cli.cwd_file.as_deref()).map(|()| Outcome::Clean);
         return finish(result, &mut err);
     };
-    finish(output::run(mode, options, &mut out, &mut err), &mut err)
+    let baseline = match cli.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(baseline) => baseline,
+        Err(e) => {
+            let _ = writeln!(err, "statree: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = Filter { audit, baseline };
+    finish(output::run_filtered(mode, options, filter, &mut out, &mut err), &mut err)
 }
 
 fn finish(result: io::Result<Outcome>, err: &mut dyn Write) -> ExitCode {

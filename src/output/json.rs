@@ -10,6 +10,14 @@
 //! A directory's record is held back until its first listing batch (or its
 //! read error) arrives, so a directory that cannot be read carries its own
 //! `error`.
+//!
+//! With `--audit`, after those: `findings` (the ids, in report order) and,
+//! for a file with capabilities, `capabilities` (`"cap_net_raw+ep"`). With
+//! `--baseline`, last: `change` (`"new"` or `"changed"`) and for a changed
+//! entry `was` (`type`, `mode`, `uid`, `gid`, and `findings` when the baseline
+//! had them); a removed entry is its baseline line as it was, with
+//! `"change":"removed"` added (and `findings` derived from its mode and
+//! owner when it had none and this is an audit).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -18,7 +26,9 @@ use std::path::Path;
 
 use crossbeam_channel::Receiver;
 
+use super::audit::{Item, Judged, Removed};
 use super::{ErrorReporter, events, pathcodec};
+use crate::audit::{Change, Finding, FindingSet, OldRecord, caps};
 use crate::error::ScanError;
 use crate::model::FileKind;
 use crate::model::mode::{octal_string, perms_string};
@@ -132,6 +142,95 @@ fn open_record(line: &mut Vec<u8>, path: &[u8], entry: &RawEntry, names: &mut Ow
     }
 }
 
+/// Writes one item of a filtered output (`--audit`, `--baseline`); `line` is
+/// a reusable buffer.
+pub fn write_item(
+    out: &mut dyn Write,
+    item: Item<'_>,
+    names: &mut OwnerNames,
+    line: &mut Vec<u8>,
+) -> io::Result<()> {
+    line.clear();
+    match item {
+        Item::Entry(judged) => judged_record(line, judged, names),
+        Item::Removed(removed) => removed_record(line, removed),
+    }
+    line.extend_from_slice(b"}\n");
+    out.write_all(line)
+}
+
+fn judged_record(line: &mut Vec<u8>, judged: &Judged, names: &mut OwnerNames) {
+    open_record(line, judged.path.as_os_str().as_bytes(), &judged.entry, names);
+    if let Some(error) = &judged.error {
+        push_error(line, error);
+    }
+    if let Some(found) = judged.findings {
+        push_findings(line, "findings", found);
+        if found.contains(Finding::Capabilities)
+            && let Some(raw) = judged.capability()
+        {
+            line.extend_from_slice(b",\"capabilities\":");
+            push_str(line, &caps::describe(raw));
+        }
+    }
+    if let Some(change) = &judged.change {
+        line.extend_from_slice(b",\"change\":");
+        push_str(line, change.word());
+        if let Change::Changed(old) = change {
+            push_was(line, old);
+        }
+    }
+}
+
+fn push_findings(line: &mut Vec<u8>, key: &str, found: FindingSet) {
+    let _ = write!(line, ",\"{key}\":[");
+    for (i, finding) in found.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        push_str(line, finding.id());
+    }
+    line.push(b']');
+}
+
+fn push_opt_num(line: &mut Vec<u8>, key: &str, value: Option<u32>) {
+    match value {
+        Some(value) => push_num(line, key, u64::from(value)),
+        None => {
+            let _ = write!(line, ",\"{key}\":null");
+        }
+    }
+}
+
+fn push_was(line: &mut Vec<u8>, old: &OldRecord) {
+    line.extend_from_slice(b",\"was\":{\"type\":");
+    if old.kind == FileKind::Unknown {
+        line.extend_from_slice(b"null");
+    } else {
+        push_str(line, old.kind.json_name());
+    }
+    line.extend_from_slice(b",\"mode\":");
+    push_opt_str(line, old.mode.map(octal_string).as_deref());
+    push_opt_num(line, "uid", old.uid);
+    push_opt_num(line, "gid", old.gid);
+    if let Some(found) = old.findings {
+        push_findings(line, "findings", found);
+    }
+    line.push(b'}');
+}
+
+fn removed_record(line: &mut Vec<u8>, removed: &Removed) {
+    // The baseline line is a whole object: reopen it.
+    let old = removed.line.strip_suffix(b"}").unwrap_or(&removed.line);
+    line.extend_from_slice(old.trim_ascii_end());
+    if removed.old.findings.is_none()
+        && let Some(found) = removed.findings
+    {
+        push_findings(line, "findings", found);
+    }
+    line.extend_from_slice(b",\"change\":\"removed\"");
+}
+
 fn push_error(line: &mut Vec<u8>, error: &ScanError) {
     line.extend_from_slice(b",\"error\":");
     push_str(line, &error.to_string());
@@ -230,5 +329,77 @@ mod tests {
         assert_eq!(cases[0].0["path"], serde_json::json!([47, 120, 47, 255, 121]));
         assert_eq!(cases[2].0["rdev"], 259);
         assert!(cases[3].0["size"].is_null());
+    }
+
+    #[test]
+    fn audit_and_baseline_fields_are_in_the_schema() {
+        use crate::audit::Baseline;
+        use crate::scan::AuditDetail;
+
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema parses");
+        let ids: Vec<&str> = schema["$defs"]["finding"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(ids, Finding::ALL.map(Finding::id));
+        let known = keys(&schema["properties"]);
+        let was_known = keys(&schema["properties"]["was"]["properties"]);
+
+        let base = r#"{"path":"/x","type":"file","mode":"0755","uid":0,"gid":0,"findings":[]}
+{"path":[47,255],"type":"file","mode":"4755","uid":0,"gid":0,"user":"root","group":"root"}"#;
+        let mut baseline = Baseline::parse(Path::new("b"), base.as_bytes()).unwrap();
+        let old = baseline.take(b"/x").unwrap();
+        let mut batch = Batch::new(0, Parent::Root(0), Arc::from(Path::new("")), 0, 1);
+        let capability = Some(crate::audit::caps::encode(true, 1 << 13, 0, None));
+        let detail =
+            Detail { audit: AuditDetail { capability, ..Default::default() }, ..Detail::default() };
+        let st = EntryStat { mode: 0o104_755, nlink: 1, ..EntryStat::default() };
+        batch.push(b"/x", Some(st), FileKind::File, None, false, false, Some(Box::new(detail)));
+        let found: FindingSet = [Finding::Setuid, Finding::Capabilities].into_iter().collect();
+        let judged = Judged {
+            path: "/x".into(),
+            entry: batch.entries[0].clone(),
+            error: None,
+            findings: Some(found),
+            change: Some(Change::Changed(Box::new(old))),
+        };
+        let mut names = OwnerNames::new();
+        let (mut out, mut line) = (Vec::new(), Vec::new());
+        write_item(&mut out, Item::Entry(&judged), &mut names, &mut line).unwrap();
+        let rest = baseline.drain_remaining();
+        let lines = baseline_lines(base, &rest[0].1);
+        let removed = Removed {
+            path: rest[0].0.clone(),
+            old: rest[0].1.clone(),
+            findings: Some(FindingSet::EMPTY),
+            line: lines,
+        };
+        write_item(&mut out, Item::Removed(&removed), &mut names, &mut line).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let records: Vec<serde_json::Value> =
+            text.lines().map(|l| serde_json::from_str(l).expect("valid JSON")).collect();
+        let changed = &records[0];
+        assert!(keys(changed).iter().all(|k| known.contains(k)), "{changed}");
+        assert!(keys(&changed["was"]).iter().all(|k| was_known.contains(k)), "{changed}");
+        assert_eq!(changed["findings"], serde_json::json!(["setuid", "capabilities"]));
+        assert_eq!(changed["capabilities"], "cap_net_raw+ep");
+        assert_eq!(changed["change"], "changed");
+        assert_eq!(
+            changed["was"],
+            serde_json::json!({"type":"file","mode":"0755","uid":0,"gid":0,"findings":[]})
+        );
+        let gone = &records[1];
+        assert!(keys(gone).iter().all(|k| known.contains(k)), "{gone}");
+        assert_eq!(gone["change"], "removed");
+        assert_eq!(gone["path"], serde_json::json!([47, 255]));
+        assert_eq!(gone["findings"], serde_json::json!([]), "derived for an audit");
+        assert_eq!(gone["mode"], "4755");
+    }
+
+    /// The text of a record's line (what `Baseline::read_lines` gives back).
+    fn baseline_lines(text: &str, old: &OldRecord) -> Vec<u8> {
+        text.lines().nth(old.line as usize - 1).unwrap().as_bytes().to_vec()
     }
 }

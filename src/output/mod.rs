@@ -1,9 +1,12 @@
-//! Non-interactive outputs over the scanner: `--list`, `--json`, `--summary`.
+//! Non-interactive outputs over the scanner: `--list`, `--json`, `--summary`,
+//! and the audit report.
 //!
 //! Each consumes the scanner's events on the calling thread; entries are
 //! written as their batches arrive (a parent always before its children), and
-//! every error is also reported on stderr with its path.
+//! every error is also reported on stderr with its path. With `--audit` or
+//! `--baseline` the entries pass through [`audit::Judge`] first.
 
+pub mod audit;
 pub mod json;
 pub mod list;
 pub mod pathcodec;
@@ -26,6 +29,8 @@ pub enum Mode {
     Json,
     /// Totals of the in-memory tree.
     Summary,
+    /// The audit report: entries grouped by finding.
+    Report,
 }
 
 /// How a run ended.
@@ -40,17 +45,56 @@ pub enum Outcome {
 /// Scans `options.roots` and writes `mode` output to `out`, errors to `err`.
 pub fn run(
     mode: Mode,
-    mut options: ScanOptions,
+    options: ScanOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
+    run_filtered(mode, options, audit::Filter::default(), out, err)
+}
+
+/// [`run`] through the `--audit` / `--baseline` filter. [`Mode::Report`]
+/// audits every finding when the filter selects none.
+pub fn run_filtered(
+    mode: Mode,
+    mut options: ScanOptions,
+    mut filter: audit::Filter,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    if mode == Mode::Report && filter.audit.is_none() {
+        filter.audit = Some(crate::audit::FindingSet::all());
+    }
     options.detail = mode == Mode::Json;
+    if let Some(selection) = filter.audit {
+        options.audit = crate::audit::scan_needs(selection);
+    }
+    let roots = options.roots.clone();
     let handle = scan::start(options)?;
     let mut reporter = ErrorReporter { err, count: 0 };
-    let result = match mode {
-        Mode::List => list::write(handle.events(), out, &mut reporter),
-        Mode::Json => json::write(handle.events(), out, &mut reporter),
-        Mode::Summary => summary::write(handle.events(), out, &mut reporter),
+    let result = if filter.is_empty() {
+        match mode {
+            Mode::List => list::write(handle.events(), out, &mut reporter),
+            Mode::Json => json::write(handle.events(), out, &mut reporter),
+            Mode::Summary | Mode::Report => summary::write(handle.events(), out, &mut reporter),
+        }
+    } else {
+        let baseline = filter.baseline.is_some();
+        let mut judge = audit::Judge::new(filter, roots.clone());
+        let rx = handle.events();
+        match mode {
+            Mode::List => audit::drive(rx, &mut judge, &mut reporter, &mut |item| {
+                list::write_item(out, item, baseline)
+            }),
+            Mode::Json => {
+                let mut names = crate::names::OwnerNames::new();
+                let mut line = Vec::with_capacity(512);
+                audit::drive(rx, &mut judge, &mut reporter, &mut |item| {
+                    json::write_item(out, item, &mut names, &mut line)
+                })
+            }
+            Mode::Summary => audit::write_summary(rx, judge, out, &mut reporter),
+            Mode::Report => audit::write_report(rx, judge, &roots, out, &mut reporter),
+        }
     };
     drop(handle);
     result?;

@@ -38,6 +38,12 @@ pub fn write(
 ) -> io::Result<()> {
     let started = Instant::now();
     let tree = build(rx, errors);
+    write_totals(&tree, started, out)
+}
+
+/// Prints the totals of a built tree (`started`: when the scan began, for
+/// the rate when the tree has no finish time).
+pub fn write_totals(tree: &Tree, started: Instant, out: &mut dyn Write) -> io::Result<()> {
     let elapsed = tree.finished().unwrap_or_else(|| started.elapsed()).as_secs_f64();
     let t = tree.totals();
     let rate = if elapsed > 0.0 { t.entries as f64 / elapsed } else { 0.0 };

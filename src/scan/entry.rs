@@ -60,7 +60,7 @@ impl EntryStat {
     }
 }
 
-/// Extra facts only the full-detail scan (`--json`) gathers.
+/// Extra facts only the full-detail scan (`--json`) or an audit scan gathers.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Detail {
     /// Birth time, where the filesystem records it.
@@ -69,6 +69,23 @@ pub struct Detail {
     pub target: Option<Vec<u8>>,
     /// Why the target could not be read.
     pub target_error: Option<ScanError>,
+    /// Facts only an `--audit` scan gathers (all empty otherwise).
+    pub audit: AuditDetail,
+}
+
+/// What an `--audit` scan learns beyond `lstat` (see `ScanOptions::audit`).
+/// `None` means not checked, or not known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditDetail {
+    /// Symlinks: following the link fails with ENOENT, ENOTDIR or ELOOP.
+    pub dangling: Option<bool>,
+    /// Symlinks: the target resolves outside the scanned root (the rule is in
+    /// `crate::audit::links`).
+    pub outside_root: Option<bool>,
+    /// The raw `security.capability` xattr, when there is one.
+    pub capability: Option<Vec<u8>>,
+    /// A `system.posix_acl_access` or `system.posix_acl_default` xattr is present.
+    pub acl: bool,
 }
 
 /// Names a directory entry while the scan runs: the batch that carried it and

@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-pub use entry::{Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec};
+pub use entry::{
+    AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
+};
 pub use stat::statx_path;
 
 use crate::error::Op;
@@ -39,6 +41,28 @@ pub struct ScanOptions {
     /// Run the scan's threads at a lower priority (nice 10), so an
     /// interface drawing on the same cores answers keys at once.
     pub background: bool,
+    /// Extra facts for the security audit (off by default: a plain scan does
+    /// no more syscalls than before).
+    pub audit: AuditScan,
+}
+
+/// Which extra facts an audit scan gathers, on the scan's workers, into each
+/// entry's [`Detail::audit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AuditScan {
+    /// Symlinks: read the target, try to follow it (dangling?), and resolve
+    /// it against the root (`realpath`; see `crate::audit::links`).
+    pub links: bool,
+    /// Everything but symlinks: list the xattrs (one `llistxattr` each) for
+    /// POSIX ACLs, and read `security.capability` where it is present.
+    pub xattrs: bool,
+}
+
+impl AuditScan {
+    /// Every audit fact.
+    pub fn all() -> Self {
+        AuditScan { links: true, xattrs: true }
+    }
 }
 
 impl ScanOptions {
@@ -51,6 +75,7 @@ impl ScanOptions {
             one_file_system: false,
             detail: false,
             background: false,
+            audit: AuditScan::default(),
         }
     }
 
@@ -192,6 +217,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         follow: options.follow_links,
         one_file_system: options.one_file_system,
         detail: options.detail,
+        audit: options.audit,
         split_pool,
     });
     let started = Instant::now();

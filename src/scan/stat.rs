@@ -2,7 +2,8 @@
 //! handle (no path resolution per entry, no PATH_MAX limit on the entry's own
 //! path) and `readlinkat`.
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use rustix::fs::{AtFlags, Mode, OFlags, StatxFlags};
@@ -55,6 +56,84 @@ pub fn statx_path(path: &Path, follow: bool) -> Result<(EntryStat, Option<Timesp
 /// Reads a symlink's target, raw bytes.
 pub fn readlink_at(dir: BorrowedFd<'_>, name: &[u8]) -> Result<Vec<u8>, Errno> {
     Ok(rustix::fs::readlinkat(dir, name, Vec::new())?.into_bytes())
+}
+
+/// The xattrs an audit looks at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditXattrs {
+    /// A POSIX ACL (`system.posix_acl_access` or `system.posix_acl_default`).
+    pub acl: bool,
+    /// The raw `security.capability` value.
+    pub capability: Option<Vec<u8>>,
+}
+
+const CAPABILITY: &str = "security.capability";
+const ACL_NAMES: [&[u8]; 2] = [b"system.posix_acl_access", b"system.posix_acl_default"];
+
+/// Lists the xattrs of `path` (one `llistxattr`, or `listxattr` with
+/// `follow`), and reads `security.capability` when it is listed.
+pub fn audit_xattrs(path: &Path, follow: bool) -> Result<AuditXattrs, Errno> {
+    let mut small = [0u8; 512];
+    let list = |buf: &mut [u8]| {
+        if follow { rustix::fs::listxattr(path, buf) } else { rustix::fs::llistxattr(path, buf) }
+    };
+    let mut big = Vec::new();
+    let names: &[u8] = match list(&mut small) {
+        Ok(len) => &small[..len],
+        Err(Errno::RANGE) => {
+            let size = if follow {
+                rustix::fs::listxattr_query(path)?
+            } else {
+                rustix::fs::llistxattr_query(path)?
+            };
+            big.resize(size.max(1), 0);
+            let len = list(&mut big)?;
+            &big[..len]
+        }
+        Err(err) => return Err(err),
+    };
+    let mut found = AuditXattrs::default();
+    let mut has_capability = false;
+    for name in names.split(|b| *b == 0) {
+        has_capability |= name == CAPABILITY.as_bytes();
+        found.acl |= ACL_NAMES.contains(&name);
+    }
+    if has_capability {
+        // v3, the largest format, is 24 bytes; anything longer is kept cut
+        // short and reported as malformed.
+        let mut value = [0u8; 64];
+        let read = if follow {
+            rustix::fs::getxattr(path, CAPABILITY, &mut value)
+        } else {
+            rustix::fs::lgetxattr(path, CAPABILITY, &mut value)
+        };
+        match read {
+            Ok(len) => found.capability = Some(value[..len].to_vec()),
+            Err(Errno::RANGE) => found.capability = Some(value.to_vec()),
+            // Removed between the two calls.
+            Err(Errno::NODATA) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(found)
+}
+
+/// [`audit_xattrs`] of entry `name` in the directory open as `dir`, by its
+/// full path; past PATH_MAX, through `/proc/self/fd`.
+pub fn audit_xattrs_at(
+    dir: Option<BorrowedFd<'_>>,
+    name: &[u8],
+    full: &Path,
+    follow: bool,
+) -> Result<AuditXattrs, Errno> {
+    match (audit_xattrs(full, follow), dir) {
+        (Err(Errno::NAMETOOLONG), Some(dir)) => {
+            let mut proc = format!("/proc/self/fd/{}/", dir.as_raw_fd()).into_bytes();
+            proc.extend_from_slice(name);
+            audit_xattrs(Path::new(std::ffi::OsStr::from_bytes(&proc)), follow)
+        }
+        (result, _) => result,
+    }
 }
 
 /// The handle for "relative to the current directory" (full paths).

@@ -11,6 +11,11 @@
 //! thread per root — carries directories only (a few percent of the entries)
 //! and is used for nothing but learning which directories failed to open.
 //!
+//! An audit scan ([`super::AuditScan`]) adds its syscalls here too, per
+//! entry, on the same workers: `readlinkat`, a following `fstatat` and a
+//! `realpath` for symlinks; `llistxattr` (and `lgetxattr` for a capability)
+//! for everything else. A plain scan skips them with one comparison.
+//!
 //! Ordering: a child directory is read only after the callback for its parent
 //! returned, and the parent's batch was sent before that, so the channel
 //! always delivers a parent's batch before any batch of its children.
@@ -23,8 +28,10 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use crossbeam_channel::Sender;
 use jwalk::rayon::prelude::*;
+use rustix::io::Errno;
 
-use super::entry::{Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
+use super::AuditScan;
+use super::entry::{AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
 use super::stat;
 use crate::error::{Op, ScanError};
 use crate::model::mode::FileKind;
@@ -42,6 +49,8 @@ pub(crate) struct Shared {
     pub follow: bool,
     pub one_file_system: bool,
     pub detail: bool,
+    /// Extra facts for `--audit`.
+    pub audit: AuditScan,
     /// Runs the parallel slices of large directories.
     pub split_pool: jwalk::rayon::ThreadPool,
 }
@@ -74,6 +83,8 @@ pub(crate) struct DirCtx {
     depth: usize,
     parent: Option<Arc<DirCtx>>,
     root_dev: u64,
+    /// `realpath` of the root, for audit scans that resolve symlinks.
+    root_real: Option<Arc<Path>>,
 }
 
 impl DirCtx {
@@ -117,7 +128,13 @@ pub(crate) fn process_root(
     let mut batch = Batch::new(id, Parent::Root(root_index), Arc::from(Path::new("")), 0, 1);
     let key = batch.key(0);
     let name = root.as_os_str().as_bytes();
-    let result = stat_entry(stat::cwd(), name, shared.follow, shared.detail);
+    let mut result = stat_entry(stat::cwd(), name, shared.follow, shared.detail);
+    let root_real: Option<Arc<Path>> =
+        if shared.audit.links { std::fs::canonicalize(root).ok().map(Arc::from) } else { None };
+    if shared.audit != AuditScan::default() {
+        let place = Place { fd: stat::cwd(), dir: None, name_at: name, name, full: root };
+        add_audit(shared, root_real.as_deref(), &place, shared.follow, &mut result);
+    }
     let listed = children
         .first()
         .and_then(|item| item.as_ref().ok())
@@ -128,8 +145,15 @@ pub(crate) fn process_root(
     if let (Some(st), Some(Ok(entry))) = (stat.as_ref(), children.first_mut()) {
         entry.client_state = key;
         if st.kind() == FileKind::Dir && entry.read_children.is_some() && !shared.cancelled() {
-            let ctx =
-                DirCtx { key, dev: st.dev, ino: st.ino, depth: 0, parent: None, root_dev: st.dev };
+            let ctx = DirCtx {
+                key,
+                dev: st.dev,
+                ino: st.ino,
+                depth: 0,
+                parent: None,
+                root_dev: st.dev,
+                root_real,
+            };
             if let Some(rc) = entry.read_children.as_mut() {
                 rc.client_read_state = Some(DirState(Some(Arc::new(ctx))));
             }
@@ -211,7 +235,7 @@ fn build_batch(
         let key = batch.key(index);
         match item {
             Ok(entry) => add_listed(shared, ctx, dir_path, dir_fd, &mut batch, key, entry),
-            Err(err) => add_unlisted(shared, &mut batch, err),
+            Err(err) => add_unlisted(shared, ctx, &mut batch, err),
         }
     }
     batch
@@ -241,9 +265,17 @@ fn add_listed(
         }
     };
     let mut result = stat_entry(fd, name_at, follow, shared.detail);
+    let mut followed = follow;
     if follow && result.is_err() {
         // A dangling link is listed as the link itself.
         result = stat_entry(fd, name_at, false, shared.detail);
+        followed = false;
+    }
+    if shared.audit != AuditScan::default() {
+        let full = dir_path.join(&entry.file_name);
+        let dir = dir_fd.map(stat::borrow);
+        let place = Place { fd, dir, name_at, name, full: &full };
+        add_audit(shared, ctx.root_real.as_deref(), &place, followed, &mut result);
     }
     let (stat, mut error, detail) = split(result);
     let listed = FileKind::from_std(entry.file_type);
@@ -265,6 +297,7 @@ fn add_listed(
                 depth: ctx.depth + 1,
                 parent: Some(Arc::clone(ctx)),
                 root_dev: ctx.root_dev,
+                root_real: ctx.root_real.clone(),
             };
             if let Some(rc) = entry.read_children.as_mut() {
                 rc.client_read_state = Some(DirState(Some(Arc::new(child))));
@@ -280,11 +313,16 @@ fn add_listed(
 
 /// Adds an entry jwalk could only report as an error (with following on: a
 /// link it could not resolve). The link itself is still an entry.
-fn add_unlisted(shared: &Shared, batch: &mut Batch, err: &jwalk::Error) {
+fn add_unlisted(shared: &Shared, ctx: &DirCtx, batch: &mut Batch, err: &jwalk::Error) {
     let Some(path) = err.path() else { return };
     let name = path.file_name().map_or(path.as_os_str().as_bytes(), |n| n.as_bytes()).to_vec();
     let full = path.as_os_str().as_bytes();
-    let (stat, mut error, detail) = split(stat_entry(stat::cwd(), full, false, shared.detail));
+    let mut result = stat_entry(stat::cwd(), full, false, shared.detail);
+    if shared.audit != AuditScan::default() {
+        let place = Place { fd: stat::cwd(), dir: None, name_at: full, name: &name, full: path };
+        add_audit(shared, ctx.root_real.as_deref(), &place, false, &mut result);
+    }
+    let (stat, mut error, detail) = split(result);
     if let Some(ancestor) = err.loop_ancestor() {
         error = Some(ScanError::fs_loop(ancestor));
     }
@@ -309,6 +347,68 @@ fn stat_entry(dir: BorrowedFd<'_>, name: &[u8], follow: bool, detail: bool) -> S
         }
     }
     Ok((st, Some(Box::new(extra))))
+}
+
+/// Where an entry is, for the audit's extra syscalls.
+struct Place<'a> {
+    /// The handle `name_at` is relative to.
+    fd: BorrowedFd<'a>,
+    /// The entry's directory, open (for `/proc/self/fd` past PATH_MAX).
+    dir: Option<BorrowedFd<'a>>,
+    /// The name to use with `fd`.
+    name_at: &'a [u8],
+    /// The entry's own name in its directory.
+    name: &'a [u8],
+    /// The full path, as scanned.
+    full: &'a Path,
+}
+
+/// Gathers the `--audit` facts of a stat-ed entry into its detail. `followed`
+/// says whether the stat went through a symlink (then the xattrs read are the
+/// target's, like the rest of the record).
+fn add_audit(
+    shared: &Shared,
+    root_real: Option<&Path>,
+    place: &Place<'_>,
+    followed: bool,
+    result: &mut StatResult,
+) {
+    let Ok((st, detail)) = result else { return };
+    let mut audit = AuditDetail::default();
+    let mut target = None;
+    if st.kind() == FileKind::Symlink {
+        if !shared.audit.links {
+            return;
+        }
+        target = match detail.as_ref().and_then(|d| d.target.clone()) {
+            Some(known) => Some(known),
+            None => stat::readlink_at(place.fd, place.name_at).ok(),
+        };
+        audit.dangling = match stat::stat_at(place.fd, place.name_at, true) {
+            Ok(_) => Some(false),
+            Err(Errno::NOENT | Errno::NOTDIR | Errno::LOOP) => Some(true),
+            Err(_) => None,
+        };
+        audit.outside_root = match (&target, root_real) {
+            (Some(target), Some(root)) => {
+                crate::audit::links::outside_root(place.full, target, root)
+            }
+            _ => None,
+        };
+    } else if shared.audit.xattrs
+        && let Ok(found) = stat::audit_xattrs_at(place.dir, place.name, place.full, followed)
+    {
+        audit.acl = found.acl;
+        audit.capability = found.capability;
+    }
+    if audit == AuditDetail::default() && target.is_none() {
+        return;
+    }
+    let detail = detail.get_or_insert_with(Box::default);
+    if detail.target.is_none() {
+        detail.target = target;
+    }
+    detail.audit = audit;
 }
 
 fn split(result: StatResult) -> (Option<EntryStat>, Option<ScanError>, Option<Box<Detail>>) {
