@@ -277,20 +277,9 @@ impl Baseline {
 }
 
 fn kind_from_json(value: &Value) -> Result<FileKind, String> {
-    const KINDS: [FileKind; 7] = [
-        FileKind::File,
-        FileKind::Dir,
-        FileKind::Symlink,
-        FileKind::Fifo,
-        FileKind::Socket,
-        FileKind::Block,
-        FileKind::Char,
-    ];
     match value {
         Value::Null => Ok(FileKind::Unknown),
-        Value::String(word) => KINDS
-            .into_iter()
-            .find(|k| k.json_name() == word)
+        Value::String(word) => FileKind::from_json_name(word)
             .ok_or_else(|| format!("\"type\" {word:?} is not a known type")),
         other => Err(format!("\"type\" is {other}, not a string or null")),
     }

@@ -338,9 +338,7 @@ impl AuditFacts<'_> {
     }
 }
 
-const S_ISUID: u32 = 0o4000;
-const S_ISGID: u32 = 0o2000;
-const S_ISVTX: u32 = 0o1000;
+use crate::model::mode::{SETGID as S_ISGID, SETUID as S_ISUID, STICKY as S_ISVTX};
 const S_IWGRP: u32 = 0o020;
 const S_IWOTH: u32 = 0o002;
 const ANY_EXEC: u32 = 0o111;

@@ -157,14 +157,14 @@ impl Node {
         }
     }
 
-    #[expect(clippy::unnecessary_cast, reason = "field widths differ between architectures")]
     fn from_stat(st: &rustix::fs::Stat) -> Self {
+        let st = crate::scan::stat::from_stat(st);
         Node {
-            dev: st.st_dev as u64,
-            ino: st.st_ino as u64,
-            mode: st.st_mode as u32,
-            nlink: st.st_nlink as u64,
-            size: st.st_size.max(0) as u64,
+            dev: st.dev,
+            ino: st.ino,
+            mode: st.mode,
+            nlink: st.nlink,
+            size: st.size,
             mount_root: false,
         }
     }

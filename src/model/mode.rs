@@ -34,8 +34,30 @@ const S_IFIFO: u32 = 0o010_000;
 
 /// The 12 permission bits (setuid, setgid, sticky, rwx × 3).
 pub const PERM_MASK: u32 = 0o7777;
+/// Set-user-id bit.
+pub const SETUID: u32 = 0o4000;
+/// Set-group-id bit.
+pub const SETGID: u32 = 0o2000;
+/// Sticky bit.
+pub const STICKY: u32 = 0o1000;
 
 impl FileKind {
+    /// Every type a `stat` can report (all but `Unknown`).
+    pub const ALL: [FileKind; 7] = [
+        FileKind::File,
+        FileKind::Dir,
+        FileKind::Symlink,
+        FileKind::Fifo,
+        FileKind::Socket,
+        FileKind::Block,
+        FileKind::Char,
+    ];
+
+    /// The type named by its JSON word (`"file"`, `"dir"`, …).
+    pub fn from_json_name(word: &str) -> Option<FileKind> {
+        Self::ALL.into_iter().find(|k| k.json_name() == word)
+    }
+
     /// The type encoded in a full `st_mode`.
     pub fn from_mode(mode: u32) -> Self {
         match mode & S_IFMT {
@@ -143,13 +165,13 @@ pub fn perms_string(mode: u32) -> String {
     [
         bit(0o400, 'r'),
         bit(0o200, 'w'),
-        special(0o100, 0o4000, 's'),
+        special(0o100, SETUID, 's'),
         bit(0o040, 'r'),
         bit(0o020, 'w'),
-        special(0o010, 0o2000, 's'),
+        special(0o010, SETGID, 's'),
         bit(0o004, 'r'),
         bit(0o002, 'w'),
-        special(0o001, 0o1000, 't'),
+        special(0o001, STICKY, 't'),
     ]
     .iter()
     .collect()
@@ -163,13 +185,13 @@ pub fn octal_string(mode: u32) -> String {
 /// The special bits spelled out ("setuid, sticky"), empty when none is set.
 pub fn special_bits_words(mode: u32) -> Vec<&'static str> {
     let mut words = Vec::new();
-    if mode & 0o4000 != 0 {
+    if mode & SETUID != 0 {
         words.push("setuid");
     }
-    if mode & 0o2000 != 0 {
+    if mode & SETGID != 0 {
         words.push("setgid");
     }
-    if mode & 0o1000 != 0 {
+    if mode & STICKY != 0 {
         words.push("sticky");
     }
     words
@@ -200,16 +222,9 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_through_mode_bits() {
-        for kind in [
-            FileKind::File,
-            FileKind::Dir,
-            FileKind::Symlink,
-            FileKind::Fifo,
-            FileKind::Socket,
-            FileKind::Block,
-            FileKind::Char,
-        ] {
+        for kind in FileKind::ALL {
             assert_eq!(FileKind::from_mode(kind.mode_bits() | 0o644), kind);
+            assert_eq!(FileKind::from_json_name(kind.json_name()), Some(kind));
         }
         assert_eq!(FileKind::from_mode(0), FileKind::Unknown);
     }

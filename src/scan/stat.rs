@@ -146,8 +146,9 @@ pub fn borrow(fd: &OwnedFd) -> BorrowedFd<'_> {
     fd.as_fd()
 }
 
+/// Converts the kernel's record (field widths differ between architectures).
 #[expect(clippy::unnecessary_cast, reason = "field widths differ between architectures")]
-fn from_stat(st: &rustix::fs::Stat) -> EntryStat {
+pub(crate) fn from_stat(st: &rustix::fs::Stat) -> EntryStat {
     EntryStat {
         mode: st.st_mode as u32,
         nlink: st.st_nlink as u64,

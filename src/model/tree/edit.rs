@@ -730,27 +730,13 @@ mod tests {
     use super::*;
     use crate::error::{Op, ScanError};
     use crate::model::Totals;
-    use crate::scan::{EntryKey, Timespec};
+    use crate::model::tree::tests::stat;
+    use crate::scan::EntryKey;
 
     const DIR: u32 = 0o040_755;
     const FILE: u32 = 0o100_644;
     const LINK: u32 = 0o120_777;
     const FIFO: u32 = 0o010_644;
-
-    fn stat(mode: u32, size: u64, ino: u64, nlink: u64) -> EntryStat {
-        EntryStat {
-            mode,
-            size,
-            blocks: size.div_ceil(512),
-            ino,
-            nlink,
-            uid: 1000,
-            gid: 1000,
-            dev: 1,
-            mtime: Timespec { sec: 1_700_000_000, nsec: 0 },
-            ..EntryStat::default()
-        }
-    }
 
     fn file(size: u64, ino: u64) -> EntryStat {
         stat(FILE, size, ino, 1)

@@ -723,7 +723,8 @@ mod tests {
     use crate::error::Op;
     use crate::scan::{EntryStat, Timespec};
 
-    fn stat(mode: u32, size: u64, ino: u64, nlink: u64) -> EntryStat {
+    /// A stat record for test entries (also used by the edit tests).
+    pub(super) fn stat(mode: u32, size: u64, ino: u64, nlink: u64) -> EntryStat {
         EntryStat {
             mode,
             size,
