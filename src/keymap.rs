@@ -51,11 +51,33 @@ pub enum Action {
     Help,
     /// Leave the program.
     Quit,
+    /// Mark or unmark the entry under the cursor and move down.
+    Mark,
+    /// Clear every mark.
+    ClearMarks,
+    /// Open the permission editor for the marked entries or the selection.
+    Permissions,
+    /// Rename or move the entry under the cursor.
+    Rename,
+    /// Create a file or directories under the selected directory.
+    Create,
+    /// Move the marked entries or the selection to the trash.
+    Trash,
+    /// Delete the marked entries or the selection permanently.
+    Delete,
+    /// Remove the selected empty directory and its emptied parents.
+    RemoveEmptyDirs,
+    /// Open the selected file in the editor.
+    Edit,
+    /// Open the selected file in the pager.
+    Page,
+    /// Re-read the selected directory from disk.
+    Refresh,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 31] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -76,6 +98,17 @@ impl Action {
         Action::TogglePreview,
         Action::Help,
         Action::Quit,
+        Action::Mark,
+        Action::ClearMarks,
+        Action::Permissions,
+        Action::Rename,
+        Action::Create,
+        Action::Trash,
+        Action::Delete,
+        Action::RemoveEmptyDirs,
+        Action::Edit,
+        Action::Page,
+        Action::Refresh,
     ];
 
     /// The stable name used in the config file's `[keys]` table.
@@ -101,6 +134,17 @@ impl Action {
             Action::TogglePreview => "toggle_preview",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Mark => "mark",
+            Action::ClearMarks => "clear_marks",
+            Action::Permissions => "permissions",
+            Action::Rename => "rename",
+            Action::Create => "create",
+            Action::Trash => "trash",
+            Action::Delete => "delete",
+            Action::RemoveEmptyDirs => "remove_empty_dirs",
+            Action::Edit => "edit",
+            Action::Page => "page",
+            Action::Refresh => "refresh",
         }
     }
 
@@ -127,6 +171,17 @@ impl Action {
             Action::TogglePreview => "Show or hide the preview",
             Action::Help => "Show this help",
             Action::Quit => "Quit",
+            Action::Mark => "Mark or unmark the entry and move down",
+            Action::ClearMarks => "Clear all marks",
+            Action::Permissions => "Edit permission bits (marked entries or the selection)",
+            Action::Rename => "Rename or move the entry (a '/' in the name moves it)",
+            Action::Create => "Create a file, or directories with a trailing '/'",
+            Action::Trash => "Move to the trash (marked entries or the selection)",
+            Action::Delete => "Delete permanently (marked entries or the selection)",
+            Action::RemoveEmptyDirs => "Remove the empty directory and its emptied parents",
+            Action::Edit => "Open the file in $VISUAL / $EDITOR",
+            Action::Page => "Open the file in $PAGER",
+            Action::Refresh => "Re-read the selected directory from disk",
         }
     }
 
@@ -162,6 +217,17 @@ impl Action {
             Action::TogglePreview => &["v"],
             Action::Help => &["?"],
             Action::Quit => &["q", "ctrl-c"],
+            Action::Mark => &["space"],
+            Action::ClearMarks => &["esc"],
+            Action::Permissions => &["p"],
+            Action::Rename => &["r"],
+            Action::Create => &["a"],
+            Action::Trash => &["d"],
+            Action::Delete => &["D"],
+            Action::RemoveEmptyDirs => &["x"],
+            Action::Edit => &["e"],
+            Action::Page => &["o"],
+            Action::Refresh => &["R"],
         }
     }
 }
@@ -540,7 +606,14 @@ mod tests {
     fn modifiers_and_case_distinguish_keys() {
         let map = KeyMap::default();
         // Plain 'd' is not Ctrl-d; Ctrl-j is not j; 'G' is not 'g'.
-        assert_eq!(map.lookup(&press(KeyCode::Char('d'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            map.lookup(&press(KeyCode::Char('d'), KeyModifiers::NONE)),
+            Some(Action::Trash)
+        );
+        assert_eq!(
+            map.lookup(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::HalfPageDown)
+        );
         assert_eq!(map.lookup(&press(KeyCode::Char('j'), KeyModifiers::CONTROL)), None);
         assert_eq!(
             map.lookup(&press(KeyCode::Char('G'), KeyModifiers::NONE)),
@@ -704,7 +777,8 @@ mod tests {
         assert_eq!(lines.len(), Action::ALL.len());
         assert_eq!(lines[0], ("j, down".to_owned(), Action::MoveDown.description()));
         assert_eq!(lines[6].0, "ctrl-d");
-        assert_eq!(lines.last().unwrap().0, "q, ctrl-c");
+        assert_eq!(lines[19].0, "q, ctrl-c");
+        assert_eq!(lines.last().unwrap(), &("R".to_owned(), Action::Refresh.description()));
         map.bind(Action::Help, [key("f1"), key("?")]);
         assert_eq!(map.help_lines()[18], ("f1, ?".to_owned(), "Show this help"));
     }

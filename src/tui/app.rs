@@ -10,11 +10,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crossbeam_channel::{Receiver, Sender, select};
 use ratatui::crossterm::event::{self, Event};
 
+use super::external::{self, Programs};
+use super::ops;
 use super::term::TerminalGuard;
 use crate::model::FullStat;
 use crate::names::OwnerNames;
 use crate::preview::read_preview;
-use crate::scan::{ScanEvent, ScanHandle};
+use crate::scan::{self, ScanEvent, ScanHandle, ScanOptions};
 use crate::theme::Theme;
 use crate::ui;
 use crate::ui::preview::PREVIEW_CAP;
@@ -36,15 +38,48 @@ enum NameLookup {
     Thread(Sender<(u32, u32)>),
 }
 
+/// Where actions and re-scans run.
+enum Workers {
+    /// Right here, to completion (tests).
+    Inline,
+    /// On threads of their own, answering on the loop's channel.
+    Threads(Sender<Msg>),
+}
+
+/// A file to hand to the editor or the pager, waiting for the loop (which
+/// owns the terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalRequest {
+    /// The file.
+    pub path: PathBuf,
+    /// The pager rather than the editor.
+    pub pager: bool,
+}
+
 /// What the effects need that the pure state does not hold.
 pub struct Io {
     names: NameLookup,
+    workers: Workers,
+    /// Options for re-scans (threads, links, one filesystem) — the roots are
+    /// replaced by the directory re-read.
+    scan_options: ScanOptions,
+    /// The editor and pager.
+    programs: Programs,
+    /// Editor/pager runs the loop must do with the terminal handed over.
+    external: Vec<ExternalRequest>,
 }
 
 impl Default for Io {
-    /// Looks names up inline.
+    /// Looks names up, runs actions and re-scans inline; editor and pager
+    /// from the environment, run without a terminal handover.
     fn default() -> Self {
-        Io { names: NameLookup::Inline(Box::default()) }
+        Io {
+            names: NameLookup::Inline(Box::default()),
+            workers: Workers::Inline,
+            scan_options: ScanOptions::new(Vec::new()),
+            programs: Programs::from_env(),
+            external: Vec::new(),
+        }
     }
 }
 
@@ -53,6 +88,7 @@ impl Io {
     /// read files or ask the network, which the interface's thread must not wait for.
     pub fn with_name_thread(tx: Sender<Msg>) -> io::Result<Self> {
         let (requests, rx) = crossbeam_channel::unbounded::<(u32, u32)>();
+        let workers = Workers::Threads(tx.clone());
         std::thread::Builder::new().name("statree-names".into()).spawn(move || {
             let mut names = OwnerNames::new();
             for (uid, gid) in rx {
@@ -63,7 +99,40 @@ impl Io {
                 }
             }
         })?;
-        Ok(Io { names: NameLookup::Thread(requests) })
+        Ok(Io {
+            names: NameLookup::Thread(requests),
+            workers,
+            scan_options: ScanOptions::new(Vec::new()),
+            programs: Programs::from_env(),
+            external: Vec::new(),
+        })
+    }
+
+    /// Re-scans use these options (threads, links, one filesystem).
+    pub fn with_scan_options(mut self, options: ScanOptions) -> Self {
+        self.scan_options = ScanOptions { roots: Vec::new(), ..options };
+        self
+    }
+
+    /// Uses these programs for `e` and `o` instead of `$VISUAL`/`$EDITOR`
+    /// and `$PAGER`.
+    pub fn with_programs(mut self, programs: Programs) -> Self {
+        self.programs = programs;
+        self
+    }
+
+    /// Takes the editor/pager runs waiting for the terminal.
+    pub fn take_external(&mut self) -> Vec<ExternalRequest> {
+        std::mem::take(&mut self.external)
+    }
+
+    /// The programs for `e` and `o`.
+    pub fn programs(&self) -> &Programs {
+        &self.programs
+    }
+
+    fn rescan_options(&self, path: PathBuf) -> ScanOptions {
+        ScanOptions { roots: vec![path], ..self.scan_options.clone() }
     }
 
     /// Runs the effects an update returned, feeding their results back.
@@ -97,6 +166,48 @@ impl Io {
                     },
                     Effect::Suspend => suspend = true,
                     Effect::Quit => {}
+                    Effect::Run { request, cancel } => match &self.workers {
+                        Workers::Inline => {
+                            let outcome = ops::execute(request, &cancel.0, &|_| {});
+                            next.extend(update(state, Msg::OpDone(outcome)));
+                        }
+                        Workers::Threads(tx) => spawn_action(tx.clone(), request, cancel),
+                    },
+                    Effect::Rescan { ticket, path } => {
+                        let options = self.rescan_options(path.clone());
+                        match (&self.workers, scan::start(options)) {
+                            (Workers::Inline, Ok(handle)) => {
+                                for event in handle.events().iter() {
+                                    let finished = matches!(event, ScanEvent::Finished { .. });
+                                    next.extend(update(state, Msg::Rescan { ticket, event }));
+                                    if finished {
+                                        break;
+                                    }
+                                }
+                            }
+                            (Workers::Threads(tx), Ok(handle)) => {
+                                spawn_rescan_forwarder(tx.clone(), ticket, handle);
+                            }
+                            (_, Err(e)) => {
+                                state.error(format!(
+                                    "cannot re-read {}: {e}",
+                                    crate::sanitize::path(&path)
+                                ));
+                                let finished = ScanEvent::Finished { elapsed: Duration::ZERO };
+                                next.extend(update(state, Msg::Rescan { ticket, event: finished }));
+                            }
+                        }
+                    }
+                    Effect::OpenExternal { path, pager, .. } => match &self.workers {
+                        Workers::Inline => {
+                            let result = external::run(&self.programs, &path, pager);
+                            let change = external::fresh_change(&path);
+                            next.extend(update(state, Msg::ExternalDone { result, change }));
+                        }
+                        Workers::Threads(_) => {
+                            self.external.push(ExternalRequest { path, pager });
+                        }
+                    },
                 }
             }
             queue = next;
@@ -105,10 +216,95 @@ impl Io {
     }
 }
 
+/// Minimum time between two progress messages of a running action.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Runs an action on a thread of its own; its progress and result come back
+/// as messages.
+fn spawn_action(
+    tx: Sender<Msg>,
+    request: crate::view::OpRequest,
+    cancel: crate::view::ops::CancelFlag,
+) {
+    let spawned = std::thread::Builder::new().name("statree-action".into()).spawn({
+        let tx = tx.clone();
+        let request = request.clone();
+        move || {
+            let last = std::cell::Cell::new(Instant::now());
+            let progress = |seen: u64| {
+                if last.get().elapsed() >= PROGRESS_EVERY {
+                    last.set(Instant::now());
+                    let _ = tx.try_send(Msg::OpProgress(seen));
+                }
+            };
+            let outcome = ops::execute(request, &cancel.0, &progress);
+            let _ = tx.send(Msg::OpDone(outcome));
+        }
+    });
+    if let Err(e) = spawned {
+        let report = crate::view::OpReport {
+            summary: format!("cannot start {}: {e}", request.label()),
+            failed: true,
+            ..Default::default()
+        };
+        let _ = tx.send(Msg::OpDone(crate::view::OpOutcome::Done(report)));
+    }
+}
+
+/// Forwards a re-scan's events to the loop until it finishes (the handle,
+/// and with it the scan, is dropped then).
+fn spawn_rescan_forwarder(tx: Sender<Msg>, ticket: u64, handle: ScanHandle) {
+    let fallback = tx.clone();
+    let spawned = std::thread::Builder::new().name("statree-rescan".into()).spawn(move || {
+        for event in handle.events().iter() {
+            let finished = matches!(event, ScanEvent::Finished { .. });
+            if tx.send(Msg::Rescan { ticket, event }).is_err() || finished {
+                break;
+            }
+        }
+    });
+    if spawned.is_err() {
+        let event = ScanEvent::Finished { elapsed: Duration::ZERO };
+        let _ = fallback.send(Msg::Rescan { ticket, event });
+    }
+}
+
+/// Tells the input thread to stop reading the terminal (while another
+/// program owns it) and waits until it has.
+struct InputPause {
+    paused: Arc<AtomicBool>,
+    idle: Arc<AtomicBool>,
+}
+
+impl InputPause {
+    fn pause(&self) {
+        self.idle.store(false, Ordering::SeqCst);
+        self.paused.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while !self.idle.load(Ordering::SeqCst) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+    }
+}
+
 /// Reads terminal events on a thread of their own.
-fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) -> io::Result<std::thread::JoinHandle<()>> {
+fn spawn_input(
+    tx: Sender<Msg>,
+    stop: Arc<AtomicBool>,
+    pause: &InputPause,
+) -> io::Result<std::thread::JoinHandle<()>> {
+    let (paused, idle) = (Arc::clone(&pause.paused), Arc::clone(&pause.idle));
     std::thread::Builder::new().name("statree-input".into()).spawn(move || {
         while !stop.load(Ordering::Relaxed) {
+            if paused.load(Ordering::SeqCst) {
+                idle.store(true, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            }
             match event::poll(Duration::from_millis(50)) {
                 Ok(true) => {}
                 Ok(false) => continue,
@@ -155,7 +351,7 @@ fn unix_now() -> i64 {
 pub fn run(
     mut state: State,
     theme: &Theme,
-    start_scan: impl FnOnce() -> io::Result<ScanHandle>,
+    options: ScanOptions,
     title: String,
 ) -> io::Result<Option<PathBuf>> {
     let mut guard = TerminalGuard::new(title)?;
@@ -168,14 +364,18 @@ pub fn run(
     guard.terminal.draw(|frame| ui::draw(frame, &state, theme))?;
     state.needs_draw = false;
     let mut last_draw = Instant::now();
-    let scan = start_scan()?;
+    let scan = scan::start(options.clone())?;
     state.scan_started = Instant::now();
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
     let stop = Arc::new(AtomicBool::new(false));
-    let input = spawn_input(tx.clone(), Arc::clone(&stop))?;
+    let pause = InputPause {
+        paused: Arc::new(AtomicBool::new(false)),
+        idle: Arc::new(AtomicBool::new(false)),
+    };
+    let input = spawn_input(tx.clone(), Arc::clone(&stop), &pause)?;
     let signals = spawn_signals(tx.clone())?;
-    let mut io_ctx = Io::with_name_thread(tx.clone())?;
+    let mut io_ctx = Io::with_name_thread(tx.clone())?.with_scan_options(options);
     drop(tx);
     let ticker = crossbeam_channel::tick(TICK);
     let scan_rx = scan.events().clone();
@@ -218,6 +418,24 @@ pub fn run(
             }
             let effects = update(&mut state, Msg::Resumed);
             io_ctx.run_effects(&mut state, effects);
+        }
+        let mut handover_failed = None;
+        for request in io_ctx.take_external() {
+            pause.pause();
+            let programs = io_ctx.programs().clone();
+            let handed = guard.hand_over(|| external::run(&programs, &request.path, request.pager));
+            pause.resume();
+            match handed {
+                Ok(result) => {
+                    let change = external::fresh_change(&request.path);
+                    let effects = update(&mut state, Msg::ExternalDone { result, change });
+                    io_ctx.run_effects(&mut state, effects);
+                }
+                Err(e) => handover_failed = Some(e),
+            }
+        }
+        if let Some(e) = handover_failed {
+            break Err(e);
         }
         state.refresh_rows();
         if state.needs_draw && last_draw.elapsed() >= FRAME {

@@ -3,6 +3,8 @@
 //! [`crate::ui`].
 
 pub mod app;
+pub mod external;
+pub mod ops;
 pub mod term;
 
 pub use app::{Io, run, selected_directory};
@@ -14,7 +16,7 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::sanitize;
-use crate::scan::{self, ScanOptions};
+use crate::scan::ScanOptions;
 use crate::theme::Theme;
 use crate::view::{State, ViewOptions};
 
@@ -34,7 +36,7 @@ pub fn start(options: ScanOptions, cwd_file: Option<&Path>) -> io::Result<()> {
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }
-    let selected = app::run(state, &theme, move || scan::start(options), title)?;
+    let selected = app::run(state, &theme, options, title)?;
     if let (Some(file), Some(dir)) = (cwd_file, selected) {
         write_cwd_file(file, &dir)?;
     }

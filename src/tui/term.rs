@@ -78,6 +78,20 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Hands the terminal to another program (an editor, a pager): leaves
+    /// the alternate screen and raw mode, runs `f`, then takes the terminal
+    /// back with a full redraw, whatever `f` returned.
+    pub fn hand_over<T>(&mut self, f: impl FnOnce() -> T) -> io::Result<T> {
+        restore();
+        let result = f();
+        enter(&self.title)?;
+        execute!(io::stdout(), Clear(ClearType::All))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(result)
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();

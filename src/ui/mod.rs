@@ -2,6 +2,7 @@
 //! for one frame and keeps nothing; every string that reaches the terminal
 //! passes [`crate::sanitize`].
 
+pub mod dialog;
 pub mod help;
 pub mod layout;
 pub mod meta;
@@ -28,7 +29,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         preview::draw(state, theme, preview_area, buf);
     }
     status::draw(state, theme, areas.status, buf);
-    if let Mode::Help { scroll } = state.mode {
-        help::draw(state, theme, scroll, area, buf);
+    match &state.mode {
+        Mode::Help { scroll } => help::draw(state, theme, *scroll, area, buf),
+        Mode::Confirm(confirm) => dialog::draw_confirm(confirm, theme, area, buf),
+        Mode::Report(report) => dialog::draw_report(report, theme, area, buf),
+        Mode::Normal | Mode::Prompt(_) | Mode::Name(_) => {}
     }
 }

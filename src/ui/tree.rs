@@ -47,6 +47,12 @@ fn title_line(state: &State) -> String {
     if !state.options.show_hidden {
         title.push_str(" · hidden entries off");
     }
+    if !state.marks.is_empty() {
+        title.push_str(&format!(" · {} marked", state.marks.len()));
+    }
+    if state.watch_limited {
+        title.push_str(" · live updates limited (R refreshes)");
+    }
     if let Some(filter) = &state.options.filter {
         title.push_str(&format!(" · filter: {}", sanitize::bytes(filter)));
     }
@@ -70,7 +76,14 @@ fn draw_row(
         FileKind::Dir => '▸',
         _ => ' ',
     };
-    let flag = if tree.has_error(id) { '!' } else { ' ' };
+    let marked = state.marks.contains_key(&id);
+    let flag = if marked {
+        '*'
+    } else if tree.has_error(id) {
+        '!'
+    } else {
+        ' '
+    };
     let indent = "  ".repeat(depth as usize);
     let prefix = format!("{flag}{indent}{marker} {} ", kind.letter());
     let name = sanitize::bytes(tree.name(id));
@@ -101,6 +114,11 @@ fn draw_row(
     let used = (x - area.x) as usize;
     let rest = name_width.saturating_sub(used);
     let shown = fit(&format!("{name}{suffix}"), rest);
+    let name_style = if marked {
+        name_style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    } else {
+        name_style
+    };
     buf.set_stringn(x, area.y, &shown, rest, base.patch(name_style));
     if tail_width > 0 {
         let tail_x = area.x + name_width as u16;

@@ -2,11 +2,18 @@
 //! state and effects out. Nothing here touches the terminal or the
 //! filesystem, so all of it is tested without either.
 
+pub mod actions;
+pub mod line;
+pub mod ops;
 pub mod rows;
 pub mod search;
 pub mod state;
 pub mod update;
 
+pub use ops::{Change, OpOutcome, OpReport, OpRequest, Target};
 pub use rows::{Row, RowIndex, ViewOptions};
-pub use state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
+pub use state::{
+    Confirm, Effect, Loaded, Mode, NamePrompt, NamePurpose, Prompt, PromptKind, Report, Running,
+    State,
+};
 pub use update::{Msg, update};

@@ -4,9 +4,14 @@
 
 use std::time::{Duration, Instant};
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use super::line::LineEditor;
+use super::ops::{CancelFlag, OpRequest, Target};
 use super::rows::{RowIndex, ViewOptions};
 use crate::keymap::KeyMap;
-use crate::model::{FullStat, NodeId, Tree};
+use crate::model::{FullStat, NodeId, Rescan, Tree};
 use crate::preview::Preview;
 
 /// Something the update function asks the outside world to do.
@@ -38,6 +43,32 @@ pub enum Effect {
     Quit,
     /// Stop the process until the shell resumes it (Ctrl-z).
     Suspend,
+    /// Run a confirmed action off the interface's thread; the result comes
+    /// back as [`crate::view::Msg::OpDone`].
+    Run {
+        /// What to do.
+        request: OpRequest,
+        /// Set when the user cancels (Esc).
+        cancel: CancelFlag,
+    },
+    /// Re-read a directory with a fresh scanner whose events come back as
+    /// [`crate::view::Msg::Rescan`] with this ticket.
+    Rescan {
+        /// Which re-scan the events belong to.
+        ticket: u64,
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Hand the terminal to the editor or the pager for this file, then take
+    /// it back ([`crate::view::Msg::ExternalDone`]).
+    OpenExternal {
+        /// The node.
+        id: NodeId,
+        /// Its path.
+        path: PathBuf,
+        /// The pager (`o`) rather than the editor (`e`).
+        pager: bool,
+    },
 }
 
 /// A result read for one node; errors are already worded for display.
@@ -71,6 +102,64 @@ pub struct Prompt {
     pub previous_filter: Option<Vec<u8>>,
 }
 
+/// What a name prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamePurpose {
+    /// A new name for this entry.
+    Rename(Target),
+    /// A path to create under this directory.
+    Create {
+        /// The directory.
+        dir: PathBuf,
+    },
+}
+
+/// The prompt of rename and create: a line editor over bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePrompt {
+    /// What it is for.
+    pub purpose: NamePurpose,
+    /// The text and cursor.
+    pub line: LineEditor,
+}
+
+/// A question before a destructive or wide action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    /// The dialog's title.
+    pub title: String,
+    /// The lines of the dialog (names are sanitized when drawn).
+    pub lines: Vec<String>,
+    /// What `y` / Enter runs.
+    pub request: OpRequest,
+    /// Shown in the error colour (permanent deletion).
+    pub danger: bool,
+}
+
+/// A list of lines to read (an action's per-entry errors), dismissed by any key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The title.
+    pub title: String,
+    /// The lines.
+    pub lines: Vec<String>,
+    /// First line shown.
+    pub scroll: u16,
+}
+
+/// An action running off the interface's thread.
+#[derive(Debug, Clone)]
+pub struct Running {
+    /// Words for the status bar.
+    pub label: &'static str,
+    /// When it started.
+    pub started: Instant,
+    /// Entries seen so far.
+    pub progress: u64,
+    /// Set by Esc.
+    pub cancel: CancelFlag,
+}
+
 /// Input mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -83,6 +172,12 @@ pub enum Mode {
         /// First line shown.
         scroll: u16,
     },
+    /// The rename or create prompt.
+    Name(NamePrompt),
+    /// A confirmation dialog.
+    Confirm(Confirm),
+    /// A report dialog.
+    Report(Report),
 }
 
 /// A message in the status bar that fades.
@@ -159,6 +254,19 @@ pub struct State {
     pub last_click: Option<(Instant, usize)>,
     /// When the rows were last rebuilt and how long it took.
     pub last_rebuild: Option<(Instant, Duration)>,
+    /// Marked entries, with what they were when marked.
+    pub marks: BTreeMap<NodeId, Target>,
+    /// The action running now (one at a time).
+    pub running: Option<Running>,
+    /// Directory re-scans in progress, by ticket.
+    pub rescans: HashMap<u64, Rescan>,
+    /// The next re-scan ticket.
+    pub next_ticket: u64,
+    /// An entry to select as soon as it is in the tree (after create/rename).
+    pub pending_select: Option<PathBuf>,
+    /// Set when the filesystem watcher hit the system's watch limit: live
+    /// updates are partial and `R` refreshes by hand.
+    pub watch_limited: bool,
 }
 
 impl State {
@@ -189,6 +297,12 @@ impl State {
             quit: false,
             last_click: None,
             last_rebuild: None,
+            marks: BTreeMap::new(),
+            running: None,
+            rescans: HashMap::new(),
+            next_ticket: 0,
+            pending_select: None,
+            watch_limited: false,
         }
     }
 

@@ -9,6 +9,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
+use super::actions;
+use super::ops::{Change, OpOutcome};
 use super::search;
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
 use crate::keymap::Action;
@@ -49,6 +51,29 @@ pub enum Msg {
     Terminate,
     /// The process was resumed after a suspend: everything must be redrawn.
     Resumed,
+    /// The running action has seen this many entries.
+    OpProgress(u64),
+    /// The running action finished.
+    OpDone(OpOutcome),
+    /// An event of the re-scan with this ticket.
+    Rescan {
+        /// Which re-scan.
+        ticket: u64,
+        /// The event.
+        event: ScanEvent,
+    },
+    /// The filesystem watcher saw these changes.
+    Changes(Vec<Change>),
+    /// The filesystem watcher could not watch a directory: the system's
+    /// watch limit is reached.
+    WatchLimit(String),
+    /// The editor or pager returned.
+    ExternalDone {
+        /// What went wrong, if anything.
+        result: Result<(), String>,
+        /// The file's fresh `lstat` (it may have been changed).
+        change: Option<Change>,
+    },
 }
 
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
@@ -102,14 +127,47 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.status = None;
                 state.needs_draw = true;
             }
-            // The progress line moves while the scan runs.
-            state.needs_draw |= state.scanning();
+            // The progress line moves while the scan or an action runs.
+            state.needs_draw |= state.scanning() || state.running.is_some();
             Vec::new()
         }
         Msg::Terminate => quit(state),
         Msg::Resumed => {
             state.needs_draw = true;
             Vec::new()
+        }
+        Msg::OpProgress(seen) => {
+            actions::on_progress(state, seen);
+            Vec::new()
+        }
+        Msg::OpDone(outcome) => actions::on_op_done(state, outcome),
+        Msg::Rescan { ticket, event } => actions::on_rescan_event(state, ticket, event),
+        Msg::Changes(changes) => {
+            let mut effects = actions::apply_path_changes(state, &changes);
+            if state.rows_dirty && state.meta.is_none() {
+                effects.extend(selection_changed(state));
+            }
+            effects
+        }
+        Msg::WatchLimit(reason) => {
+            if !state.watch_limited {
+                state.watch_limited = true;
+                state.error(format!(
+                    "live updates limited: {reason}; press R to refresh a directory by hand"
+                ));
+            }
+            Vec::new()
+        }
+        Msg::ExternalDone { result, change } => {
+            state.needs_draw = true;
+            if let Err(why) = result {
+                state.error(why);
+            }
+            let mut effects =
+                actions::apply_path_changes(state, &change.into_iter().collect::<Vec<_>>());
+            state.meta = None;
+            effects.extend(actions::after_tree_change(state));
+            effects
         }
     }
 }
@@ -154,10 +212,19 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match &state.mode {
         Mode::Prompt(_) => on_prompt_key(state, key),
         Mode::Help { .. } => on_help_key(state, key),
-        Mode::Normal => match state.keymap.lookup(&key) {
-            Some(action) => on_action(state, action),
-            None => Vec::new(),
-        },
+        Mode::Name(_) => actions::on_name_key(state, key),
+        Mode::Confirm(_) => actions::on_confirm_key(state, key),
+        Mode::Report(_) => actions::on_report_key(state, key),
+        Mode::Normal => {
+            // Esc always cancels a running action, whatever it is bound to.
+            if key.code == KeyCode::Esc && actions::cancel_running(state) {
+                return Vec::new();
+            }
+            match state.keymap.lookup(&key) {
+                Some(action) => on_action(state, action),
+                None => Vec::new(),
+            }
+        }
     }
 }
 
@@ -227,6 +294,20 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Quit => quit(state),
+        Action::Mark => actions::toggle_mark(state),
+        Action::ClearMarks => {
+            actions::clear_marks(state);
+            Vec::new()
+        }
+        Action::Permissions => actions::start_permissions(state),
+        Action::Rename => actions::start_rename(state),
+        Action::Create => actions::start_create(state),
+        Action::Trash => actions::start_remove(state, false),
+        Action::Delete => actions::start_remove(state, true),
+        Action::RemoveEmptyDirs => actions::start_remove_empty_dirs(state),
+        Action::Edit => actions::open_external(state, false),
+        Action::Page => actions::open_external(state, true),
+        Action::Refresh => actions::refresh(state),
     }
 }
 
@@ -336,6 +417,10 @@ fn jump_to_match(
 }
 
 /// Expands every ancestor of `id` and selects it.
+pub(crate) fn reveal_node(state: &mut State, id: NodeId) {
+    reveal(state, id);
+}
+
 fn reveal(state: &mut State, id: NodeId) {
     let mut cursor = state.tree.parent(id);
     let mut changed = false;
@@ -409,7 +494,7 @@ fn select_row(state: &mut State, row: usize) -> Vec<Effect> {
 
 /// After the selection may have moved: remember the node and ask for its
 /// metadata (and preview) when it is a different node.
-fn selection_changed(state: &mut State) -> Vec<Effect> {
+pub(crate) fn selection_changed(state: &mut State) -> Vec<Effect> {
     state.needs_draw = true;
     keep_selection_visible(state);
     let node = state.selected_node();

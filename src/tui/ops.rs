@@ -1,0 +1,408 @@
+//! Runs a confirmed action: the bridge from an [`OpRequest`] to the
+//! filesystem functions of [`crate::fsops`], and from their results to an
+//! [`OpOutcome`] of path-level [`Change`]s the model applies. Called on the
+//! action thread (or inline in tests); never on the interface's thread.
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use crate::error::FsError;
+use crate::fsops::{self, RecursiveCount, Scope};
+use crate::model::FileKind;
+use crate::model::mode::{PERM_MASK, octal_string, perms_string};
+use crate::sanitize;
+use crate::scan::statx_path;
+use crate::ui::text::{group_digits, human_size};
+use crate::view::ops::{Change, OpOutcome, OpReport, OpRequest, Target};
+
+/// How many per-entry errors a report lists.
+const LISTED_ERRORS: usize = 200;
+
+/// Runs `request`; `progress` is told the number of entries seen so far by
+/// long actions, `cancel` is checked between entries.
+pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) -> OpOutcome {
+    match request {
+        OpRequest::Chmod { targets, set, clear } => OpOutcome::Done(chmod(&targets, set, clear)),
+        OpRequest::CountRecursive { target, set, clear, scope } => {
+            count(target, set, clear, scope, cancel, progress)
+        }
+        OpRequest::ChmodRecursive { target, set, clear, scope } => {
+            OpOutcome::Done(chmod_recursive(&target, set, clear, scope, cancel, progress))
+        }
+        OpRequest::Rename { target, new_name } => OpOutcome::Done(rename(&target, &new_name)),
+        OpRequest::Create { dir, relative } => OpOutcome::Done(create(&dir, &relative)),
+        OpRequest::Remove { targets, permanent } => {
+            OpOutcome::Done(remove(&targets, permanent, cancel, progress))
+        }
+        OpRequest::RemoveEmptyDirs { target, stop_at } => {
+            OpOutcome::Done(remove_empty_dirs(&target, &stop_at))
+        }
+    }
+}
+
+/// The directory and name of `path`.
+fn split(path: &Path) -> (PathBuf, Vec<u8>) {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = path.file_name().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
+    (dir, name)
+}
+
+/// The entry at `path` as it is now (`None` when it is gone).
+fn fresh(path: &Path) -> Change {
+    let (dir, name) = split(path);
+    Change::Entry { dir, name, stat: statx_path(path, false).ok().map(|(stat, _)| stat) }
+}
+
+fn failed(summary: String) -> OpReport {
+    OpReport { summary, failed: true, ..OpReport::default() }
+}
+
+fn mode_text(mode: u32) -> String {
+    format!("{} {}", octal_string(mode), &perms_string(mode)[1..])
+}
+
+/// Words for bits the kernel did not set.
+fn dropped_text(bits: u32) -> String {
+    let mut names = Vec::new();
+    if bits & 0o4000 != 0 {
+        names.push("setuid");
+    }
+    if bits & 0o2000 != 0 {
+        names.push("setgid (you may not be in the file's group)");
+    }
+    if bits & 0o1000 != 0 {
+        names.push("sticky");
+    }
+    if bits & 0o777 != 0 {
+        names.push("permission bits");
+    }
+    names.join(", ")
+}
+
+fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
+    let mut report = OpReport::default();
+    let mut done = 0usize;
+    let mut last = String::new();
+    for target in targets {
+        let mode = fsops::apply_mask(target.mode, set, clear);
+        match fsops::chmod(&target.path, target.identity, mode) {
+            Ok(outcome) => {
+                done += 1;
+                last = format!(
+                    "{}: mode now {}",
+                    sanitize::path(&target.path),
+                    mode_text(outcome.actual)
+                );
+                if outcome.dropped_bits != 0 {
+                    report.failed = true;
+                    report.details.push(format!(
+                        "{}: asked for {}, the kernel kept {}: dropped {}",
+                        sanitize::path(&target.path),
+                        octal_string(outcome.requested),
+                        octal_string(outcome.actual),
+                        dropped_text(outcome.dropped_bits)
+                    ));
+                }
+                if outcome.nlink > 1 && target.identity.kind != FileKind::Dir {
+                    report.details.push(format!(
+                        "{}: has {} hard links: the change shows under the other {} names too",
+                        sanitize::path(&target.path),
+                        outcome.nlink,
+                        outcome.nlink - 1
+                    ));
+                }
+            }
+            Err(e) => {
+                report.failed = true;
+                report.details.push(e.to_string());
+            }
+        }
+        report.changes.push(fresh(&target.path));
+    }
+    let errors = targets.len() - done;
+    report.summary = match (targets.len(), errors) {
+        (1, 0) if !report.failed => last,
+        (1, 0) => format!("{last} (not every bit was kept)"),
+        (1, _) => report.details.first().cloned().unwrap_or_default(),
+        (n, 0) => format!("changed the mode of {n} entries"),
+        (n, e) => format!("changed the mode of {} of {n} entries; {e} failed", n - e),
+    };
+    if targets.len() == 1 && report.details.len() == 1 && errors == 1 {
+        // The summary says it all.
+        report.details.clear();
+    }
+    report
+}
+
+fn scope_text(scope: Scope) -> &'static str {
+    match scope {
+        Scope::All => "everything",
+        Scope::DirsOnly => "directories only",
+        Scope::FilesOnly => "files only",
+    }
+}
+
+fn count(
+    target: Target,
+    set: u32,
+    clear: u32,
+    scope: Scope,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(u64),
+) -> OpOutcome {
+    match fsops::count_recursive(&target.path, target.identity, set, clear, scope, cancel, progress)
+    {
+        Ok(counted) if counted.cancelled => {
+            OpOutcome::Done(failed("cancelled while counting: nothing changed".into()))
+        }
+        Ok(counted) => {
+            let lines = recursive_lines(&target.path, set, clear, scope, &counted);
+            let will_change = counted.will_change;
+            OpOutcome::Counted {
+                request: OpRequest::ChmodRecursive { target, set, clear, scope },
+                lines,
+                will_change,
+            }
+        }
+        Err(e) => OpOutcome::Done(failed(e.to_string())),
+    }
+}
+
+/// "+x" / "-w" style words for a set/clear pair, from the bits' octal.
+fn mask_text(set: u32, clear: u32) -> String {
+    let mut parts = Vec::new();
+    if set & PERM_MASK != 0 {
+        parts.push(format!("set {}", octal_string(set)));
+    }
+    if clear & PERM_MASK != 0 {
+        parts.push(format!("clear {}", octal_string(clear)));
+    }
+    parts.join(", ")
+}
+
+fn recursive_lines(
+    path: &Path,
+    set: u32,
+    clear: u32,
+    scope: Scope,
+    counted: &RecursiveCount,
+) -> Vec<String> {
+    let mut lines = vec![
+        format!("  {}/ and what is below it", sanitize::path(path)),
+        format!("  {} · {}", mask_text(set, clear), scope_text(scope)),
+        String::new(),
+        format!(
+            "{} entries will change ({} already have that mode)",
+            group_digits(counted.will_change),
+            group_digits(counted.unchanged)
+        ),
+    ];
+    if counted.skipped_symlinks > 0 {
+        lines.push(format!(
+            "{} symlinks are skipped (never changed, never followed)",
+            group_digits(counted.skipped_symlinks)
+        ));
+    }
+    if counted.multiply_linked > 0 {
+        lines.push(format!(
+            "{} files have other hard links: the change shows under those names too",
+            group_digits(counted.multiply_linked)
+        ));
+    }
+    if !counted.mounts_skipped.is_empty() {
+        lines.push(format!("{} mount points inside are left alone", counted.mounts_skipped.len()));
+    }
+    if !counted.errors.is_empty() {
+        lines.push(format!(
+            "{} entries could not be read (what is below them is not counted)",
+            counted.errors.len()
+        ));
+    }
+    lines.push("y / Enter: yes    n / Esc: no".into());
+    lines
+}
+
+fn error_lines(errors: &[FsError], details: &mut Vec<String>) {
+    for e in errors.iter().take(LISTED_ERRORS) {
+        details.push(e.to_string());
+    }
+    if errors.len() > LISTED_ERRORS {
+        details.push(format!("… and {} more errors", errors.len() - LISTED_ERRORS));
+    }
+}
+
+fn chmod_recursive(
+    target: &Target,
+    set: u32,
+    clear: u32,
+    scope: Scope,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(u64),
+) -> OpReport {
+    let result =
+        fsops::chmod_recursive(&target.path, target.identity, set, clear, scope, cancel, progress);
+    let done = match result {
+        Ok(done) => done,
+        Err(e) => return failed(e.to_string()),
+    };
+    let mut report = OpReport {
+        // Modes below changed everywhere: read the directory again.
+        changes: vec![fresh(&target.path), Change::Rescan { dir: target.path.clone() }],
+        ..OpReport::default()
+    };
+    for (path, bits) in &done.dropped {
+        report.details.push(format!("{}: dropped {}", sanitize::path(path), dropped_text(*bits)));
+    }
+    for mount in &done.mounts_skipped {
+        report.details.push(format!("{}: a mount point, left alone", sanitize::path(mount)));
+    }
+    error_lines(&done.errors, &mut report.details);
+    report.failed = !done.errors.is_empty() || !done.dropped.is_empty() || done.cancelled;
+    let cancelled = if done.cancelled { "cancelled after changing" } else { "changed" };
+    report.summary = format!(
+        "{cancelled} the mode of {} entries ({} unchanged, {} errors)",
+        group_digits(done.changed),
+        group_digits(done.unchanged),
+        done.errors.len()
+    );
+    report
+}
+
+fn rename(target: &Target, new_name: &[u8]) -> OpReport {
+    let (dir, old_name) = split(&target.path);
+    match fsops::rename(&dir, target.identity, &old_name, new_name) {
+        Ok(new_path) => {
+            let mut changes = Vec::new();
+            // Directories the move created on the way come first, so the
+            // destination exists in the tree when the move is applied.
+            let relative = new_path.strip_prefix(&dir).unwrap_or(&new_path).to_path_buf();
+            let mut at = dir.clone();
+            let parts: Vec<_> = relative.components().collect();
+            for part in parts.iter().take(parts.len().saturating_sub(1)) {
+                let next = at.join(part);
+                changes.push(fresh(&next));
+                at = next;
+            }
+            let (to_dir, to) = split(&new_path);
+            changes.push(Change::Moved { from_dir: dir, from: old_name, to_dir, to });
+            changes.push(fresh(&new_path));
+            OpReport {
+                changes,
+                summary: format!("renamed to {}", sanitize::path(&relative)),
+                failed: false,
+                details: Vec::new(),
+                select: Some(new_path),
+            }
+        }
+        Err(e) => failed(format!("nothing renamed: {e}")),
+    }
+}
+
+fn create(dir: &Path, relative: &[u8]) -> OpReport {
+    match fsops::create(dir, relative) {
+        Ok(created) => {
+            let changes = created.created.first().map(|top| vec![fresh(top)]).unwrap_or_default();
+            let what = if created.kind == FileKind::Dir { "directory" } else { "file" };
+            OpReport {
+                changes,
+                summary: format!("created {what} {}", sanitize::path(&created.path)),
+                failed: false,
+                details: Vec::new(),
+                select: Some(created.path),
+            }
+        }
+        Err(e) => failed(format!("nothing created: {e}")),
+    }
+}
+
+fn remove(
+    targets: &[Target],
+    permanent: bool,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(u64),
+) -> OpReport {
+    let mut report = OpReport::default();
+    let (mut removed, mut bytes, mut whole) = (0u64, 0u64, 0usize);
+    let mut errors = Vec::new();
+    for target in targets {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            report.details.push("cancelled: the remaining entries were left alone".into());
+            break;
+        }
+        if permanent {
+            match fsops::remove_permanently(&target.path, target.identity, cancel, progress) {
+                Ok(done) => {
+                    removed += done.removed;
+                    bytes += done.bytes;
+                    if done.complete() {
+                        whole += 1;
+                    } else if target.identity.kind == FileKind::Dir {
+                        // Part of it is left: show what is.
+                        report.changes.push(Change::Rescan { dir: target.path.clone() });
+                    }
+                    for mount in &done.mounts_skipped {
+                        report.details.push(format!(
+                            "{}: a mount point, left in place with what is on it",
+                            sanitize::path(mount)
+                        ));
+                    }
+                    errors.extend(done.errors);
+                    if done.cancelled {
+                        report
+                            .details
+                            .push("cancelled: what was removed until then is gone".into());
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        } else {
+            match fsops::trash(&target.path, target.identity) {
+                Ok(()) => whole += 1,
+                Err(e) => errors.push(e),
+            }
+        }
+        report.changes.insert(0, fresh(&target.path));
+    }
+    error_lines(&errors, &mut report.details);
+    report.failed = !report.details.is_empty();
+    report.summary = if permanent {
+        format!(
+            "deleted {} of {} items ({} entries, {}){}",
+            whole,
+            targets.len(),
+            group_digits(removed),
+            human_size(bytes),
+            if errors.is_empty() { String::new() } else { format!("; {} errors", errors.len()) }
+        )
+    } else {
+        format!(
+            "moved {} of {} items to the trash{}",
+            whole,
+            targets.len(),
+            if errors.is_empty() { String::new() } else { format!("; {} errors", errors.len()) }
+        )
+    };
+    if targets.len() == 1 && errors.len() == 1 && report.details.len() == 1 {
+        report.summary = format!("nothing removed: {}", errors[0]);
+        report.details.clear();
+    }
+    report
+}
+
+fn remove_empty_dirs(target: &Target, stop_at: &Path) -> OpReport {
+    if let Err(e) = fsops::check(&target.path, target.identity) {
+        return failed(format!("nothing removed: {e}"));
+    }
+    match fsops::removedirs(&target.path, stop_at) {
+        Ok(removed) => {
+            let changes = removed.iter().map(|p| fresh(p)).collect();
+            OpReport {
+                changes,
+                summary: format!("removed {} empty directories", removed.len()),
+                ..OpReport::default()
+            }
+        }
+        Err(e) => failed(format!("nothing removed: {e}")),
+    }
+}

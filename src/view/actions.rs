@@ -1,0 +1,545 @@
+//! The editing actions in the pure model: marks, the rename and create
+//! prompts, the confirmation dialogs, starting an action, applying its result,
+//! re-scans and changes seen by the watcher. Only [`Effect`]s leave here; the
+//! filesystem work runs elsewhere and comes back as messages.
+
+use std::path::Path;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::line::{LineEditor, LineKey};
+use super::ops::{self, CancelFlag, Change, OpOutcome, OpReport, OpRequest, Target};
+use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
+use super::update::{keep_selection_visible, reveal_node, selection_changed};
+use crate::fsops::Identity;
+use crate::model::{DirState, FileKind, NodeId};
+use crate::sanitize;
+use crate::scan::ScanEvent;
+use crate::ui::text::{group_digits, human_size};
+
+/// How many names a confirmation lists before "and N more".
+const LISTED_NAMES: usize = 8;
+
+/// The selected entry as the metadata pane shows it (its identity comes from
+/// the `lstat` read when it was selected).
+pub fn selected_target(state: &State) -> Result<Target, String> {
+    let Some(id) = state.selected_node() else { return Err("nothing selected".into()) };
+    match &state.meta {
+        Some(loaded) if loaded.id == id => match &loaded.result {
+            Ok(full) => Ok(Target {
+                id,
+                path: full.path.clone(),
+                identity: Identity::of(&full.stat),
+                mode: full.stat.mode,
+                nlink: full.stat.nlink,
+            }),
+            Err(e) => Err(format!("cannot act on it: {e}")),
+        },
+        _ => Err("its metadata is not read yet; try again".into()),
+    }
+}
+
+/// The marked entries that are still in the tree, or else the selection.
+pub fn targets(state: &State) -> Result<Vec<Target>, String> {
+    let marked: Vec<Target> =
+        state.marks.values().filter(|t| state.tree.is_live(t.id)).cloned().collect();
+    if !marked.is_empty() {
+        return Ok(marked);
+    }
+    selected_target(state).map(|t| vec![t])
+}
+
+/// `Space`: marks or unmarks the selection and moves down.
+pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_node() else { return Vec::new() };
+    if state.marks.remove(&id).is_none() {
+        match selected_target(state) {
+            Ok(target) => {
+                state.marks.insert(id, target);
+            }
+            Err(why) => {
+                state.error(why);
+                return Vec::new();
+            }
+        }
+    }
+    state.needs_draw = true;
+    let next = (state.selected + 1).min(state.rows.len().saturating_sub(1));
+    state.selected = next;
+    selection_changed(state)
+}
+
+/// Clears the marks (Esc in normal mode).
+pub fn clear_marks(state: &mut State) {
+    if !state.marks.is_empty() {
+        let n = state.marks.len();
+        state.marks.clear();
+        state.message(format!("{n} marks cleared"));
+    }
+}
+
+fn busy(state: &mut State) -> bool {
+    if let Some(running) = &state.running {
+        let label = running.label;
+        state.error(format!("{label} is still running: wait, or Esc to cancel it"));
+        return true;
+    }
+    false
+}
+
+/// Starts a confirmed action.
+pub fn run(state: &mut State, request: OpRequest) -> Vec<Effect> {
+    if busy(state) {
+        return Vec::new();
+    }
+    let cancel = CancelFlag::default();
+    state.running = Some(Running {
+        label: request.label(),
+        started: state.now,
+        progress: 0,
+        cancel: cancel.clone(),
+    });
+    state.needs_draw = true;
+    vec![Effect::Run { request, cancel }]
+}
+
+/// Esc while an action runs.
+pub fn cancel_running(state: &mut State) -> bool {
+    match &state.running {
+        Some(running) => {
+            running.cancel.cancel();
+            state.message(format!("cancelling {}…", running.label));
+            true
+        }
+        None => false,
+    }
+}
+
+/// `p`: the permission editor for the marked entries or the selection.
+pub fn start_permissions(state: &mut State) -> Vec<Effect> {
+    state.error("the permission editor is not wired yet");
+    Vec::new()
+}
+
+/// `r`: the rename prompt, prefilled with the current name.
+pub fn start_rename(state: &mut State) -> Vec<Effect> {
+    if busy(state) {
+        return Vec::new();
+    }
+    let target = match selected_target(state) {
+        Ok(t) => t,
+        Err(why) => {
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    if state.tree.parent(target.id).is_none() {
+        state.error("a scan root cannot be renamed from here");
+        return Vec::new();
+    }
+    let line = LineEditor::from_bytes(state.tree.name(target.id));
+    state.mode = Mode::Name(NamePrompt { purpose: NamePurpose::Rename(target), line });
+    Vec::new()
+}
+
+/// `a`: the create prompt, under the selected directory (or the directory
+/// holding the selected entry).
+pub fn start_create(state: &mut State) -> Vec<Effect> {
+    if busy(state) {
+        return Vec::new();
+    }
+    let Some(id) = state.selected_node() else { return Vec::new() };
+    let dir =
+        if state.tree.kind(id) == FileKind::Dir { id } else { state.tree.parent(id).unwrap_or(id) };
+    if state.tree.kind(dir) != FileKind::Dir {
+        state.error("nothing to create in: not a directory");
+        return Vec::new();
+    }
+    let dir = state.tree.path(dir);
+    state.mode = Mode::Name(NamePrompt {
+        purpose: NamePurpose::Create { dir },
+        line: LineEditor::default(),
+    });
+    Vec::new()
+}
+
+/// Keys of the rename/create prompt.
+pub fn on_name_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Name(prompt) = &mut state.mode else { return Vec::new() };
+    if prompt.line.on_key(key) == LineKey::Edited {
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Esc => {
+            state.mode = Mode::Normal;
+            state.message("cancelled");
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            let typed = prompt.line.to_bytes();
+            let purpose = prompt.purpose.clone();
+            if typed.is_empty() {
+                state.error("a name cannot be empty");
+                return Vec::new();
+            }
+            state.mode = Mode::Normal;
+            match purpose {
+                NamePurpose::Rename(target) => {
+                    if state.tree.name(target.id) == typed.as_slice() {
+                        state.message("name unchanged");
+                        return Vec::new();
+                    }
+                    run(state, OpRequest::Rename { target, new_name: typed })
+                }
+                NamePurpose::Create { dir } => {
+                    run(state, OpRequest::Create { dir, relative: typed })
+                }
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `d` (trash) and `D` (permanent): the confirmation with names, counts and
+/// total size.
+pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
+    if busy(state) {
+        return Vec::new();
+    }
+    let targets = match targets(state) {
+        Ok(t) => t,
+        Err(why) => {
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    if let Some(root) = targets.iter().find(|t| state.tree.parent(t.id).is_none()) {
+        let name = String::from_utf8_lossy(state.tree.name(root.id)).into_owned();
+        state.error(format!("{name} is a scan root: statree does not remove it"));
+        return Vec::new();
+    }
+    let (mut entries, mut bytes, mut dirs) = (0u64, 0u64, 0u64);
+    for target in &targets {
+        entries += 1;
+        bytes += state.tree.total_size(target.id);
+        if let Some(info) = state.tree.dir(target.id) {
+            entries += info.total_entries;
+            dirs += 1;
+        }
+    }
+    let mut lines = Vec::new();
+    for target in targets.iter().take(LISTED_NAMES) {
+        let kind = target.identity.kind;
+        let suffix = if kind == FileKind::Dir { "/" } else { "" };
+        lines.push(format!("  {}{suffix}", sanitize::path(&target.path)));
+    }
+    if targets.len() > LISTED_NAMES {
+        lines.push(format!("  … and {} more", targets.len() - LISTED_NAMES));
+    }
+    lines.push(String::new());
+    let what =
+        if targets.len() == 1 { "1 item".to_string() } else { format!("{} items", targets.len()) };
+    let inside = if dirs > 0 {
+        format!(", {} entries in all", group_digits(entries))
+    } else {
+        String::new()
+    };
+    lines.push(format!("{what}{inside}, {}", human_size(bytes)));
+    if permanent {
+        lines.push("This cannot be undone.".into());
+    }
+    lines.push("y / Enter: yes    n / Esc: no".into());
+    let title = if permanent {
+        "Delete permanently?".to_string()
+    } else {
+        "Move to the trash?".to_string()
+    };
+    state.mode = Mode::Confirm(Confirm {
+        title,
+        lines,
+        request: OpRequest::Remove { targets, permanent },
+        danger: permanent,
+    });
+    Vec::new()
+}
+
+/// `x`: remove the selected empty directory and the parents it leaves empty.
+pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
+    if busy(state) {
+        return Vec::new();
+    }
+    let target = match selected_target(state) {
+        Ok(t) => t,
+        Err(why) => {
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    if target.identity.kind != FileKind::Dir || state.tree.child_count(target.id) != 0 {
+        state.error("only an empty directory can be removed this way");
+        return Vec::new();
+    }
+    let Some(root) = root_of(state, target.id) else {
+        state.error("a scan root cannot be removed");
+        return Vec::new();
+    };
+    let stop_at = state.tree.path(root);
+    let lines = vec![
+        format!("  {}/", sanitize::path(&target.path)),
+        String::new(),
+        "and each parent it leaves empty, up to (not including)".into(),
+        format!("  {}", sanitize::path(&stop_at)),
+        "y / Enter: yes    n / Esc: no".into(),
+    ];
+    state.mode = Mode::Confirm(Confirm {
+        title: "Remove empty directories?".into(),
+        lines,
+        request: OpRequest::RemoveEmptyDirs { target, stop_at },
+        danger: false,
+    });
+    Vec::new()
+}
+
+/// The scan root above `id`, when `id` is not a root itself.
+fn root_of(state: &State, id: NodeId) -> Option<NodeId> {
+    let mut up = state.tree.parent(id)?;
+    while let Some(p) = state.tree.parent(up) {
+        up = p;
+    }
+    Some(up)
+}
+
+/// Keys of a confirmation dialog.
+pub fn on_confirm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Confirm(confirm) = &state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+            let request = confirm.request.clone();
+            state.mode = Mode::Normal;
+            run(state, request)
+        }
+        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
+            state.mode = Mode::Normal;
+            state.message("cancelled: nothing changed");
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Keys of a report dialog: scroll, or any other key closes it.
+pub fn on_report_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Report(report) = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => report.scroll = report.scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => report.scroll = report.scroll.saturating_sub(1),
+        _ => state.mode = Mode::Normal,
+    }
+    Vec::new()
+}
+
+/// `e` / `o`: hand a regular file to the editor or the pager.
+pub fn open_external(state: &mut State, pager: bool) -> Vec<Effect> {
+    let target = match selected_target(state) {
+        Ok(t) => t,
+        Err(why) => {
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    match target.identity.kind {
+        FileKind::File => {
+            vec![Effect::OpenExternal { id: target.id, path: target.path, pager }]
+        }
+        FileKind::Dir => {
+            state.error("a directory cannot be opened in an editor or pager");
+            Vec::new()
+        }
+        FileKind::Symlink => {
+            state.error("a symlink is not opened: statree never follows links");
+            Vec::new()
+        }
+        other => {
+            state.error(format!(
+                "a {} is never opened: reading it could block or have side effects",
+                other.describe()
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// `R`: re-read the selected directory (or the one holding the selection).
+pub fn refresh(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_node() else { return Vec::new() };
+    let dir =
+        if state.tree.kind(id) == FileKind::Dir { id } else { state.tree.parent(id).unwrap_or(id) };
+    if state.tree.kind(dir) != FileKind::Dir {
+        // A root that is a file: restat it through the metadata read.
+        state.meta = None;
+        return selection_changed(state);
+    }
+    if state.tree.parent(dir).is_none() && state.scanning() {
+        state.error("the first scan is still running");
+        return Vec::new();
+    }
+    let name = String::from_utf8_lossy(state.tree.name(dir)).into_owned();
+    state.message(format!("re-reading {name}"));
+    start_rescan(state, dir).into_iter().collect()
+}
+
+/// Starts a re-scan of `dir`; `None` when it is not a live directory.
+pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
+    // A re-scan inside one already running for an ancestor is redundant, and
+    // one for the same directory replaces the old one.
+    let path = state.tree.path(dir);
+    state.rescans.retain(|_, r| r.dir() != dir);
+    let rescan = state.tree.begin_rescan(dir)?;
+    let ticket = state.next_ticket;
+    state.next_ticket += 1;
+    state.rescans.insert(ticket, rescan);
+    state.rows_dirty = true;
+    state.needs_draw = true;
+    Some(Effect::Rescan { ticket, path })
+}
+
+/// One event of a re-scan's scanner.
+pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<Effect> {
+    let finished = matches!(event, ScanEvent::Finished { .. });
+    let Some(rescan) = state.rescans.get_mut(&ticket) else { return Vec::new() };
+    if state.tree.apply_rescan(rescan, event) {
+        state.rows_dirty = true;
+        state.needs_draw = true;
+    }
+    if finished {
+        let rescan = state.rescans.remove(&ticket).expect("present above");
+        let dir = rescan.dir();
+        // A re-scan that found nothing at all (the directory vanished or
+        // could not be listed) must not leave it shown as still loading.
+        if state.tree.is_live(dir)
+            && state.tree.dir(dir).is_some_and(|d| d.state == DirState::Pending)
+        {
+            state.tree.set_dir_state(dir, DirState::Complete);
+        }
+        state.rows_dirty = true;
+        return after_tree_change(state);
+    }
+    Vec::new()
+}
+
+/// Progress of the running action.
+pub fn on_progress(state: &mut State, seen: u64) {
+    if let Some(running) = &mut state.running {
+        running.progress = seen;
+        state.needs_draw = true;
+    }
+}
+
+/// The running action finished.
+pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
+    let cancelled = state.running.take().is_some_and(|r| r.cancel.is_cancelled());
+    state.needs_draw = true;
+    match outcome {
+        OpOutcome::Counted { request, lines, will_change } => {
+            if cancelled {
+                state.message("cancelled: nothing changed");
+                return Vec::new();
+            }
+            if will_change == 0 {
+                state.message("nothing to change: every entry in scope already has that mode");
+                return Vec::new();
+            }
+            state.mode = Mode::Confirm(Confirm {
+                title: "Change permissions recursively?".into(),
+                lines,
+                request,
+                danger: false,
+            });
+            Vec::new()
+        }
+        OpOutcome::Done(report) => apply_report(state, report),
+    }
+}
+
+fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
+    let mut effects = apply_path_changes(state, &report.changes);
+    // Marks of entries that are gone go with them.
+    let tree = &state.tree;
+    state.marks.retain(|id, _| tree.is_live(*id));
+    if report.failed {
+        state.error(report.summary.clone());
+    } else {
+        state.message(report.summary.clone());
+    }
+    if !report.details.is_empty() {
+        state.mode = Mode::Report(Report {
+            title: report.summary.clone(),
+            lines: report.details.clone(),
+            scroll: 0,
+        });
+    }
+    if let Some(path) = report.select {
+        state.pending_select = Some(path);
+    }
+    // The metadata of the selection may be what changed: read it again.
+    state.meta = None;
+    effects.extend(after_tree_change(state));
+    effects
+}
+
+/// Changes seen by the filesystem watcher (or reported by an action).
+pub fn apply_path_changes(state: &mut State, changes: &[Change]) -> Vec<Effect> {
+    let (changed, rescans) = ops::apply_changes(&mut state.tree, changes);
+    let mut effects = Vec::new();
+    if changed {
+        state.rows_dirty = true;
+        state.needs_draw = true;
+        // Refresh the metadata pane if its entry was among the changes.
+        if let Some(selected) = state.selected_id
+            && changes.iter().any(|c| touches(state, c, selected))
+        {
+            state.meta = None;
+        }
+    }
+    for dir in rescans {
+        effects.extend(start_rescan(state, dir));
+    }
+    effects
+}
+
+fn touches(state: &State, change: &Change, id: NodeId) -> bool {
+    let path = state.tree.path(id);
+    let (dir, name): (&Path, &[u8]) = match change {
+        Change::Entry { dir, name, .. } => (dir, name),
+        Change::Moved { to_dir, to, .. } => (to_dir, to),
+        Change::Rescan { .. } => return false,
+    };
+    use std::os::unix::ffi::OsStrExt;
+    path.parent() == Some(dir) && path.file_name().map(|n| n.as_bytes()) == Some(name)
+}
+
+/// After the tree changed under the view: rebuild the rows, select what
+/// should be selected, and reload the selection's metadata when needed.
+pub fn after_tree_change(state: &mut State) -> Vec<Effect> {
+    state.rebuild_rows();
+    if let Some(path) = state.pending_select.clone()
+        && let Some(id) = ops::node_at(&state.tree, &path)
+    {
+        state.pending_select = None;
+        reveal_node(state, id);
+    }
+    keep_selection_visible(state);
+    selection_changed(state)
+}
+
+/// "3.2 s" since the action started, for the progress line.
+pub fn running_text(state: &State) -> Option<String> {
+    let running = state.running.as_ref()?;
+    let secs = state.now.saturating_duration_since(running.started).as_secs_f64();
+    let seen = if running.progress > 0 {
+        format!(" · {} entries", group_digits(running.progress))
+    } else {
+        String::new()
+    };
+    Some(format!(" {}{seen} · {secs:.1} s · Esc cancels", running.label))
+}
