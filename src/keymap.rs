@@ -606,10 +606,7 @@ mod tests {
     fn modifiers_and_case_distinguish_keys() {
         let map = KeyMap::default();
         // Plain 'd' is not Ctrl-d; Ctrl-j is not j; 'G' is not 'g'.
-        assert_eq!(
-            map.lookup(&press(KeyCode::Char('d'), KeyModifiers::NONE)),
-            Some(Action::Trash)
-        );
+        assert_eq!(map.lookup(&press(KeyCode::Char('d'), KeyModifiers::NONE)), Some(Action::Trash));
         assert_eq!(
             map.lookup(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)),
             Some(Action::HalfPageDown)

@@ -32,7 +32,12 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let shown = if state.rows.is_empty() { 0 } else { state.selected as u64 + 1 };
-    let position = format!(" {}/{} ", group_digits(shown), group_digits(state.rows.len() as u64));
+    let marked = match state.marks.len() {
+        0 => String::new(),
+        n => format!(" {} marked ·", group_digits(n as u64)),
+    };
+    let position =
+        format!("{marked} {}/{} ", group_digits(shown), group_digits(state.rows.len() as u64));
     let left_width = width.saturating_sub(position.chars().count());
     let (left, style) = match &state.status {
         Some(message) => {

@@ -47,9 +47,6 @@ fn title_line(state: &State) -> String {
     if !state.options.show_hidden {
         title.push_str(" · hidden entries off");
     }
-    if !state.marks.is_empty() {
-        title.push_str(&format!(" · {} marked", state.marks.len()));
-    }
     if state.watch_limited {
         title.push_str(" · live updates limited (R refreshes)");
     }

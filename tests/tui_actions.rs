@@ -1,0 +1,389 @@
+//! Journeys through the editing actions on `TestBackend`: each key path
+//! (rename, create, trash and delete dialogs, remove empty directories,
+//! refresh, editor and pager) on fixture trees in temp dirs, checking the
+//! disk and the model after each step, and that every cancel and every
+//! refusal changes nothing.
+
+mod tui_support;
+
+use std::fs;
+use std::os::unix::fs::{MetadataExt, symlink};
+use std::path::Path;
+
+use statree::tui::external::Programs;
+use statree::view::{Effect, Mode, NamePurpose, OpRequest};
+use tui_support::{Fixture, GAMMA_TEXT, Harness};
+
+const SIZE: (u16, u16) = (100, 30);
+
+fn status(h: &Harness) -> String {
+    h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}
+
+fn status_is_error(h: &Harness) -> bool {
+    h.state.status.as_ref().is_some_and(|m| m.is_error)
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn rename_prefills_the_name_and_renames_on_disk_and_in_the_tree() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("r");
+    let Mode::Name(prompt) = &h.state.mode else { panic!("no prompt: {:?}", h.state.mode) };
+    assert!(matches!(prompt.purpose, NamePurpose::Rename(_)));
+    assert_eq!(prompt.line.to_bytes(), b"gamma.txt");
+    assert!(h.screen().contains("rename to: gamma.txt"), "{}", h.screen());
+    // Readline editing: Ctrl-w takes "txt", then type a new extension.
+    h.press("ctrl-w");
+    h.type_text("md");
+    h.press("enter");
+    assert_eq!(h.state.mode, Mode::Normal);
+    assert!(!fx.root.join("gamma.txt").exists());
+    assert_eq!(fs::read_to_string(fx.root.join("gamma.md")).unwrap(), GAMMA_TEXT);
+    assert_eq!(h.selected_rel(), "gamma.md");
+    assert!(status(&h).contains("renamed to gamma.md"), "{}", status(&h));
+}
+
+#[test]
+fn renaming_a_directory_keeps_what_is_below_it() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("alpha");
+    let before = h.state.tree.dir(h.node("alpha")).unwrap().total_entries;
+    h.press("r");
+    h.press("ctrl-u");
+    h.type_text("omega");
+    h.press("enter");
+    assert!(fx.root.join("omega/nested/deep.bin").exists());
+    let omega = h.node("omega");
+    assert_eq!(h.state.tree.dir(omega).unwrap().total_entries, before);
+    assert!(h.state.tree.find_child(omega, b"nested").is_some());
+}
+
+#[test]
+fn rename_onto_an_existing_name_changes_nothing() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    let log_inode = fs::metadata(fx.root.join("large.log")).unwrap().ino();
+    h.select("gamma.txt");
+    h.press("r");
+    h.press("ctrl-u");
+    h.type_text("large.log");
+    h.press("enter");
+    assert!(status_is_error(&h), "{}", status(&h));
+    assert!(status(&h).contains("nothing renamed"), "{}", status(&h));
+    assert_eq!(fs::read_to_string(fx.root.join("gamma.txt")).unwrap(), GAMMA_TEXT);
+    assert_eq!(fs::metadata(fx.root.join("large.log")).unwrap().ino(), log_inode);
+    assert_eq!(h.selected_rel(), "gamma.txt");
+}
+
+#[test]
+fn rename_with_a_slash_moves_into_new_directories() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("r");
+    h.press("home");
+    h.type_text("archive/2024/");
+    h.press("enter");
+    assert_eq!(fs::read_to_string(fx.root.join("archive/2024/gamma.txt")).unwrap(), GAMMA_TEXT);
+    assert_eq!(h.selected_rel(), "archive/2024/gamma.txt");
+    assert!(!fx.root.join("gamma.txt").exists());
+}
+
+#[test]
+fn bad_names_are_refused_with_a_message() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    for bad in ["..", ".", "a/../b", &"x".repeat(256)] {
+        h.press("r");
+        h.press("ctrl-u");
+        h.type_text(bad);
+        h.press("enter");
+        assert!(status_is_error(&h), "{bad:?} accepted: {}", status(&h));
+        assert!(fx.root.join("gamma.txt").exists(), "{bad:?}");
+    }
+    // Empty: the prompt stays open and says why.
+    h.press("r");
+    h.press("ctrl-u");
+    h.press("enter");
+    assert!(matches!(h.state.mode, Mode::Name(_)));
+    assert!(status(&h).contains("cannot be empty"));
+    h.press("esc");
+    assert_eq!(names_in(&fx.root), [".hidden", "alpha", "beta", "gamma.txt", "large.log", "link"]);
+}
+
+#[test]
+fn esc_at_every_prompt_and_dialog_changes_nothing() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    let before = names_in(&fx.root);
+    h.select("alpha");
+    for keys in [
+        &["r", "x", "esc"][..],
+        &["a", "n", "e", "w", "esc"],
+        &["d", "esc"],
+        &["d", "n"],
+        &["D", "esc"],
+        &["D", "n"],
+    ] {
+        let effects = h.press_all(keys);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Run { .. })), "{keys:?} ran an action");
+        assert_eq!(h.state.mode, Mode::Normal, "{keys:?}");
+    }
+    assert_eq!(names_in(&fx.root), before);
+    assert_eq!(names_in(&fx.root.join("alpha")), ["big.bin", "nested", "small.txt"]);
+}
+
+#[test]
+fn create_makes_an_empty_file_in_the_selected_directory() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("alpha");
+    h.press("a");
+    h.type_text("notes.txt");
+    h.press("enter");
+    let made = fx.root.join("alpha/notes.txt");
+    assert_eq!(fs::metadata(&made).unwrap().len(), 0);
+    assert_eq!(h.selected_rel(), "alpha/notes.txt");
+    // Exclusive: a second create of the same name fails and keeps the file.
+    fs::write(&made, "keep").unwrap();
+    h.select("alpha");
+    h.press("a");
+    h.type_text("notes.txt");
+    h.press("enter");
+    assert!(status_is_error(&h), "{}", status(&h));
+    assert_eq!(fs::read_to_string(&made).unwrap(), "keep");
+}
+
+#[test]
+fn create_with_a_trailing_slash_makes_every_missing_level() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt"); // a file: created next to it, in the root
+    h.press("a");
+    h.type_text("x/y/z/");
+    h.press("enter");
+    assert!(fx.root.join("x/y/z").is_dir());
+    assert_eq!(h.selected_rel(), "x/y/z");
+    let z = h.node("x/y/z");
+    assert_eq!(h.state.tree.kind(z), statree::model::FileKind::Dir);
+}
+
+#[test]
+fn create_through_a_symlinked_directory_is_refused() {
+    let fx = Fixture::new();
+    symlink("alpha", fx.root.join("via")).unwrap();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("beta");
+    h.press("h"); // to the root row
+    h.press("k");
+    assert_eq!(h.state.selected_node(), Some(h.root()));
+    h.press("a");
+    h.type_text("via/evil.txt");
+    h.press("enter");
+    assert!(status_is_error(&h), "{}", status(&h));
+    assert!(!fx.root.join("alpha/evil.txt").exists());
+}
+
+#[test]
+fn delete_asks_with_names_counts_and_size_then_removes() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("alpha");
+    h.press("D");
+    let Mode::Confirm(confirm) = &h.state.mode else { panic!("no dialog") };
+    assert_eq!(confirm.title, "Delete permanently?");
+    assert!(confirm.danger);
+    let text = confirm.lines.join("\n");
+    assert!(text.contains("fixture/alpha/"), "{text}");
+    assert!(text.contains("1 item, 5 entries in all, 4.0 MiB"), "{text}");
+    let screen = h.screen();
+    assert!(screen.contains("Delete permanently?"), "{screen}");
+    assert!(screen.contains("This cannot be undone."), "{screen}");
+    h.press("y");
+    assert!(!fx.root.join("alpha").exists());
+    assert!(h.state.tree.find_child(h.root(), b"alpha").is_none());
+    assert!(status(&h).starts_with("deleted 1 of 1 items (5 entries"), "{}", status(&h));
+}
+
+#[test]
+fn marks_select_several_entries_for_one_delete() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("space");
+    h.select("large.log");
+    h.press("space");
+    assert_eq!(h.state.marks.len(), 2);
+    assert!(h.screen().contains("2 marked"), "{}", h.screen());
+    h.select("beta"); // the cursor elsewhere: the marks are what is acted on
+    h.press("D");
+    let Mode::Confirm(confirm) = &h.state.mode else { panic!("no dialog") };
+    let text = confirm.lines.join("\n");
+    assert!(text.contains("gamma.txt") && text.contains("large.log"), "{text}");
+    assert!(!text.contains("beta"), "{text}");
+    assert!(text.contains("2 items"), "{text}");
+    h.press("enter");
+    assert!(!fx.root.join("gamma.txt").exists());
+    assert!(!fx.root.join("large.log").exists());
+    assert!(fx.root.join("beta").exists());
+    assert!(h.state.marks.is_empty());
+}
+
+#[test]
+fn esc_clears_marks_and_space_toggles_them() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("space");
+    h.select("gamma.txt");
+    h.press("space");
+    assert!(h.state.marks.is_empty());
+    h.press("space");
+    assert_eq!(h.state.marks.len(), 1);
+    h.press("esc");
+    assert!(h.state.marks.is_empty());
+}
+
+#[test]
+fn an_entry_replaced_after_it_was_shown_is_not_deleted() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    // Someone swaps the file for another one with the same name (made
+    // first, so it cannot reuse the freed inode number).
+    fs::write(fx.root.join("gamma.new"), "imposter").unwrap();
+    fs::rename(fx.root.join("gamma.new"), fx.root.join("gamma.txt")).unwrap();
+    h.press("D");
+    h.press("y");
+    assert!(status_is_error(&h), "{}", status(&h));
+    assert!(status(&h).contains("changed since it was shown"), "{}", status(&h));
+    assert_eq!(fs::read_to_string(fx.root.join("gamma.txt")).unwrap(), "imposter");
+}
+
+#[test]
+fn a_scan_root_is_not_removed() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.press("g");
+    h.press("D");
+    assert_eq!(h.state.mode, Mode::Normal);
+    assert!(status(&h).contains("scan root"), "{}", status(&h));
+    assert!(fx.root.exists());
+}
+
+#[test]
+fn x_removes_an_empty_directory_and_its_emptied_parents() {
+    let fx = Fixture::new();
+    fs::create_dir_all(fx.root.join("husk/inner/last")).unwrap();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.press("G");
+    h.state.rows.set_expanded(h.node("husk"), true);
+    h.state.rows.set_expanded(h.node("husk/inner"), true);
+    h.state.rebuild_rows();
+    h.select("husk/inner/last");
+    h.press("x");
+    assert!(matches!(h.state.mode, Mode::Confirm(_)));
+    h.press("y");
+    assert!(!fx.root.join("husk").exists(), "{}", status(&h));
+    assert!(fx.root.exists());
+    assert!(h.state.tree.find_child(h.root(), b"husk").is_none());
+    // A directory with something in it is refused up front.
+    h.select("beta");
+    h.press("x");
+    assert!(status_is_error(&h));
+    assert!(fx.root.join("beta/data.bin").exists());
+}
+
+#[test]
+fn refresh_rereads_the_selected_directory() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    fs::write(fx.root.join("beta/late.txt"), "late").unwrap();
+    fs::remove_file(fx.root.join("beta/data.bin")).unwrap();
+    h.select("beta");
+    let effects = h.press("R");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
+    let beta = h.node("beta");
+    let names: Vec<Vec<u8>> =
+        h.state.tree.children(beta).map(|c| h.state.tree.name(c).to_vec()).collect();
+    assert_eq!(names, [b"late.txt".to_vec()]);
+    assert_eq!(h.state.tree.dir(beta).unwrap().total_entries, 1);
+    assert!(h.state.rescans.is_empty());
+}
+
+#[test]
+fn the_editor_gets_the_file_and_its_change_shows_afterwards() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    let script = "printf 'appended\\n' >> \"$0\"";
+    h.io = std::mem::take(&mut h.io).with_programs(Programs {
+        editor: vec!["sh".into(), "-c".into(), script.into()],
+        pager: vec!["false".into()],
+    });
+    h.select("gamma.txt");
+    let size_before = h.state.tree.size(h.node("gamma.txt"));
+    h.press("e");
+    let content = fs::read_to_string(fx.root.join("gamma.txt")).unwrap();
+    assert_eq!(content, format!("{GAMMA_TEXT}appended\n"));
+    assert_eq!(h.state.tree.size(h.node("gamma.txt")), size_before + 9);
+    // A pager that fails is reported.
+    h.press("o");
+    assert!(status(&h).contains("false exited with"), "{}", status(&h));
+}
+
+#[test]
+fn special_files_and_directories_are_never_opened() {
+    let fx = Fixture::new();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        fx.root.join("pipe"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+    let mut h = Harness::fixture(&fx, SIZE);
+    for (rel, why) in [("pipe", "FIFO"), ("alpha", "directory"), ("link", "symlink")] {
+        h.select(rel);
+        let effects = h.press("e");
+        assert!(!effects.iter().any(|e| matches!(e, Effect::OpenExternal { .. })), "{rel} opened");
+        assert!(status(&h).contains(why), "{rel}: {}", status(&h));
+    }
+}
+
+#[test]
+fn actions_run_as_effects_with_the_identity_that_was_shown() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    let shown = h.state.meta.clone().unwrap().result.unwrap().stat;
+    h.press("D");
+    let effects =
+        statree::view::update(&mut h.state, statree::view::Msg::Key(tui_support::key_event("y")));
+    let [Effect::Run { request: OpRequest::Remove { targets, permanent: true }, .. }] =
+        effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(targets[0].identity.ino, shown.ino);
+    assert_eq!(targets[0].identity.dev, shown.dev);
+    // While it runs, a second action is refused and Esc cancels it.
+    assert!(h.state.running.is_some());
+    h.press("D");
+    assert!(status(&h).contains("still running"), "{}", status(&h));
+    h.press("esc");
+    assert!(h.state.running.as_ref().unwrap().cancel.is_cancelled());
+}
