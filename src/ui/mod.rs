@@ -5,6 +5,7 @@
 pub mod help;
 pub mod layout;
 pub mod meta;
+pub mod perm;
 pub mod preview;
 pub mod status;
 pub mod text;
