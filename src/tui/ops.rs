@@ -24,11 +24,11 @@ const LISTED_ERRORS: usize = 200;
 pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) -> OpOutcome {
     match request {
         OpRequest::Chmod { targets, set, clear } => OpOutcome::Done(chmod(&targets, set, clear)),
-        OpRequest::CountRecursive { target, set, clear, scope } => {
-            count(target, set, clear, scope, cancel, progress)
+        OpRequest::CountRecursive { targets, set, clear, scope } => {
+            count(targets, set, clear, scope, cancel, progress)
         }
-        OpRequest::ChmodRecursive { target, set, clear, scope } => {
-            OpOutcome::Done(chmod_recursive(&target, set, clear, scope, cancel, progress))
+        OpRequest::ChmodRecursive { targets, set, clear, scope } => {
+            OpOutcome::Done(chmod_recursive(&targets, set, clear, scope, cancel, progress))
         }
         OpRequest::Rename { target, new_name } => OpOutcome::Done(rename(&target, &new_name)),
         OpRequest::Create { dir, relative } => OpOutcome::Done(create(&dir, &relative)),
@@ -144,28 +144,49 @@ fn scope_text(scope: Scope) -> &'static str {
 }
 
 fn count(
-    target: Target,
+    targets: Vec<Target>,
     set: u32,
     clear: u32,
     scope: Scope,
     cancel: &AtomicBool,
     progress: &dyn Fn(u64),
 ) -> OpOutcome {
-    match fsops::count_recursive(&target.path, target.identity, set, clear, scope, cancel, progress)
-    {
-        Ok(counted) if counted.cancelled => {
-            OpOutcome::Done(failed("cancelled while counting: nothing changed".into()))
-        }
-        Ok(counted) => {
-            let lines = recursive_lines(&target.path, set, clear, scope, &counted);
-            let will_change = counted.will_change;
-            OpOutcome::Counted {
-                request: OpRequest::ChmodRecursive { target, set, clear, scope },
-                lines,
-                will_change,
+    let mut total = RecursiveCount::default();
+    let mut seen = 0u64;
+    for target in &targets {
+        let base = seen;
+        let step = |n: u64| progress(base + n);
+        match fsops::count_recursive(
+            &target.path,
+            target.identity,
+            set,
+            clear,
+            scope,
+            cancel,
+            &step,
+        ) {
+            Ok(counted) if counted.cancelled => {
+                return OpOutcome::Done(failed("cancelled while counting: nothing changed".into()));
             }
+            Ok(counted) => {
+                seen += counted.visited + 1;
+                total.will_change += counted.will_change;
+                total.unchanged += counted.unchanged;
+                total.out_of_scope += counted.out_of_scope;
+                total.skipped_symlinks += counted.skipped_symlinks;
+                total.multiply_linked += counted.multiply_linked;
+                total.mounts_skipped.extend(counted.mounts_skipped);
+                total.errors.extend(counted.errors);
+                total.visited += counted.visited;
+            }
+            Err(e) => return OpOutcome::Done(failed(format!("nothing changed: {e}"))),
         }
-        Err(e) => OpOutcome::Done(failed(e.to_string())),
+    }
+    let lines = recursive_lines(&targets, set, clear, scope, &total);
+    OpOutcome::Counted {
+        request: OpRequest::ChmodRecursive { targets, set, clear, scope },
+        lines,
+        will_change: total.will_change,
     }
 }
 
@@ -182,22 +203,32 @@ fn mask_text(set: u32, clear: u32) -> String {
 }
 
 fn recursive_lines(
-    path: &Path,
+    targets: &[Target],
     set: u32,
     clear: u32,
     scope: Scope,
     counted: &RecursiveCount,
 ) -> Vec<String> {
-    let mut lines = vec![
-        format!("  {}/ and what is below it", sanitize::path(path)),
-        format!("  {} · {}", mask_text(set, clear), scope_text(scope)),
+    let mut lines: Vec<String> = targets
+        .iter()
+        .take(8)
+        .map(|t| {
+            let slash = if t.identity.kind == FileKind::Dir { "/" } else { "" };
+            format!("  {}{slash}", sanitize::path(&t.path))
+        })
+        .collect();
+    if targets.len() > 8 {
+        lines.push(format!("  … and {} more", targets.len() - 8));
+    }
+    lines.extend([
+        format!("  and what is below them: {} · {}", mask_text(set, clear), scope_text(scope)),
         String::new(),
         format!(
             "{} entries will change ({} already have that mode)",
             group_digits(counted.will_change),
             group_digits(counted.unchanged)
         ),
-    ];
+    ]);
     if counted.skipped_symlinks > 0 {
         lines.push(format!(
             "{} symlinks are skipped (never changed, never followed)",
@@ -233,38 +264,61 @@ fn error_lines(errors: &[FsError], details: &mut Vec<String>) {
 }
 
 fn chmod_recursive(
-    target: &Target,
+    targets: &[Target],
     set: u32,
     clear: u32,
     scope: Scope,
     cancel: &AtomicBool,
     progress: &dyn Fn(u64),
 ) -> OpReport {
-    let result =
-        fsops::chmod_recursive(&target.path, target.identity, set, clear, scope, cancel, progress);
-    let done = match result {
-        Ok(done) => done,
-        Err(e) => return failed(e.to_string()),
-    };
-    let mut report = OpReport {
+    let mut report = OpReport::default();
+    let (mut changed, mut unchanged, mut errors) = (0u64, 0u64, Vec::new());
+    let mut cancelled = false;
+    let mut seen = 0u64;
+    for target in targets {
+        if cancelled {
+            break;
+        }
+        let base = seen;
+        let step = |n: u64| progress(base + n);
+        let result =
+            fsops::chmod_recursive(&target.path, target.identity, set, clear, scope, cancel, &step);
+        let done = match result {
+            Ok(done) => done,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        seen += done.visited + 1;
         // Modes below changed everywhere: read the directory again.
-        changes: vec![fresh(&target.path), Change::Rescan { dir: target.path.clone() }],
-        ..OpReport::default()
-    };
-    for (path, bits) in &done.dropped {
-        report.details.push(format!("{}: dropped {}", sanitize::path(path), dropped_text(*bits)));
+        report.changes.push(fresh(&target.path));
+        if target.identity.kind == FileKind::Dir {
+            report.changes.push(Change::Rescan { dir: target.path.clone() });
+        }
+        for (path, bits) in &done.dropped {
+            report.details.push(format!(
+                "{}: dropped {}",
+                sanitize::path(path),
+                dropped_text(*bits)
+            ));
+        }
+        for mount in &done.mounts_skipped {
+            report.details.push(format!("{}: a mount point, left alone", sanitize::path(mount)));
+        }
+        changed += done.changed;
+        unchanged += done.unchanged;
+        errors.extend(done.errors);
+        cancelled = done.cancelled;
     }
-    for mount in &done.mounts_skipped {
-        report.details.push(format!("{}: a mount point, left alone", sanitize::path(mount)));
-    }
-    error_lines(&done.errors, &mut report.details);
-    report.failed = !done.errors.is_empty() || !done.dropped.is_empty() || done.cancelled;
-    let cancelled = if done.cancelled { "cancelled after changing" } else { "changed" };
+    error_lines(&errors, &mut report.details);
+    report.failed = !report.details.is_empty() || cancelled;
+    let verb = if cancelled { "cancelled after changing" } else { "changed" };
     report.summary = format!(
-        "{cancelled} the mode of {} entries ({} unchanged, {} errors)",
-        group_digits(done.changed),
-        group_digits(done.unchanged),
-        done.errors.len()
+        "{verb} the mode of {} entries ({} unchanged, {} errors)",
+        group_digits(changed),
+        group_digits(unchanged),
+        errors.len()
     );
     report
 }

@@ -6,6 +6,7 @@ pub mod dialog;
 pub mod help;
 pub mod layout;
 pub mod meta;
+pub mod perm;
 pub mod preview;
 pub mod status;
 pub mod text;
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Help { scroll } => help::draw(state, theme, *scroll, area, buf),
         Mode::Confirm(confirm) => dialog::draw_confirm(confirm, theme, area, buf),
         Mode::Report(report) => dialog::draw_report(report, theme, area, buf),
+        Mode::Perm(editor) => perm::draw(editor, theme, area, buf),
         Mode::Normal | Mode::Prompt(_) | Mode::Name(_) => {}
     }
 }

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::line::{LineEditor, LineKey};
 use super::ops::{self, CancelFlag, Change, OpOutcome, OpReport, OpRequest, Target};
+use super::perm::{PermEditor, PermOutcome, PermRequest, PermTarget};
 use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
 use super::update::{keep_selection_visible, reveal_node, selection_changed};
 use crate::fsops::Identity;
@@ -117,8 +118,66 @@ pub fn cancel_running(state: &mut State) -> bool {
 
 /// `p`: the permission editor for the marked entries or the selection.
 pub fn start_permissions(state: &mut State) -> Vec<Effect> {
-    state.error("the permission editor is not wired yet");
+    if busy(state) {
+        return Vec::new();
+    }
+    let targets = match targets(state) {
+        Ok(t) => t,
+        Err(why) => {
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    let targets = targets
+        .into_iter()
+        .map(|t| PermTarget {
+            id: t.id,
+            path: t.path,
+            identity: t.identity,
+            mode: t.mode,
+            nlink: t.nlink,
+        })
+        .collect();
+    if let Some(editor) = PermEditor::new(targets) {
+        state.mode = Mode::Perm(Box::new(editor));
+    }
     Vec::new()
+}
+
+/// Keys of the permission editor.
+pub fn on_perm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Perm(editor) = &mut state.mode else { return Vec::new() };
+    match editor.on_key(key) {
+        PermOutcome::Continue => Vec::new(),
+        PermOutcome::Cancel => {
+            state.mode = Mode::Normal;
+            state.message("cancelled: no mode changed");
+            Vec::new()
+        }
+        PermOutcome::Apply(request) => {
+            state.mode = Mode::Normal;
+            let PermRequest { targets, set, clear, recursive } = request;
+            if targets.is_empty() {
+                state.error("nothing to change: a symlink's own mode cannot be changed on Linux");
+                return Vec::new();
+            }
+            let targets: Vec<Target> = targets
+                .into_iter()
+                .map(|t| Target {
+                    id: t.id,
+                    path: t.path,
+                    identity: t.identity,
+                    mode: t.mode,
+                    nlink: t.nlink,
+                })
+                .collect();
+            match recursive {
+                // The count comes first; the change runs after the confirmation.
+                Some(scope) => run(state, OpRequest::CountRecursive { targets, set, clear, scope }),
+                None => run(state, OpRequest::Chmod { targets, set, clear }),
+            }
+        }
+    }
 }
 
 /// `r`: the rename prompt, prefilled with the current name.

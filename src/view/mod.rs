@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod line;
 pub mod ops;
+pub mod perm;
 pub mod rows;
 pub mod search;
 pub mod state;

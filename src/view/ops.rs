@@ -66,8 +66,8 @@ pub enum OpRequest {
     },
     /// Count what a recursive chmod would change (for its confirmation).
     CountRecursive {
-        /// The directory.
-        target: Target,
+        /// The entries (directories are walked).
+        targets: Vec<Target>,
         /// Bits to turn on.
         set: u32,
         /// Bits to turn off.
@@ -75,10 +75,10 @@ pub enum OpRequest {
         /// Which entries below it.
         scope: Scope,
     },
-    /// Change the mode of a directory and what is below it.
+    /// Change the mode of entries and, for directories, what is below them.
     ChmodRecursive {
-        /// The directory.
-        target: Target,
+        /// The entries (directories are walked).
+        targets: Vec<Target>,
         /// Bits to turn on.
         set: u32,
         /// Bits to turn off.

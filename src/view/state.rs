@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use super::line::LineEditor;
 use super::ops::{CancelFlag, OpRequest, Target};
+use super::perm::PermEditor;
 use super::rows::{RowIndex, ViewOptions};
 use crate::keymap::KeyMap;
 use crate::model::{FullStat, NodeId, Rescan, Tree};
@@ -178,6 +179,8 @@ pub enum Mode {
     Confirm(Confirm),
     /// A report dialog.
     Report(Report),
+    /// The permission editor.
+    Perm(Box<PermEditor>),
 }
 
 /// A message in the status bar that fades.

@@ -215,6 +215,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Name(_) => actions::on_name_key(state, key),
         Mode::Confirm(_) => actions::on_confirm_key(state, key),
         Mode::Report(_) => actions::on_report_key(state, key),
+        Mode::Perm(_) => actions::on_perm_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to.
             if key.code == KeyCode::Esc && actions::cancel_running(state) {
