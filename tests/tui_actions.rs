@@ -387,3 +387,141 @@ fn actions_run_as_effects_with_the_identity_that_was_shown() {
     h.press("esc");
     assert!(h.state.running.as_ref().unwrap().cancel.is_cancelled());
 }
+
+// ---- the permission editor ---------------------------------------------
+
+fn mode_of(path: &Path) -> u32 {
+    fs::symlink_metadata(path).unwrap().mode() & 0o7777
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn p_toggles_a_bit_and_enter_applies_it() {
+    let fx = Fixture::new();
+    set_mode(&fx.root.join("gamma.txt"), 0o644);
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("p");
+    assert!(matches!(h.state.mode, Mode::Perm(_)));
+    let screen = h.screen();
+    assert!(screen.contains("permissions: gamma.txt"), "{screen}");
+    assert!(screen.contains("octal 0644"), "{screen}");
+    // From user/read: two to the right is user/exec.
+    h.press_all(&["l", "l", "space"]);
+    assert!(h.screen().contains("octal 0744"), "{}", h.screen());
+    h.press("enter");
+    assert_eq!(h.state.mode, Mode::Normal);
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o744);
+    assert_eq!(h.state.tree.mode(h.node("gamma.txt")) & 0o7777, 0o744);
+    assert!(status(&h).contains("mode now 0744 rwxr--r--"), "{}", status(&h));
+}
+
+#[test]
+fn typed_octal_sets_the_whole_mode_and_esc_cancels() {
+    let fx = Fixture::new();
+    set_mode(&fx.root.join("gamma.txt"), 0o644);
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press_all(&["p", "6", "0", "0", "esc"]);
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o644);
+    h.press_all(&["p", "6", "0", "0", "enter"]);
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o600);
+}
+
+#[test]
+fn chmod_of_a_symlink_is_refused_and_its_target_untouched() {
+    let fx = Fixture::new();
+    set_mode(&fx.root.join("gamma.txt"), 0o644);
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("link");
+    h.press("p");
+    assert!(h.screen().contains("symlink's own mode cannot be changed"), "{}", h.screen());
+    let effects = h.press_all(&["7", "7", "7", "enter"]);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Run { .. })), "{effects:?}");
+    // The editor stays open and says why.
+    assert!(matches!(h.state.mode, Mode::Perm(_)));
+    assert!(h.screen().contains("nothing to apply"), "{}", h.screen());
+    h.press("esc");
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o644);
+}
+
+#[test]
+fn chmod_of_an_entry_replaced_after_it_was_shown_is_refused() {
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    fs::write(fx.root.join("gamma.new"), "imposter").unwrap();
+    set_mode(&fx.root.join("gamma.new"), 0o600);
+    fs::rename(fx.root.join("gamma.new"), fx.root.join("gamma.txt")).unwrap();
+    h.press_all(&["p", "7", "7", "7", "enter"]);
+    assert!(status(&h).contains("changed since it was shown"), "{}", status(&h));
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o600);
+}
+
+#[test]
+fn a_hard_linked_file_warns_that_its_other_names_change_too() {
+    let fx = Fixture::new();
+    fs::hard_link(fx.root.join("gamma.txt"), fx.root.join("beta/gamma-again")).unwrap();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("p");
+    assert!(h.screen().contains("also changes the 1 other name"), "{}", h.screen());
+}
+
+#[test]
+fn marked_entries_with_different_modes_keep_the_bits_left_mixed() {
+    let fx = Fixture::new();
+    set_mode(&fx.root.join("gamma.txt"), 0o640);
+    set_mode(&fx.root.join("large.log"), 0o604);
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("space");
+    h.select("large.log");
+    h.press("space");
+    h.press("p");
+    let screen = h.screen();
+    assert!(screen.contains("permissions: 2 entries"), "{screen}");
+    assert!(screen.contains("[-]"), "{screen}");
+    // Toggle user/exec only: group/other read stay as they were on each.
+    h.press_all(&["l", "l", "space", "enter"]);
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o740);
+    assert_eq!(mode_of(&fx.root.join("large.log")), 0o704);
+}
+
+#[test]
+fn recursive_chmod_counts_asks_then_changes_what_the_scope_includes() {
+    let fx = Fixture::new();
+    for rel in ["alpha", "alpha/nested"] {
+        set_mode(&fx.root.join(rel), 0o755);
+    }
+    for rel in ["alpha/big.bin", "alpha/small.txt", "alpha/nested/deep.bin"] {
+        set_mode(&fx.root.join(rel), 0o644);
+    }
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("alpha");
+    // Files only: clear other/read. r cycles off → all → dirs → files.
+    h.press_all(&["p", "r", "r", "r"]);
+    assert!(h.screen().contains("files only"), "{}", h.screen());
+    h.press_all(&["j", "j", "space", "enter"]);
+    let Mode::Confirm(confirm) = &h.state.mode else {
+        panic!("no confirmation: {:?} {}", h.state.mode, status(&h))
+    };
+    let text = confirm.lines.join("\n");
+    assert!(text.contains("3 entries will change"), "{text}");
+    // Nothing changed before the confirmation.
+    assert_eq!(mode_of(&fx.root.join("alpha/big.bin")), 0o644);
+    h.press("y");
+    for rel in ["alpha/big.bin", "alpha/small.txt", "alpha/nested/deep.bin"] {
+        assert_eq!(mode_of(&fx.root.join(rel)), 0o640, "{rel}");
+    }
+    for rel in ["alpha", "alpha/nested"] {
+        assert_eq!(mode_of(&fx.root.join(rel)), 0o755, "{rel}");
+    }
+    assert!(status(&h).contains("changed the mode of 3 entries"), "{}", status(&h));
+    // The tree shows the new modes (the directory was read again).
+    assert_eq!(h.state.tree.mode(h.node("alpha/small.txt")) & 0o7777, 0o640);
+}

@@ -59,7 +59,7 @@ fn failed(summary: String) -> OpReport {
 }
 
 fn mode_text(mode: u32) -> String {
-    format!("{} {}", octal_string(mode), &perms_string(mode)[1..])
+    format!("{} {}", octal_string(mode), perms_string(mode))
 }
 
 /// Words for bits the kernel did not set.
