@@ -483,6 +483,11 @@ impl PtySession {
     /// Starts `statree ARGS` in a 30×100 pseudo-terminal with
     /// `TERM=xterm-256color`, no config file and no colour variables.
     pub fn spawn(args: &[&OsStr], cwd: &Path) -> PtySession {
+        PtySession::spawn_with_env(args, cwd, &[])
+    }
+
+    /// As [`PtySession::spawn`], with extra environment variables.
+    pub fn spawn_with_env(args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> PtySession {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize { rows: PTY_ROWS, cols: PTY_COLS, pixel_width: 0, pixel_height: 0 })
@@ -498,6 +503,9 @@ impl PtySession {
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("LS_COLORS");
         cmd.env_remove("COLORTERM");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn statree in a pty");
         // Only the child holds the terminal side now, so the reader sees EOF
         // when it exits.
