@@ -23,10 +23,16 @@ use super::mode::FileKind;
 use crate::error::ScanError;
 use crate::scan::{Batch, EntryKey, EntryStat, Parent, RawEntry, ScanEvent};
 
-mod edit;
+mod aggregates;
+#[cfg(test)]
+mod edit_tests;
+mod ops;
+mod overflow;
+mod rescan;
 
-use edit::DirExtra;
-pub use edit::{Rescan, TreeOp};
+pub use ops::TreeOp;
+use overflow::DirExtra;
+pub use rescan::Rescan;
 
 /// Index of a node in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
