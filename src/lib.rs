@@ -33,6 +33,7 @@
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
 //!   create, remove, trash): identity re-checked before acting, symlinks never
 //!   followed, no clobbering, handle-relative walks. Not wired to keys yet.
+//! * [`watch`] — live updates: debounced inotify watches on open directories, fresh `lstat`s.
 //! * [`keymap`], [`config`], [`theme`], [`preview`] — the key table (also the
 //!   source of the help overlay), the TOML config file, colours (`LS_COLORS`,
 //!   `NO_COLOR`), and the capped, non-blocking preview read.
@@ -75,3 +76,4 @@ pub mod timefmt;
 pub mod tui;
 pub mod ui;
 pub mod view;
+pub mod watch;
