@@ -525,3 +525,56 @@ fn recursive_chmod_counts_asks_then_changes_what_the_scope_includes() {
     // The tree shows the new modes (the directory was read again).
     assert_eq!(h.state.tree.mode(h.node("alpha/small.txt")) & 0o7777, 0o640);
 }
+
+// ---- changes from the watcher --------------------------------------------
+
+#[test]
+fn watcher_changes_apply_once_and_echoes_of_our_own_actions_are_harmless() {
+    use statree::view::{Change, Msg};
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    h.press("r");
+    h.press("ctrl-u");
+    h.type_text("echoed.txt");
+    h.press("enter");
+    let totals = *h.state.tree.totals();
+    // The watcher reports the same rename as two names: old gone, new here.
+    let stat = statree::scan::statx_path(&fx.root.join("echoed.txt"), false).unwrap().0;
+    let echo = vec![
+        Change::Entry { dir: fx.root.clone(), name: b"gamma.txt".to_vec(), stat: None },
+        Change::Entry { dir: fx.root.clone(), name: b"echoed.txt".to_vec(), stat: Some(stat) },
+    ];
+    h.send(Msg::Changes(echo.clone()));
+    h.send(Msg::Changes(echo));
+    assert_eq!(*h.state.tree.totals(), totals);
+    assert_eq!(h.selected_rel(), "echoed.txt");
+}
+
+#[test]
+fn an_overflow_rereads_the_directory() {
+    use statree::view::{Change, Msg};
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    fs::write(fx.root.join("beta/missed.txt"), "lost event").unwrap();
+    let effects = h.send(Msg::Changes(vec![Change::Rescan { dir: fx.root.join("beta") }]));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
+    assert!(h.state.tree.find_child(h.node("beta"), b"missed.txt").is_some());
+}
+
+#[test]
+fn a_directory_that_appears_is_read() {
+    use statree::view::{Change, Msg};
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    fs::create_dir_all(fx.root.join("late/inner")).unwrap();
+    fs::write(fx.root.join("late/inner/file"), "x").unwrap();
+    let stat = statree::scan::statx_path(&fx.root.join("late"), false).unwrap().0;
+    h.send(Msg::Changes(vec![Change::Entry {
+        dir: fx.root.clone(),
+        name: b"late".to_vec(),
+        stat: Some(stat),
+    }]));
+    let late = h.node("late");
+    assert_eq!(h.state.tree.dir(late).unwrap().total_entries, 2);
+}

@@ -11,6 +11,7 @@ use crossbeam_channel::{Receiver, Sender, select};
 use ratatui::crossterm::event::{self, Event};
 
 use super::external::{self, Programs};
+use super::live::LiveWatch;
 use super::ops;
 use super::term::TerminalGuard;
 use crate::model::FullStat;
@@ -376,7 +377,12 @@ pub fn run(
     let input = spawn_input(tx.clone(), Arc::clone(&stop), &pause)?;
     let signals = spawn_signals(tx.clone())?;
     let mut io_ctx = Io::with_name_thread(tx.clone())?.with_scan_options(options);
+    let (mut live, watch_failed) = LiveWatch::start(tx.clone());
     drop(tx);
+    if let Some(msg) = watch_failed {
+        let effects = update(&mut state, msg);
+        io_ctx.run_effects(&mut state, effects);
+    }
     let ticker = crossbeam_channel::tick(TICK);
     let scan_rx = scan.events().clone();
     let mut scan_open = true;
@@ -438,6 +444,7 @@ pub fn run(
             break Err(e);
         }
         state.refresh_rows();
+        live.sync(&state);
         if state.needs_draw && last_draw.elapsed() >= FRAME {
             if let Err(e) = guard.terminal.draw(|frame| ui::draw(frame, &state, theme)) {
                 break Err(e);

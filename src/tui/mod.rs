@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod external;
+pub mod live;
 pub mod ops;
 pub mod term;
 

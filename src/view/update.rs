@@ -152,9 +152,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::WatchLimit(reason) => {
             if !state.watch_limited {
                 state.watch_limited = true;
-                state.error(format!(
-                    "live updates limited: {reason}; press R to refresh a directory by hand"
-                ));
+                state.error(format!("live updates limited (R refreshes by hand): {reason}"));
             }
             Vec::new()
         }
