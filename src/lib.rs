@@ -24,16 +24,23 @@
 //!   the symlink-outside-root rule, and the `--baseline` comparison.
 //! * [`view`] — the interactive model ([`view::State`]) and the pure
 //!   [`view::update()`] that applies every message to it and returns effects;
-//!   the visible-row index lives here.
+//!   the visible-row index, the editing actions (marks, prompts with a
+//!   byte-exact line editor, confirmations, the permission editor) and the
+//!   one vocabulary of filesystem changes ([`view::Change`]) that actions and
+//!   the watcher report and the model applies as tree operations.
 //! * [`ui`] — widgets that borrow the state for one frame and draw only the
 //!   rows on screen; the pane layout as a pure function of the size.
-//! * [`tui`] — the terminal guard (Drop, panic hook, suspend) and the event
-//!   loop: drain every queued message, update, run effects, draw at most once
-//!   per frame interval.
+//! * [`tui`] — the terminal guard (Drop, panic hook, suspend, handing the
+//!   terminal to an editor or pager) and the event loop: drain every queued
+//!   message, update, run effects, draw at most once per frame interval.
+//!   Confirmed actions run on an action thread ([`tui::ops`]), re-scans of one
+//!   directory on scanners of their own, and the watcher follows the open
+//!   directories ([`tui::live`]).
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
 //!   create, remove, trash): identity re-checked before acting, symlinks never
-//!   followed, no clobbering, handle-relative walks. Not wired to keys yet.
-//! * [`watch`] — live updates: debounced inotify watches on open directories, fresh `lstat`s.
+//!   followed, no clobbering, handle-relative walks.
+//! * [`watch`] — live updates: debounced, non-recursive inotify watches on the
+//!   open directories, reported as fresh `lstat`s of the names that changed.
 //! * [`keymap`], [`config`], [`theme`], [`preview`] — the key table (also the
 //!   source of the help overlay), the TOML config file, colours (`LS_COLORS`,
 //!   `NO_COLOR`), and the capped, non-blocking preview read.
@@ -56,8 +63,11 @@
 //!   read — and is consistent — after every applied event.
 //! * No byte of a file name reaches a terminal without passing [`sanitize`].
 //! * The interface's thread does no filesystem I/O except the `statx` of the
-//!   selected entry and the capped preview read of a regular file; a frame
-//!   reads only the rows on screen.
+//!   selected entry, the capped preview read of a regular file, and the
+//!   `statx` of a file the editor hands back; actions that change files run
+//!   on a thread of their own. A frame reads only the rows on screen.
+//! * A destructive action acts on exactly the entry the user was shown
+//!   (device, inode and type re-checked) or on nothing, with a message.
 
 pub mod audit;
 pub mod cli;

@@ -578,3 +578,39 @@ fn a_directory_that_appears_is_read() {
     let late = h.node("late");
     assert_eq!(h.state.tree.dir(late).unwrap().total_entries, 2);
 }
+
+#[test]
+fn hostile_names_round_trip_exactly_through_rename_and_delete() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let fx = Fixture::new();
+    let hostile: &[u8] = b"evil\x1b[31m\xff\xfe\tname";
+    fs::write(fx.root.join(OsStr::from_bytes(hostile)), "payload").unwrap();
+    let mut h = Harness::fixture(&fx, SIZE);
+    let id = h.child_named(hostile);
+    let row = h.state.rows.position(id).unwrap();
+    while h.state.selected < row {
+        h.press("j");
+    }
+    h.press("r");
+    let Mode::Name(prompt) = &h.state.mode else { panic!("no prompt") };
+    assert_eq!(prompt.line.to_bytes(), hostile, "prefilled byte for byte");
+    let screen = h.screen();
+    assert!(!screen.contains('\x1b') && !screen.contains('\t'), "{screen:?}");
+    h.press("end");
+    h.type_text(".2");
+    h.press("enter");
+    let mut renamed = hostile.to_vec();
+    renamed.extend_from_slice(b".2");
+    let renamed_path = fx.root.join(OsStr::from_bytes(&renamed));
+    assert_eq!(fs::read_to_string(&renamed_path).unwrap(), "payload");
+    assert!(!fx.root.join(OsStr::from_bytes(hostile)).exists());
+    // Delete it: exactly that entry goes.
+    h.press("D");
+    let Mode::Confirm(confirm) = &h.state.mode else { panic!("no dialog: {}", status(&h)) };
+    let text = confirm.lines.join("\n");
+    assert!(text.contains("evil\\x1b[31m\\xff\\xfe\\tname.2"), "{text}");
+    h.press("y");
+    assert!(!renamed_path.exists());
+    assert_eq!(names_in(&fx.root), [".hidden", "alpha", "beta", "gamma.txt", "large.log", "link"]);
+}

@@ -72,7 +72,7 @@ impl LiveWatch {
     }
 
     /// Watches every open directory and drops the watches of closed or
-    /// vanished ones (at most every [`SYNC_EVERY`]).
+    /// vanished ones (at most every 50 ms).
     pub fn sync(&mut self, state: &State) {
         let Some(watcher) = self.watcher.as_mut() else { return };
         if self.last_sync.is_some_and(|at| at.elapsed() < SYNC_EVERY) {

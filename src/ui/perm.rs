@@ -1,7 +1,7 @@
 //! The permission editor's popup: the 3 × 4 grid of mode bits with the
 //! cursor cell highlighted, the new mode in octal and `ls` form, the
 //! recursive scope, warnings and the keys. Borrows a
-//! [`PermEditor`](crate::view::perm::PermEditor) for one frame.
+//! [`crate::view::perm::PermEditor`] for one frame.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
