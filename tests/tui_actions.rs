@@ -614,3 +614,89 @@ fn hostile_names_round_trip_exactly_through_rename_and_delete() {
     assert!(!renamed_path.exists());
     assert_eq!(names_in(&fx.root), [".hidden", "alpha", "beta", "gamma.txt", "large.log", "link"]);
 }
+
+/// The target: an external create, rename, chmod or delete in an
+/// open directory reaches the model within 300 ms (median of three runs
+/// each, through the real watcher and the real update).
+#[test]
+fn external_changes_reach_the_model_within_the_target() {
+    use statree::tui::live::DEBOUNCE;
+    use statree::view::{Change, Msg};
+    use statree::watch::{WatchEvent, Watcher};
+    use std::time::{Duration, Instant};
+    const TARGET: Duration = Duration::from_millis(300);
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut watcher = Watcher::new(DEBOUNCE, move |e| {
+        let _ = tx.send(e);
+    })
+    .unwrap();
+    watcher.watch(&fx.root).unwrap();
+    let root = h.root();
+    // Feeds watcher events through `update` until `done` holds on the model.
+    let mut until = |h: &mut Harness, done: &dyn Fn(&Harness) -> bool| -> Duration {
+        let started = Instant::now();
+        while !done(h) {
+            let left = Duration::from_secs(5).saturating_sub(started.elapsed());
+            let event = rx.recv_timeout(left).expect("no watcher event within 5 s");
+            let msg = match event {
+                WatchEvent::Changed { dir, entries } => Msg::Changes(
+                    entries
+                        .into_iter()
+                        .map(|(name, stat)| Change::Entry { dir: dir.clone(), name, stat })
+                        .collect(),
+                ),
+                WatchEvent::Rescan { dir } => Msg::Changes(vec![Change::Rescan { dir }]),
+                WatchEvent::LimitReached { reason, .. } => Msg::WatchLimit(reason),
+            };
+            h.send(msg);
+        }
+        started.elapsed()
+    };
+    let mut samples: Vec<(&str, Duration)> = Vec::new();
+    for round in 0..3 {
+        let name = format!("live{round}.txt");
+        let moved = format!("moved{round}.txt");
+        fs::write(fx.root.join(&name), "x").unwrap();
+        let n = name.clone();
+        samples.push((
+            "create",
+            until(&mut h, &|h| h.state.tree.find_child(root, n.as_bytes()).is_some()),
+        ));
+        fs::rename(fx.root.join(&name), fx.root.join(&moved)).unwrap();
+        let (n, m) = (name.clone(), moved.clone());
+        samples.push((
+            "rename",
+            until(&mut h, &|h| {
+                h.state.tree.find_child(root, m.as_bytes()).is_some()
+                    && h.state.tree.find_child(root, n.as_bytes()).is_none()
+            }),
+        ));
+        let mode = if round % 2 == 0 { 0o600 } else { 0o640 };
+        set_mode(&fx.root.join(&moved), mode);
+        let m2 = moved.clone();
+        samples.push((
+            "chmod",
+            until(&mut h, &|h| {
+                h.state
+                    .tree
+                    .find_child(root, m2.as_bytes())
+                    .is_some_and(|id| h.state.tree.mode(id) & 0o7777 == mode)
+            }),
+        ));
+        fs::remove_file(fx.root.join(&moved)).unwrap();
+        let m3 = moved.clone();
+        samples.push((
+            "delete",
+            until(&mut h, &|h| h.state.tree.find_child(root, m3.as_bytes()).is_none()),
+        ));
+    }
+    for kind in ["create", "rename", "chmod", "delete"] {
+        let mut times: Vec<Duration> =
+            samples.iter().filter(|(k, _)| *k == kind).map(|(_, t)| *t).collect();
+        times.sort();
+        eprintln!("{kind}: {times:?}");
+        assert!(times[1] <= TARGET, "{kind}: median {:?} over {TARGET:?}", times[1]);
+    }
+}
