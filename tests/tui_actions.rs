@@ -635,7 +635,7 @@ fn external_changes_reach_the_model_within_the_target() {
     watcher.watch(&fx.root).unwrap();
     let root = h.root();
     // Feeds watcher events through `update` until `done` holds on the model.
-    let mut until = |h: &mut Harness, done: &dyn Fn(&Harness) -> bool| -> Duration {
+    let until = |h: &mut Harness, done: &dyn Fn(&Harness) -> bool| -> Duration {
         let started = Instant::now();
         while !done(h) {
             let left = Duration::from_secs(5).saturating_sub(started.elapsed());
