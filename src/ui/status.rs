@@ -7,7 +7,7 @@ use super::text::{fit, group_digits, human_size};
 use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::line::Unit;
-use crate::view::{Mode, NamePrompt, NamePurpose, PromptKind, State, actions};
+use crate::view::{Mode, NamePrompt, NamePurpose, PromptKind, State, outcomes};
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -45,7 +45,7 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 if message.is_error { theme.error().patch(theme.status()) } else { theme.status() };
             (format!(" {}", sanitize::text(&message.text)), style)
         }
-        None => match actions::running_text(state) {
+        None => match outcomes::running_text(state) {
             Some(text) => (text, theme.status()),
             None => (progress_text(state), theme.status()),
         },

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod line;
 pub mod ops;
+pub mod outcomes;
 pub mod perm;
 pub mod rows;
 pub mod search;

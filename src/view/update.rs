@@ -9,10 +9,10 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use super::actions;
 use super::ops::{Change, OpOutcome};
 use super::search;
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
+use super::{actions, outcomes};
 use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
@@ -137,13 +137,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OpProgress(seen) => {
-            actions::on_progress(state, seen);
+            outcomes::on_progress(state, seen);
             Vec::new()
         }
-        Msg::OpDone(outcome) => actions::on_op_done(state, outcome),
-        Msg::Rescan { ticket, event } => actions::on_rescan_event(state, ticket, event),
+        Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
+        Msg::Rescan { ticket, event } => outcomes::on_rescan_event(state, ticket, event),
         Msg::Changes(changes) => {
-            let mut effects = actions::apply_path_changes(state, &changes);
+            let mut effects = outcomes::apply_path_changes(state, &changes);
             if state.rows_dirty && state.meta.is_none() {
                 effects.extend(selection_changed(state));
             }
@@ -162,9 +162,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.error(why);
             }
             let mut effects =
-                actions::apply_path_changes(state, &change.into_iter().collect::<Vec<_>>());
+                outcomes::apply_path_changes(state, &change.into_iter().collect::<Vec<_>>());
             state.meta = None;
-            effects.extend(actions::after_tree_change(state));
+            effects.extend(outcomes::after_tree_change(state));
             effects
         }
     }

@@ -1,0 +1,169 @@
+//! What comes back into the model: results of actions, events of
+//! one-directory re-scans, and changes seen by the filesystem watcher — all
+//! applied to the tree as the same path-level [`Change`]s, followed by one
+//! rebuild of the rows and a fresh read of the selection's metadata.
+
+use std::path::Path;
+
+use super::ops::{self, Change, OpOutcome, OpReport};
+use super::state::{Confirm, Effect, Mode, Report, State};
+use super::update::{keep_selection_visible, reveal_node, selection_changed};
+use crate::model::{DirState, NodeId};
+use crate::scan::ScanEvent;
+use crate::ui::text::group_digits;
+
+/// Starts a re-scan of `dir`; `None` when it is not a live directory.
+pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
+    // A re-scan inside one already running for an ancestor is redundant, and
+    // one for the same directory replaces the old one.
+    let path = state.tree.path(dir);
+    state.rescans.retain(|_, r| r.dir() != dir);
+    let rescan = state.tree.begin_rescan(dir)?;
+    let ticket = state.next_ticket;
+    state.next_ticket += 1;
+    state.rescans.insert(ticket, rescan);
+    state.rows_dirty = true;
+    state.needs_draw = true;
+    Some(Effect::Rescan { ticket, path })
+}
+
+/// One event of a re-scan's scanner.
+pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<Effect> {
+    let finished = matches!(event, ScanEvent::Finished { .. });
+    let Some(rescan) = state.rescans.get_mut(&ticket) else { return Vec::new() };
+    if state.tree.apply_rescan(rescan, event) {
+        state.rows_dirty = true;
+        state.needs_draw = true;
+    }
+    if finished {
+        let rescan = state.rescans.remove(&ticket).expect("present above");
+        let dir = rescan.dir();
+        // A re-scan that found nothing at all (the directory vanished or
+        // could not be listed) must not leave it shown as still loading.
+        if state.tree.is_live(dir)
+            && state.tree.dir(dir).is_some_and(|d| d.state == DirState::Pending)
+        {
+            state.tree.set_dir_state(dir, DirState::Complete);
+        }
+        state.rows_dirty = true;
+        return after_tree_change(state);
+    }
+    Vec::new()
+}
+
+/// Progress of the running action.
+pub fn on_progress(state: &mut State, seen: u64) {
+    if let Some(running) = &mut state.running {
+        running.progress = seen;
+        state.needs_draw = true;
+    }
+}
+
+/// The running action finished.
+pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
+    let cancelled = state.running.take().is_some_and(|r| r.cancel.is_cancelled());
+    state.needs_draw = true;
+    match outcome {
+        OpOutcome::Counted { request, lines, will_change } => {
+            if cancelled {
+                state.message("cancelled: nothing changed");
+                return Vec::new();
+            }
+            if will_change == 0 {
+                state.message("nothing to change: every entry in scope already has that mode");
+                return Vec::new();
+            }
+            state.mode = Mode::Confirm(Confirm {
+                title: "Change permissions recursively?".into(),
+                lines,
+                request,
+                danger: false,
+            });
+            Vec::new()
+        }
+        OpOutcome::Done(report) => apply_report(state, report),
+    }
+}
+
+fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
+    let mut effects = apply_path_changes(state, &report.changes);
+    // Marks of entries that are gone go with them.
+    let tree = &state.tree;
+    state.marks.retain(|id, _| tree.is_live(*id));
+    if report.failed {
+        state.error(report.summary.clone());
+    } else {
+        state.message(report.summary.clone());
+    }
+    if !report.details.is_empty() {
+        state.mode = Mode::Report(Report {
+            title: report.summary.clone(),
+            lines: report.details.clone(),
+            scroll: 0,
+        });
+    }
+    if let Some(path) = report.select {
+        state.pending_select = Some(path);
+    }
+    // The metadata of the selection may be what changed: read it again.
+    state.meta = None;
+    effects.extend(after_tree_change(state));
+    effects
+}
+
+/// Changes seen by the filesystem watcher (or reported by an action).
+pub fn apply_path_changes(state: &mut State, changes: &[Change]) -> Vec<Effect> {
+    let (changed, rescans) = ops::apply_changes(&mut state.tree, changes);
+    let mut effects = Vec::new();
+    if changed {
+        state.rows_dirty = true;
+        state.needs_draw = true;
+        // Refresh the metadata pane if its entry was among the changes.
+        if let Some(selected) = state.selected_id
+            && changes.iter().any(|c| touches(state, c, selected))
+        {
+            state.meta = None;
+        }
+    }
+    for dir in rescans {
+        effects.extend(start_rescan(state, dir));
+    }
+    effects
+}
+
+fn touches(state: &State, change: &Change, id: NodeId) -> bool {
+    let path = state.tree.path(id);
+    let (dir, name): (&Path, &[u8]) = match change {
+        Change::Entry { dir, name, .. } => (dir, name),
+        Change::Moved { to_dir, to, .. } => (to_dir, to),
+        Change::Rescan { .. } => return false,
+    };
+    use std::os::unix::ffi::OsStrExt;
+    path.parent() == Some(dir) && path.file_name().map(|n| n.as_bytes()) == Some(name)
+}
+
+/// After the tree changed under the view: rebuild the rows, select what
+/// should be selected, and reload the selection's metadata when needed.
+pub fn after_tree_change(state: &mut State) -> Vec<Effect> {
+    state.rebuild_rows();
+    if let Some(path) = state.pending_select.clone()
+        && let Some(id) = ops::node_at(&state.tree, &path)
+    {
+        state.pending_select = None;
+        reveal_node(state, id);
+    }
+    keep_selection_visible(state);
+    selection_changed(state)
+}
+
+/// "3.2 s" since the action started, for the progress line.
+pub fn running_text(state: &State) -> Option<String> {
+    let running = state.running.as_ref()?;
+    let secs = state.now.saturating_duration_since(running.started).as_secs_f64();
+    let seen = if running.progress > 0 {
+        format!(" · {} entries", group_digits(running.progress))
+    } else {
+        String::new()
+    };
+    Some(format!(" {}{seen} · {secs:.1} s · Esc cancels", running.label))
+}
