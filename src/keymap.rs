@@ -51,11 +51,13 @@ pub enum Action {
     Help,
     /// Leave the program.
     Quit,
+    /// Open the audit panel: findings with their counts, and filters.
+    Audit,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -76,6 +78,7 @@ impl Action {
         Action::TogglePreview,
         Action::Help,
         Action::Quit,
+        Action::Audit,
     ];
 
     /// The stable name used in the config file's `[keys]` table.
@@ -101,6 +104,7 @@ impl Action {
             Action::TogglePreview => "toggle_preview",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Audit => "audit",
         }
     }
 
@@ -127,6 +131,7 @@ impl Action {
             Action::TogglePreview => "Show or hide the preview",
             Action::Help => "Show this help",
             Action::Quit => "Quit",
+            Action::Audit => "Audit panel: findings, counts, filters",
         }
     }
 
@@ -162,6 +167,7 @@ impl Action {
             Action::TogglePreview => &["v"],
             Action::Help => &["?"],
             Action::Quit => &["q", "ctrl-c"],
+            Action::Audit => &["!"],
         }
     }
 }
@@ -704,7 +710,8 @@ mod tests {
         assert_eq!(lines.len(), Action::ALL.len());
         assert_eq!(lines[0], ("j, down".to_owned(), Action::MoveDown.description()));
         assert_eq!(lines[6].0, "ctrl-d");
-        assert_eq!(lines.last().unwrap().0, "q, ctrl-c");
+        assert_eq!(lines[19].0, "q, ctrl-c");
+        assert_eq!(lines.last().unwrap(), &("!".to_owned(), Action::Audit.description()));
         map.bind(Action::Help, [key("f1"), key("?")]);
         assert_eq!(map.help_lines()[18], ("f1, ?".to_owned(), "Show this help"));
     }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crossbeam_channel::{Receiver, Sender, select};
 use ratatui::crossterm::event::{self, Event};
 
+use super::audit;
 use super::term::TerminalGuard;
 use crate::model::FullStat;
 use crate::names::OwnerNames;
@@ -39,12 +40,14 @@ enum NameLookup {
 /// What the effects need that the pure state does not hold.
 pub struct Io {
     names: NameLookup,
+    /// Where the audit pass reports (`None`: it runs inline).
+    audit_tx: Option<Sender<Msg>>,
 }
 
 impl Default for Io {
     /// Looks names up inline.
     fn default() -> Self {
-        Io { names: NameLookup::Inline(Box::default()) }
+        Io { names: NameLookup::Inline(Box::default()), audit_tx: None }
     }
 }
 
@@ -53,6 +56,7 @@ impl Io {
     /// read files or ask the network, which the interface's thread must not wait for.
     pub fn with_name_thread(tx: Sender<Msg>) -> io::Result<Self> {
         let (requests, rx) = crossbeam_channel::unbounded::<(u32, u32)>();
+        let audit_tx = Some(tx.clone());
         std::thread::Builder::new().name("statree-names".into()).spawn(move || {
             let mut names = OwnerNames::new();
             for (uid, gid) in rx {
@@ -63,7 +67,7 @@ impl Io {
                 }
             }
         })?;
-        Ok(Io { names: NameLookup::Thread(requests) })
+        Ok(Io { names: NameLookup::Thread(requests), audit_tx })
     }
 
     /// Runs the effects an update returned, feeding their results back.
@@ -95,6 +99,17 @@ impl Io {
                             let _ = requests.send((uid, gid));
                         }
                     },
+                    Effect::StartAuditPass { roots, follow_links, one_file_system } => {
+                        let options = audit::pass_options(roots, follow_links, one_file_system);
+                        match &self.audit_tx {
+                            None => next.extend(audit::run_inline(state, options)),
+                            Some(tx) => {
+                                if let Err(e) = audit::spawn(options, tx.clone()) {
+                                    state.error(format!("audit scan: {e}"));
+                                }
+                            }
+                        }
+                    }
                     Effect::Suspend => suspend = true,
                     Effect::Quit => {}
                 }

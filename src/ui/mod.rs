@@ -2,6 +2,7 @@
 //! for one frame and keeps nothing; every string that reaches the terminal
 //! passes [`crate::sanitize`].
 
+pub mod audit;
 pub mod help;
 pub mod layout;
 pub mod meta;
@@ -30,5 +31,8 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     status::draw(state, theme, areas.status, buf);
     if let Mode::Help { scroll } = state.mode {
         help::draw(state, theme, scroll, area, buf);
+    }
+    if let Mode::Audit { selected } = state.mode {
+        audit::draw_panel(state, theme, selected, area, buf);
     }
 }

@@ -2,6 +2,7 @@
 //! state and effects out. Nothing here touches the terminal or the
 //! filesystem, so all of it is tested without either.
 
+pub mod audit;
 pub mod rows;
 pub mod search;
 pub mod state;

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::audit::AuditState;
 use super::rows::{RowIndex, ViewOptions};
 use crate::keymap::KeyMap;
 use crate::model::{FullStat, NodeId, Tree};
@@ -38,6 +39,16 @@ pub enum Effect {
     Quit,
     /// Stop the process until the shell resumes it (Ctrl-z).
     Suspend,
+    /// Start the audit pass: scan these roots again gathering xattrs and
+    /// symlink facts, answering with [`super::Msg::AuditPass`].
+    StartAuditPass {
+        /// The roots, as the main scan was given them.
+        roots: Vec<std::path::PathBuf>,
+        /// `-L`.
+        follow_links: bool,
+        /// `-x`.
+        one_file_system: bool,
+    },
 }
 
 /// A result read for one node; errors are already worded for display.
@@ -82,6 +93,11 @@ pub enum Mode {
     Help {
         /// First line shown.
         scroll: u16,
+    },
+    /// The audit panel, with this line selected.
+    Audit {
+        /// Index into [`super::audit::AuditState::panel_entries`].
+        selected: usize,
     },
 }
 
@@ -159,6 +175,8 @@ pub struct State {
     pub last_click: Option<(Instant, usize)>,
     /// When the rows were last rebuilt and how long it took.
     pub last_rebuild: Option<(Instant, Duration)>,
+    /// Findings per node, the baseline comparison, the audit filter.
+    pub audit: AuditState,
 }
 
 impl State {
@@ -189,6 +207,7 @@ impl State {
             quit: false,
             last_click: None,
             last_rebuild: None,
+            audit: AuditState::default(),
         }
     }
 

@@ -9,8 +9,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use super::search;
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
+use super::{audit, search};
 use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
@@ -49,6 +49,8 @@ pub enum Msg {
     Terminate,
     /// The process was resumed after a suspend: everything must be redrawn.
     Resumed,
+    /// The audit pass (the scan gathering xattrs and symlink facts) reported.
+    AuditPass(ScanEvent),
 }
 
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
@@ -88,6 +90,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.owner_names.users.insert(uid, user);
             state.owner_names.groups.insert(gid, group);
             state.needs_draw = true;
+            audit::owner_resolved(state, uid, gid);
             Vec::new()
         }
         Msg::PreviewLoaded(loaded) => {
@@ -111,6 +114,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.needs_draw = true;
             Vec::new()
         }
+        Msg::AuditPass(event) => {
+            audit::on_pass_event(state, event);
+            Vec::new()
+        }
     }
 }
 
@@ -124,7 +131,8 @@ fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
     if let ScanEvent::Finished { elapsed } = &event {
         state.scan_finished = Some(*elapsed);
     }
-    if state.tree.apply(event) {
+    let (changed, mut effects) = audit::apply_scan(state, event);
+    if changed {
         state.rows_dirty = true;
         state.needs_draw = true;
     }
@@ -137,9 +145,9 @@ fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
             }
         }
         state.rebuild_rows();
-        return selection_changed(state);
+        effects.extend(selection_changed(state));
     }
-    Vec::new()
+    effects
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -154,6 +162,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match &state.mode {
         Mode::Prompt(_) => on_prompt_key(state, key),
         Mode::Help { .. } => on_help_key(state, key),
+        Mode::Audit { .. } => audit::on_panel_key(state, key),
+        Mode::Normal if key.code == KeyCode::Esc && state.audit.filter().is_some() => {
+            audit::clear_filter(state)
+        }
         Mode::Normal => match state.keymap.lookup(&key) {
             Some(action) => on_action(state, action),
             None => Vec::new(),
@@ -197,6 +209,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SearchNext | Action::SearchPrev => {
+            if let Some(effects) = audit::search_key(state, action == Action::SearchNext) {
+                return effects;
+            }
             let Some(query) = state.last_search.clone() else {
                 state.message("no search yet: press / to search");
                 return Vec::new();
@@ -227,6 +242,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Quit => quit(state),
+        Action::Audit => audit::open_panel(state),
     }
 }
 
@@ -336,7 +352,7 @@ fn jump_to_match(
 }
 
 /// Expands every ancestor of `id` and selects it.
-fn reveal(state: &mut State, id: NodeId) {
+pub(super) fn reveal(state: &mut State, id: NodeId) {
     let mut cursor = state.tree.parent(id);
     let mut changed = false;
     while let Some(dir) = cursor {
@@ -409,7 +425,7 @@ fn select_row(state: &mut State, row: usize) -> Vec<Effect> {
 
 /// After the selection may have moved: remember the node and ask for its
 /// metadata (and preview) when it is a different node.
-fn selection_changed(state: &mut State) -> Vec<Effect> {
+pub(super) fn selection_changed(state: &mut State) -> Vec<Effect> {
     state.needs_draw = true;
     keep_selection_visible(state);
     let node = state.selected_node();
