@@ -24,12 +24,13 @@
 //!   the symlink-outside-root rule, and the `--baseline` comparison.
 //! * [`view`] — the interactive model ([`view::State`]) and the pure
 //!   [`view::update()`] that applies every message to it and returns effects;
-//!   the visible-row index lives here.
+//!   the visible-row index lives here, and so do the audit's findings per
+//!   node (a side table: nodes stay 32 bytes), its counts and filters.
 //! * [`ui`] — widgets that borrow the state for one frame and draw only the
 //!   rows on screen; the pane layout as a pure function of the size.
-//! * [`tui`] — the terminal guard (Drop, panic hook, suspend) and the event
-//!   loop: drain every queued message, update, run effects, draw at most once
-//!   per frame interval.
+//! * [`tui`] — the terminal guard (Drop, panic hook, suspend), the event
+//!   loop (drain every queued message, update, run effects, draw at most once
+//!   per frame interval), and the audit pass.
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
 //!   create, remove, trash): identity re-checked before acting, symlinks never
 //!   followed, no clobbering, handle-relative walks. Not wired to keys yet.
@@ -56,7 +57,9 @@
 //! * No byte of a file name reaches a terminal without passing [`sanitize`].
 //! * The interface's thread does no filesystem I/O except the `statx` of the
 //!   selected entry and the capped preview read of a regular file; a frame
-//!   reads only the rows on screen.
+//!   reads only the rows on screen. The audit's extra facts (xattrs, symlink
+//!   targets) come from a second scan on the scanner's threads, owner names
+//!   from the name-lookup thread.
 
 pub mod audit;
 pub mod cli;
