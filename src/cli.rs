@@ -87,14 +87,14 @@ pub struct Cli {
     pub audit: Option<Vec<FindingSet>>,
 
     /// Only what is new, changed (type, mode, owner, group, findings) or
-    /// removed since FILE, an earlier --json output. Needs --list, --json,
-    /// --summary or --audit.
+    /// removed since FILE, an earlier --json output. Without an output flag,
+    /// the interactive view's audit panel (!) offers it as a filter.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
     /// On quit, write the directory of the selected entry to FILE (for a shell
     /// function that changes into it).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "audit", "baseline"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "audit"])]
     pub cwd_file: Option<PathBuf>,
 
     /// Print the default config file (every option, commented) and exit.
@@ -121,19 +121,6 @@ impl Cli {
         self.audit
             .as_ref()
             .map(|sets| sets.iter().fold(FindingSet::EMPTY, |all, set| all.union(*set)))
-    }
-
-    /// Checks what clap cannot: `--baseline` needs an output (the interactive
-    /// view has no baseline filter yet).
-    pub fn validate(&self) -> Result<(), clap::Error> {
-        let has_output = self.list || self.json || self.summary || self.audit.is_some();
-        if self.baseline.is_some() && !has_output {
-            return Err(Cli::command().error(
-                clap::error::ErrorKind::MissingRequiredArgument,
-                "--baseline needs --list, --json, --summary or --audit",
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -259,11 +246,11 @@ mod tests {
     }
 
     #[test]
-    fn baseline_needs_an_output() {
-        assert!(parse(&["--baseline", "b.jsonl", "--json"]).unwrap().validate().is_ok());
-        assert!(parse(&["--baseline", "b.jsonl", "--audit"]).unwrap().validate().is_ok());
-        let err = parse(&["--baseline", "b.jsonl", "/usr"]).unwrap().validate().unwrap_err();
-        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    fn baseline_goes_with_an_output_or_the_browser() {
+        assert!(parse(&["--baseline", "b.jsonl", "--json"]).is_ok());
+        assert!(parse(&["--baseline", "b.jsonl", "--audit"]).is_ok());
+        let browse = parse(&["--baseline", "b.jsonl", "--cwd-file", "/tmp/x", "/usr"]).unwrap();
+        assert_eq!(browse.baseline.as_deref(), Some(std::path::Path::new("b.jsonl")));
         assert!(parse(&["--baseline", "b", "--man"]).is_err());
         assert!(parse(&["--audit", "--cwd-file", "/tmp/x"]).is_err());
     }

@@ -73,11 +73,13 @@ pub enum Action {
     Page,
     /// Re-read the selected directory from disk.
     Refresh,
+    /// Open the audit panel: findings with their counts, and filters.
+    Audit,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -109,6 +111,7 @@ impl Action {
         Action::Edit,
         Action::Page,
         Action::Refresh,
+        Action::Audit,
     ];
 
     /// The stable name used in the config file's `[keys]` table.
@@ -145,6 +148,7 @@ impl Action {
             Action::Edit => "edit",
             Action::Page => "page",
             Action::Refresh => "refresh",
+            Action::Audit => "audit",
         }
     }
 
@@ -182,6 +186,7 @@ impl Action {
             Action::Edit => "Open the file in $VISUAL / $EDITOR",
             Action::Page => "Open the file in $PAGER",
             Action::Refresh => "Re-read the selected directory from disk",
+            Action::Audit => "Audit panel: findings, counts, filters",
         }
     }
 
@@ -228,6 +233,7 @@ impl Action {
             Action::Edit => &["e"],
             Action::Page => &["o"],
             Action::Refresh => &["R"],
+            Action::Audit => &["!"],
         }
     }
 }
@@ -775,7 +781,7 @@ mod tests {
         assert_eq!(lines[0], ("j, down".to_owned(), Action::MoveDown.description()));
         assert_eq!(lines[6].0, "ctrl-d");
         assert_eq!(lines[19].0, "q, ctrl-c");
-        assert_eq!(lines.last().unwrap(), &("R".to_owned(), Action::Refresh.description()));
+        assert_eq!(lines.last().unwrap(), &("!".to_owned(), Action::Audit.description()));
         map.bind(Action::Help, [key("f1"), key("?")]);
         assert_eq!(map.help_lines()[18], ("f1, ?".to_owned(), "Show this help"));
     }

@@ -27,7 +27,9 @@
 //!   the visible-row index, the editing actions (marks, prompts with a
 //!   byte-exact line editor, confirmations, the permission editor) and the
 //!   one vocabulary of filesystem changes ([`view::Change`]) that actions and
-//!   the watcher report and the model applies as tree operations.
+//!   the watcher report and the model applies as tree operations; and the
+//!   audit's findings per node (a side table: nodes stay 32 bytes), its
+//!   counts and filters.
 //! * [`ui`] — widgets that borrow the state for one frame and draw only the
 //!   rows on screen; the pane layout as a pure function of the size.
 //! * [`tui`] — the terminal guard (Drop, panic hook, suspend, handing the
@@ -35,7 +37,8 @@
 //!   message, update, run effects, draw at most once per frame interval.
 //!   Confirmed actions run on an action thread ([`tui::ops`]), re-scans of one
 //!   directory on scanners of their own, and the watcher follows the open
-//!   directories ([`tui::live`]).
+//!   directories ([`tui::live`]); the audit pass gathers xattrs and symlink
+//!   facts on a second scan.
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
 //!   create, remove, trash): identity re-checked before acting, symlinks never
 //!   followed, no clobbering, handle-relative walks.
@@ -68,6 +71,8 @@
 //!   on a thread of their own. A frame reads only the rows on screen.
 //! * A destructive action acts on exactly the entry the user was shown
 //!   (device, inode and type re-checked) or on nothing, with a message.
+//! * The audit's extra facts (xattrs, symlink targets) come from a second
+//!   scan on the scanner's threads, owner names from the name-lookup thread.
 
 pub mod audit;
 pub mod cli;

@@ -17,9 +17,6 @@ use statree::scan::ScanOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(usage) = cli.validate() {
-        usage.exit();
-    }
     let mut err = io::stderr();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -44,6 +41,14 @@ fn main() -> ExitCode {
         ..ScanOptions::new(cli.roots())
     };
     let audit = cli.audit_selection();
+    // Read before the terminal opens, for the outputs and the interface alike.
+    let baseline = match cli.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(baseline) => baseline,
+        Err(e) => {
+            let _ = writeln!(err, "statree: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mode = if cli.list {
         Mode::List
     } else if cli.json {
@@ -61,15 +66,9 @@ fn main() -> ExitCode {
             );
             return ExitCode::from(2);
         }
-        let result = statree::tui::start(options, cli.cwd_file.as_deref()).map(|()| Outcome::Clean);
+        let result = statree::tui::start_with_baseline(options, cli.cwd_file.as_deref(), baseline)
+            .map(|()| Outcome::Clean);
         return finish(result, &mut err);
-    };
-    let baseline = match cli.baseline.as_deref().map(Baseline::load).transpose() {
-        Ok(baseline) => baseline,
-        Err(e) => {
-            let _ = writeln!(err, "statree: {e}");
-            return ExitCode::from(2);
-        }
     };
     let filter = Filter { audit, baseline };
     finish(output::run_filtered(mode, options, filter, &mut out, &mut err), &mut err)

@@ -6,6 +6,7 @@ use lscolors::{Indicator, LsColors};
 use ratatui::backend::FromCrossterm;
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::audit::Severity;
 use crate::config::ColorConfig;
 use crate::model::FileKind;
 
@@ -25,6 +26,8 @@ pub struct Theme {
     status: Style,
     dim: Style,
     finding: Style,
+    /// Rows and panel lines with findings, by severity (high, medium, low, info).
+    severities: [Style; 4],
 }
 
 impl Theme {
@@ -55,6 +58,7 @@ impl Theme {
                 status: plain,
                 dim: plain,
                 finding: plain,
+                severities: [plain; 4],
             };
         }
         let fg = |color: Color| Style::default().fg(color);
@@ -81,6 +85,14 @@ impl Theme {
             status,
             dim: fg(Color::DarkGray),
             finding: fg(colors.finding).add_modifier(Modifier::BOLD),
+            // From the configured colours: high findings as errors, medium
+            // and low in the finding colour (medium bold), info dim.
+            severities: [
+                fg(colors.error).add_modifier(Modifier::BOLD),
+                fg(colors.finding).add_modifier(Modifier::BOLD),
+                fg(colors.finding),
+                fg(Color::DarkGray),
+            ],
         }
     }
 
@@ -133,6 +145,11 @@ impl Theme {
     /// Audit findings.
     pub fn finding(&self) -> Style {
         self.finding
+    }
+
+    /// An entry (or panel line) whose most severe finding has `severity`.
+    pub fn severity(&self, severity: Severity) -> Style {
+        self.severities[severity as usize]
     }
 }
 
@@ -215,6 +232,19 @@ mod tests {
         assert_eq!(theme.finding().fg, Some(colors.finding));
         assert_ne!(theme.dim(), Style::default());
         assert!(!theme.is_monochrome());
+    }
+
+    #[test]
+    fn severities_take_the_error_and_finding_colours() {
+        let colors = ColorConfig::default();
+        let theme = config_theme();
+        assert_eq!(theme.severity(Severity::High).fg, Some(colors.error));
+        assert_eq!(theme.severity(Severity::Medium).fg, Some(colors.finding));
+        assert_eq!(theme.severity(Severity::Low).fg, Some(colors.finding));
+        assert_ne!(theme.severity(Severity::Medium), theme.severity(Severity::Low));
+        assert_eq!(theme.severity(Severity::Info), theme.dim());
+        let mono = Theme::new(&colors, None, true);
+        assert_eq!(mono.severity(Severity::High), Style::default());
     }
 
     #[test]

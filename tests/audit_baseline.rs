@@ -362,7 +362,7 @@ fn usage_errors_and_exit_status() {
         .arg(&t.root)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--baseline needs"));
+        .stderr(predicate::str::contains("statree: baseline whatever.jsonl: "));
     statree().args(["--audit", "--man"]).assert().code(2);
     // Findings are not errors: a tree full of them still exits 0.
     statree()

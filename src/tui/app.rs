@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crossbeam_channel::{Receiver, Sender, select};
 use ratatui::crossterm::event::{self, Event};
 
+use super::audit;
 use super::external::{self, Programs};
 use super::live::LiveWatch;
 use super::ops;
@@ -68,6 +69,8 @@ pub struct Io {
     programs: Programs,
     /// Editor/pager runs the loop must do with the terminal handed over.
     external: Vec<ExternalRequest>,
+    /// Where the audit pass reports (`None`: it runs inline).
+    audit_tx: Option<Sender<Msg>>,
 }
 
 impl Default for Io {
@@ -80,6 +83,7 @@ impl Default for Io {
             scan_options: ScanOptions::new(Vec::new()),
             programs: Programs::from_env(),
             external: Vec::new(),
+            audit_tx: None,
         }
     }
 }
@@ -90,6 +94,7 @@ impl Io {
     pub fn with_name_thread(tx: Sender<Msg>) -> io::Result<Self> {
         let (requests, rx) = crossbeam_channel::unbounded::<(u32, u32)>();
         let workers = Workers::Threads(tx.clone());
+        let audit_tx = Some(tx.clone());
         std::thread::Builder::new().name("statree-names".into()).spawn(move || {
             let mut names = OwnerNames::new();
             for (uid, gid) in rx {
@@ -106,6 +111,7 @@ impl Io {
             scan_options: ScanOptions::new(Vec::new()),
             programs: Programs::from_env(),
             external: Vec::new(),
+            audit_tx,
         })
     }
 
@@ -165,6 +171,17 @@ impl Io {
                             let _ = requests.send((uid, gid));
                         }
                     },
+                    Effect::StartAuditPass { roots, follow_links, one_file_system } => {
+                        let options = audit::pass_options(roots, follow_links, one_file_system);
+                        match &self.audit_tx {
+                            None => next.extend(audit::run_inline(state, options)),
+                            Some(tx) => {
+                                if let Err(e) = audit::spawn(options, tx.clone()) {
+                                    state.error(format!("audit scan: {e}"));
+                                }
+                            }
+                        }
+                    }
                     Effect::Suspend => suspend = true,
                     Effect::Quit => {}
                     Effect::Run { request, cancel } => match &self.workers {

@@ -3,6 +3,7 @@
 //! [`crate::ui`].
 
 pub mod app;
+pub mod audit;
 pub mod external;
 pub mod live;
 pub mod ops;
@@ -15,15 +16,27 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::audit::Baseline;
 use crate::config::Config;
 use crate::sanitize;
 use crate::scan::ScanOptions;
 use crate::theme::Theme;
+use crate::view::audit::{AuditState, PassOptions};
 use crate::view::{State, ViewOptions};
 
 /// Starts the scan and runs the interface over it. A broken config file is
 /// reported in the status bar and the defaults are used.
 pub fn start(options: ScanOptions, cwd_file: Option<&Path>) -> io::Result<()> {
+    start_with_baseline(options, cwd_file, None)
+}
+
+/// [`start`] with a baseline (`--baseline`, read before the terminal opens)
+/// for the audit panel's "new" and "changed" filters.
+pub fn start_with_baseline(
+    options: ScanOptions,
+    cwd_file: Option<&Path>,
+    baseline: Option<Baseline>,
+) -> io::Result<()> {
     let (config, config_error) = match Config::load() {
         Ok(config) => (config, None),
         Err(e) => (Config::default(), Some(e.to_string())),
@@ -34,6 +47,12 @@ pub fn start(options: ScanOptions, cwd_file: Option<&Path>) -> io::Result<()> {
     let title = format!("statree: {}", roots.join(" "));
     let options = ScanOptions { background: true, ..options };
     let mut state = State::new(config.keymap.clone(), view, Instant::now());
+    let pass = PassOptions {
+        roots: options.roots.clone(),
+        follow_links: options.follow_links,
+        one_file_system: options.one_file_system,
+    };
+    state.audit = AuditState::new(pass, baseline);
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }

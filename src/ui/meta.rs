@@ -49,6 +49,7 @@ pub fn lines<'a>(state: &'a State, theme: &Theme, now: i64) -> Vec<Line<'a>> {
             theme.error(),
         ));
     }
+    out.extend(super::audit::meta_lines(state, theme, id));
     if let Some(dir) = tree.dir(id) {
         let mut total = format!(
             "{} in {} entries",

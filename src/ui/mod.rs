@@ -2,6 +2,7 @@
 //! for one frame and keeps nothing; every string that reaches the terminal
 //! passes [`crate::sanitize`].
 
+pub mod audit;
 pub mod dialog;
 pub mod help;
 pub mod layout;
@@ -35,6 +36,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Confirm(confirm) => dialog::draw_confirm(confirm, theme, area, buf),
         Mode::Report(report) => dialog::draw_report(report, theme, area, buf),
         Mode::Perm(editor) => perm::draw(editor, theme, area, buf),
+        Mode::Audit { selected } => audit::draw_panel(state, theme, *selected, area, buf),
         Mode::Normal | Mode::Prompt(_) | Mode::Name(_) => {}
     }
 }

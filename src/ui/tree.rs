@@ -53,6 +53,9 @@ fn title_line(state: &State) -> String {
     if let Some(filter) = &state.options.filter {
         title.push_str(&format!(" · filter: {}", sanitize::bytes(filter)));
     }
+    if let Some(filter) = state.audit.filter() {
+        title.push_str(&format!(" · audit: {} (Esc: all)", filter.label()));
+    }
     title
 }
 
@@ -74,9 +77,12 @@ fn draw_row(
         _ => ' ',
     };
     let marked = state.marks.contains_key(&id);
+    // Unreadable entries are findings too: the mark and the colour say
+    // "look here", the metadata pane says why.
+    let finding = super::audit::row_severity(state, id).map(|s| theme.severity(s));
     let flag = if marked {
         '*'
-    } else if tree.has_error(id) {
+    } else if tree.has_error(id) || finding.is_some() {
         '!'
     } else {
         ' '
@@ -94,18 +100,19 @@ fn draw_row(
     let name_width = width.saturating_sub(tail_width);
 
     let base = if selected { theme.selection() } else { Style::default() };
-    let name_style = if tree.has_error(id) {
-        theme.error()
-    } else {
-        theme.name_style(tree.name(id), kind, tree.mode(id))
+    let name_style = match finding {
+        _ if tree.has_error(id) => theme.error(),
+        Some(style) => style,
+        None => theme.name_style(tree.name(id), kind, tree.mode(id)),
     };
     buf.set_style(area, base);
     let head = fit(&prefix, name_width);
     // Dim text on the selection bar would vanish into it.
-    let head_style = match (tree.has_error(id), selected) {
-        (true, _) => base.patch(theme.error()),
-        (false, true) => base,
-        (false, false) => base.patch(theme.dim()),
+    let head_style = match (tree.has_error(id), finding, selected) {
+        (true, _, _) => base.patch(theme.error()),
+        (false, Some(style), _) => base.patch(style),
+        (false, None, true) => base,
+        (false, None, false) => base.patch(theme.dim()),
     };
     let (x, _) = buf.set_stringn(area.x, area.y, &head, name_width, head_style);
     let used = (x - area.x) as usize;

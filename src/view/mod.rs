@@ -3,6 +3,7 @@
 //! filesystem, so all of it is tested without either.
 
 pub mod actions;
+pub mod audit;
 pub mod line;
 pub mod ops;
 pub mod outcomes;

@@ -5,11 +5,14 @@
 
 use std::path::Path;
 
+use std::os::unix::ffi::OsStrExt;
+
+use super::audit;
 use super::ops::{self, Change, OpOutcome, OpReport};
 use super::state::{Confirm, Effect, Mode, Report, State};
 use super::update::{keep_selection_visible, reveal_node, selection_changed};
 use crate::model::{DirState, NodeId};
-use crate::scan::ScanEvent;
+use crate::scan::{EntryStat, Parent, ScanEvent};
 use crate::ui::text::group_digits;
 
 /// Starts a re-scan of `dir`; `None` when it is not a live directory.
@@ -27,17 +30,49 @@ pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
     Some(Effect::Rescan { ticket, path })
 }
 
-/// One event of a re-scan's scanner.
+/// A name and its `lstat`.
+type NamedStat = (Vec<u8>, EntryStat);
+
+/// One event of a re-scan's scanner: applied to the tree, and its entries
+/// judged for the audit as the first scan's are.
 pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<Effect> {
     let finished = matches!(event, ScanEvent::Finished { .. });
     let Some(rescan) = state.rescans.get_mut(&ticket) else { return Vec::new() };
+    // Where this batch's entries will land, and their stats, for the audit.
+    let judged: Option<(Option<NodeId>, Vec<NamedStat>)> = match &event {
+        ScanEvent::Batch(batch) => {
+            let parent = match batch.parent {
+                Parent::Root(_) => None,
+                Parent::Dir(key) => rescan.node_of(key),
+            };
+            let stats = batch
+                .entries
+                .iter()
+                .filter_map(|e| e.stat.map(|st| (batch.name(e).to_vec(), st)))
+                .collect();
+            Some((parent, stats))
+        }
+        _ => None,
+    };
     if state.tree.apply_rescan(rescan, event) {
         state.rows_dirty = true;
         state.needs_draw = true;
     }
+    let dir = rescan.dir();
+    let mut effects = Vec::new();
+    if let Some((parent, stats)) = judged {
+        for (name, stat) in stats {
+            let id = match parent {
+                Some(parent) => state.tree.find_child(parent, &name),
+                None => Some(dir),
+            };
+            if let Some(id) = id {
+                effects.extend(audit::rejudge(state, id, &stat));
+            }
+        }
+    }
     if finished {
-        let rescan = state.rescans.remove(&ticket).expect("present above");
-        let dir = rescan.dir();
+        state.rescans.remove(&ticket);
         // A re-scan that found nothing at all (the directory vanished or
         // could not be listed) must not leave it shown as still loading.
         if state.tree.is_live(dir)
@@ -45,10 +80,11 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
         {
             state.tree.set_dir_state(dir, DirState::Complete);
         }
+        audit::forget_removed(state);
         state.rows_dirty = true;
-        return after_tree_change(state);
+        effects.extend(after_tree_change(state));
     }
-    Vec::new()
+    effects
 }
 
 /// Progress of the running action.
@@ -115,6 +151,17 @@ fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
 pub fn apply_path_changes(state: &mut State, changes: &[Change]) -> Vec<Effect> {
     let (changed, rescans) = ops::apply_changes(&mut state.tree, changes);
     let mut effects = Vec::new();
+    // The audit's findings follow the edits: removed nodes go, changed ones
+    // are judged again from their fresh lstat.
+    audit::forget_removed(state);
+    for change in changes {
+        if let Change::Entry { dir, name, stat: Some(stat) } = change
+            && let Some(id) =
+                ops::node_at(&state.tree, &dir.join(std::ffi::OsStr::from_bytes(name)))
+        {
+            effects.extend(audit::rejudge(state, id, stat));
+        }
+    }
     if changed {
         state.rows_dirty = true;
         state.needs_draw = true;

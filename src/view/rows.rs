@@ -50,6 +50,9 @@ pub struct RowIndex {
     filter_collapsed: HashSet<NodeId>,
     /// The filter the last rebuild used.
     last_filter: Option<Vec<u8>>,
+    /// Only these nodes (a bit per node id) and their ancestors, on top of
+    /// the name filter: the audit's filters.
+    node_filter: Option<Vec<u64>>,
 }
 
 impl RowIndex {
@@ -109,7 +112,13 @@ impl RowIndex {
             self.filter_collapsed.clear();
             self.last_filter.clone_from(&options.filter);
         }
-        self.kept = options.filter.as_deref().map(|query| keep_matches(tree, query));
+        self.kept = match (options.filter.as_deref(), self.node_filter.as_deref()) {
+            (None, None) => None,
+            (query, nodes) => Some(keep_matches(tree, |id| {
+                query.is_none_or(|q| name_matches(tree.name(id), q))
+                    && nodes.is_none_or(|bits| bit(bits, id))
+            })),
+        };
         self.rows.clear();
         let mut stack: Vec<Row> = Vec::new();
         let roots: Vec<NodeId> = tree.roots().collect();
@@ -126,6 +135,26 @@ impl RowIndex {
             sort_siblings(tree, options.sort, &mut children);
             let depth = row.depth.saturating_add(1);
             stack.extend(children.iter().rev().map(|&id| Row { id, depth }));
+        }
+    }
+
+    /// Limits the rows to these nodes and their ancestors (`None`: no limit).
+    /// Like the name filter, every kept directory shows open.
+    pub fn set_node_filter(&mut self, ids: Option<Vec<NodeId>>) {
+        self.filter_collapsed.clear();
+        self.node_filter = ids.map(|ids| {
+            let mut bits = Vec::new();
+            for id in ids {
+                set_bit(&mut bits, id);
+            }
+            bits
+        });
+    }
+
+    /// Adds a node to the node filter, when one is set (the caller rebuilds).
+    pub fn add_to_node_filter(&mut self, id: NodeId) {
+        if let Some(bits) = &mut self.node_filter {
+            set_bit(bits, id);
         }
     }
 
@@ -171,11 +200,11 @@ pub fn name_matches(name: &[u8], query: &[u8]) -> bool {
                 .any(|w| w.iter().map(u8::to_ascii_lowercase).eq(query.iter().copied()))
 }
 
-/// Marks every node whose name matches, and all its ancestors.
-fn keep_matches(tree: &Tree, query: &[u8]) -> Vec<u64> {
+/// Marks every node that matches, and all its ancestors.
+fn keep_matches(tree: &Tree, matches: impl Fn(NodeId) -> bool) -> Vec<u64> {
     let mut bits = vec![0u64; tree.len().div_ceil(64)];
     for id in tree.node_ids() {
-        if !name_matches(tree.name(id), query) {
+        if !matches(id) {
             continue;
         }
         let mut cursor = Some(id);
@@ -188,6 +217,14 @@ fn keep_matches(tree: &Tree, query: &[u8]) -> Vec<u64> {
         }
     }
     bits
+}
+
+fn set_bit(bits: &mut Vec<u64>, id: NodeId) {
+    let word = id.0 as usize / 64;
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << (id.0 % 64);
 }
 
 fn bit(bits: &[u64], id: NodeId) -> bool {

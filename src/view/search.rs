@@ -35,7 +35,7 @@ pub fn find(
 }
 
 /// Every node in the order the view would show it with everything expanded.
-fn display_order(tree: &Tree, rows: &RowIndex, options: &ViewOptions) -> Vec<NodeId> {
+pub fn display_order(tree: &Tree, rows: &RowIndex, options: &ViewOptions) -> Vec<NodeId> {
     let mut order = Vec::new();
     let mut stack: Vec<NodeId> = tree.roots().collect();
     stack.reverse();

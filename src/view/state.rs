@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use super::audit::AuditState;
 use super::line::LineEditor;
 use super::ops::{CancelFlag, OpRequest, Target};
 use super::perm::PermEditor;
@@ -69,6 +70,16 @@ pub enum Effect {
         path: PathBuf,
         /// The pager (`o`) rather than the editor (`e`).
         pager: bool,
+    },
+    /// Start the audit pass: scan these roots again gathering xattrs and
+    /// symlink facts, answering with [`super::Msg::AuditPass`].
+    StartAuditPass {
+        /// The roots, as the main scan was given them.
+        roots: Vec<std::path::PathBuf>,
+        /// `-L`.
+        follow_links: bool,
+        /// `-x`.
+        one_file_system: bool,
     },
 }
 
@@ -181,6 +192,11 @@ pub enum Mode {
     Report(Report),
     /// The permission editor.
     Perm(Box<PermEditor>),
+    /// The audit panel, with this line selected.
+    Audit {
+        /// Index into [`super::audit::AuditState::panel_entries`].
+        selected: usize,
+    },
 }
 
 /// A message in the status bar that fades.
@@ -270,6 +286,8 @@ pub struct State {
     /// Set when the filesystem watcher hit the system's watch limit: live
     /// updates are partial and `R` refreshes by hand.
     pub watch_limited: bool,
+    /// Findings per node, the baseline comparison, the audit filter.
+    pub audit: AuditState,
 }
 
 impl State {
@@ -306,6 +324,7 @@ impl State {
             next_ticket: 0,
             pending_select: None,
             watch_limited: false,
+            audit: AuditState::default(),
         }
     }
 

@@ -10,9 +10,8 @@ use ratatui::crossterm::event::{
 use ratatui::layout::Rect;
 
 use super::ops::{Change, OpOutcome};
-use super::search;
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
-use super::{actions, outcomes};
+use super::{actions, audit, outcomes, search};
 use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
@@ -74,6 +73,8 @@ pub enum Msg {
         /// The file's fresh `lstat` (it may have been changed).
         change: Option<Change>,
     },
+    /// The audit pass (the scan gathering xattrs and symlink facts) reported.
+    AuditPass(ScanEvent),
 }
 
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
@@ -113,6 +114,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.owner_names.users.insert(uid, user);
             state.owner_names.groups.insert(gid, group);
             state.needs_draw = true;
+            audit::owner_resolved(state, uid, gid);
             Vec::new()
         }
         Msg::PreviewLoaded(loaded) => {
@@ -167,6 +169,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(outcomes::after_tree_change(state));
             effects
         }
+        Msg::AuditPass(event) => {
+            audit::on_pass_event(state, event);
+            Vec::new()
+        }
     }
 }
 
@@ -180,7 +186,8 @@ fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
     if let ScanEvent::Finished { elapsed } = &event {
         state.scan_finished = Some(*elapsed);
     }
-    if state.tree.apply(event) {
+    let (changed, mut effects) = audit::apply_scan(state, event);
+    if changed {
         state.rows_dirty = true;
         state.needs_draw = true;
     }
@@ -193,9 +200,9 @@ fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
             }
         }
         state.rebuild_rows();
-        return selection_changed(state);
+        effects.extend(selection_changed(state));
     }
-    Vec::new()
+    effects
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -214,10 +221,16 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Confirm(_) => actions::on_confirm_key(state, key),
         Mode::Report(_) => actions::on_report_key(state, key),
         Mode::Perm(_) => actions::on_perm_key(state, key),
+        Mode::Audit { .. } => audit::on_panel_key(state, key),
         Mode::Normal => {
-            // Esc always cancels a running action, whatever it is bound to.
+            // Esc always cancels a running action, whatever it is bound to;
+            // then it ends an audit filter; then it is an ordinary key
+            // (clear the marks, by default).
             if key.code == KeyCode::Esc && actions::cancel_running(state) {
                 return Vec::new();
+            }
+            if key.code == KeyCode::Esc && state.audit.filter().is_some() {
+                return audit::clear_filter(state);
             }
             match state.keymap.lookup(&key) {
                 Some(action) => on_action(state, action),
@@ -263,6 +276,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SearchNext | Action::SearchPrev => {
+            if let Some(effects) = audit::search_key(state, action == Action::SearchNext) {
+                return effects;
+            }
             let Some(query) = state.last_search.clone() else {
                 state.message("no search yet: press / to search");
                 return Vec::new();
@@ -307,6 +323,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Edit => actions::open_external(state, false),
         Action::Page => actions::open_external(state, true),
         Action::Refresh => actions::refresh(state),
+        Action::Audit => audit::open_panel(state),
     }
 }
 
@@ -420,7 +437,7 @@ pub(crate) fn reveal_node(state: &mut State, id: NodeId) {
     reveal(state, id);
 }
 
-fn reveal(state: &mut State, id: NodeId) {
+pub(super) fn reveal(state: &mut State, id: NodeId) {
     let mut cursor = state.tree.parent(id);
     let mut changed = false;
     while let Some(dir) = cursor {

@@ -27,6 +27,12 @@ impl Rescan {
     pub fn dir(&self) -> NodeId {
         self.dir
     }
+
+    /// The node a key of the fresh scanner stands for, once the batch holding
+    /// it was applied (a batch's parent is known before the batch arrives).
+    pub fn node_of(&self, key: crate::scan::EntryKey) -> Option<NodeId> {
+        self.bases.get(&key.batch).map(|base| NodeId(base + key.index))
+    }
 }
 
 impl Tree {
