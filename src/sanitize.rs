@@ -11,7 +11,13 @@
 //! * C1 controls (U+0080–U+009F), bidi controls (U+061C, U+200E–U+200F,
 //!   U+202A–U+202E, U+2066–U+2069), zero-width and invisible characters
 //!   (U+00AD, U+180E, U+200B–U+200D, U+2028–U+2029, U+2060–U+2064, U+FEFF) and
-//!   unassigned-looking private controls become `\u{XXXX}`.
+//!   unassigned-looking private controls become `\u{XXXX}`;
+//! * so does the rest of Unicode's default-ignorable set, which renders as
+//!   nothing: U+034F, the Hangul fillers (U+115F–U+1160, U+3164, U+FFA0),
+//!   U+17B4–U+17B5, U+180B–U+180F, U+2065, U+FFF0–U+FFF8, U+1BCA0–U+1BCA3,
+//!   U+1D173–U+1D17A and the tag characters (U+E0000–U+E0FFF) — but not the
+//!   variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF), which only pick
+//!   the glyph of the visible character before them, as in emoji.
 
 use std::borrow::Cow;
 use std::ffi::OsStr;
@@ -77,14 +83,22 @@ fn needs_escape(ch: char) -> bool {
             | 0x5c // backslash: escaped so the escapes stay unambiguous
             | 0x7f..=0x9f
             | 0xad
+            | 0x034f
             | 0x061c
-            | 0x180e
+            | 0x115f..=0x1160
+            | 0x17b4..=0x17b5
+            | 0x180b..=0x180f
             | 0x200b..=0x200f
             | 0x2028..=0x202e
-            | 0x2060..=0x2064
-            | 0x2066..=0x206f
+            | 0x2060..=0x206f
+            | 0x3164
             | 0xfeff
-            | 0xfff9..=0xfffb
+            | 0xffa0
+            | 0xfff0..=0xfffb
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0000..=0xe00ff
+            | 0xe01f0..=0xe0fff
     )
 }
 
@@ -109,6 +123,17 @@ mod tests {
     fn bidi_and_invisible_are_escaped() {
         assert_eq!(bytes("a\u{202e}b".as_bytes()), "a\\u{202e}b");
         assert_eq!(bytes("\u{200b}\u{feff}\u{2066}".as_bytes()), "\\u{200b}\\u{feff}\\u{2066}");
+    }
+
+    #[test]
+    fn default_ignorable_characters_are_escaped_but_variation_selectors_kept() {
+        assert_eq!(bytes("a\u{3164}".as_bytes()), "a\\u{3164}");
+        assert_eq!(bytes("\u{115f}\u{ffa0}\u{34f}".as_bytes()), "\\u{115f}\\u{ffa0}\\u{34f}");
+        assert_eq!(bytes("\u{2065}".as_bytes()), "\\u{2065}");
+        // Tag characters can spell hidden text after a visible name.
+        assert_eq!(bytes("x\u{e0041}\u{e007f}".as_bytes()), "x\\u{e0041}\\u{e007f}");
+        assert_eq!(bytes("\u{2764}\u{fe0f}".as_bytes()), "\u{2764}\u{fe0f}");
+        assert_eq!(bytes("\u{845b}\u{e0100}".as_bytes()), "\u{845b}\u{e0100}");
     }
 
     #[test]
