@@ -700,3 +700,25 @@ fn external_changes_reach_the_model_within_the_target() {
         assert!(times[1] <= TARGET, "{kind}: median {:?} over {TARGET:?}", times[1]);
     }
 }
+
+#[test]
+fn audit_findings_follow_chmod_and_delete() {
+    use statree::audit::Finding;
+    let fx = Fixture::new();
+    set_mode(&fx.root.join("gamma.txt"), 0o4755);
+    set_mode(&fx.root.join("large.log"), 0o666);
+    let mut h = Harness::fixture(&fx, SIZE);
+    assert_eq!(h.state.audit.count(Finding::Setuid), 1);
+    assert_eq!(h.state.audit.count(Finding::WorldWritable), 1);
+    // Clear setuid in the editor (user row, special column).
+    h.select("gamma.txt");
+    h.press_all(&["p", "l", "l", "l", "space", "enter"]);
+    assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o755);
+    assert_eq!(h.state.audit.count(Finding::Setuid), 0);
+    assert!(h.state.audit.findings(h.node("gamma.txt")).is_empty());
+    // Delete the world-writable file: its finding goes with it.
+    h.select("large.log");
+    h.press_all(&["D", "y"]);
+    assert!(!fx.root.join("large.log").exists());
+    assert_eq!(h.state.audit.count(Finding::WorldWritable), 0);
+}
