@@ -8,6 +8,7 @@ pub mod line;
 pub mod ops;
 pub mod outcomes;
 pub mod perm;
+pub mod prompt;
 pub mod rows;
 pub mod search;
 pub mod state;

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 
 use super::ops::{Change, OpOutcome};
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
-use super::{actions, audit, outcomes, search};
+use super::{actions, audit, outcomes, prompt};
 use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
@@ -215,7 +215,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     match &state.mode {
-        Mode::Prompt(_) => on_prompt_key(state, key),
+        Mode::Prompt(_) => prompt::on_key(state, key),
         Mode::Help { .. } => on_help_key(state, key),
         Mode::Name(_) => actions::on_name_key(state, key),
         Mode::Confirm(_) => actions::on_confirm_key(state, key),
@@ -283,7 +283,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 state.message("no search yet: press / to search");
                 return Vec::new();
             };
-            jump_to_match(state, &query, action == Action::SearchNext, true)
+            prompt::jump_to_match(state, &query, action == Action::SearchNext, true)
         }
         Action::CycleSort => {
             state.options.sort = state.options.sort.next();
@@ -337,99 +337,6 @@ fn on_help_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         _ => state.mode = Mode::Normal,
     }
     Vec::new()
-}
-
-fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Mode::Prompt(prompt) = &mut state.mode else { return Vec::new() };
-    let kind = prompt.kind;
-    match key.code {
-        KeyCode::Esc => {
-            let prompt = prompt.clone();
-            state.mode = Mode::Normal;
-            if kind == PromptKind::Filter {
-                state.options.filter = prompt.previous_filter;
-                state.rebuild_rows();
-            }
-            if let Some(origin) = prompt.origin {
-                reveal(state, origin);
-            }
-            return selection_changed(state);
-        }
-        KeyCode::Enter => {
-            let input = prompt.input.clone();
-            state.mode = Mode::Normal;
-            if kind == PromptKind::Search && !input.is_empty() {
-                let query = input.to_ascii_lowercase().into_bytes();
-                state.last_search = Some(query.clone());
-                if search::matches(&state.tree, state.selected_node(), &query) {
-                    return Vec::new();
-                }
-                return jump_to_match(state, &query, true, true);
-            }
-            return Vec::new();
-        }
-        KeyCode::Backspace => {
-            prompt.input.pop();
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.clear(),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.push(c),
-        _ => return Vec::new(),
-    }
-    // The input changed: search or filter as the user types.
-    let Mode::Prompt(prompt) = &state.mode else { return Vec::new() };
-    let query = prompt.input.to_ascii_lowercase().into_bytes();
-    let origin = prompt.origin;
-    match kind {
-        PromptKind::Search => {
-            if let Some(origin) = origin {
-                reveal(state, origin);
-            }
-            if query.is_empty() {
-                return selection_changed(state);
-            }
-            let effects = jump_to_match(state, &query, true, false);
-            if !search::matches(&state.tree, state.selected_node(), &query) {
-                // Back at the origin: its metadata must replace the last match's.
-                state.error("no match");
-                return selection_changed(state);
-            }
-            effects
-        }
-        PromptKind::Filter => {
-            state.options.filter = (!query.is_empty()).then_some(query);
-            state.rebuild_rows();
-            selection_changed(state)
-        }
-    }
-}
-
-/// Moves to the next (or previous) match of `query`, expanding what hides it.
-/// `skip_current` starts after the selection (for `n`), else at it.
-fn jump_to_match(
-    state: &mut State,
-    query: &[u8],
-    forward: bool,
-    skip_current: bool,
-) -> Vec<Effect> {
-    let found = search::find(
-        &state.tree,
-        &state.rows,
-        &state.options,
-        state.selected_node(),
-        query,
-        forward,
-        skip_current,
-    );
-    match found {
-        Some(id) => {
-            reveal(state, id);
-            selection_changed(state)
-        }
-        None => {
-            state.error(format!("no match for \"{}\"", String::from_utf8_lossy(query)));
-            Vec::new()
-        }
-    }
 }
 
 /// Expands every ancestor of `id` and selects it.

@@ -1,0 +1,102 @@
+//! The search and filter prompts: incremental search as you type (Enter
+//! keeps the match, Esc goes back to where you were) and the name filter.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::search;
+use super::state::{Effect, Mode, PromptKind, State};
+use super::update::{reveal, selection_changed};
+
+/// A key while the search or filter prompt is open.
+pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Prompt(prompt) = &mut state.mode else { return Vec::new() };
+    let kind = prompt.kind;
+    match key.code {
+        KeyCode::Esc => {
+            let prompt = prompt.clone();
+            state.mode = Mode::Normal;
+            if kind == PromptKind::Filter {
+                state.options.filter = prompt.previous_filter;
+                state.rebuild_rows();
+            }
+            if let Some(origin) = prompt.origin {
+                reveal(state, origin);
+            }
+            return selection_changed(state);
+        }
+        KeyCode::Enter => {
+            let input = prompt.input.clone();
+            state.mode = Mode::Normal;
+            if kind == PromptKind::Search && !input.is_empty() {
+                let query = input.to_ascii_lowercase().into_bytes();
+                state.last_search = Some(query.clone());
+                if search::matches(&state.tree, state.selected_node(), &query) {
+                    return Vec::new();
+                }
+                return jump_to_match(state, &query, true, true);
+            }
+            return Vec::new();
+        }
+        KeyCode::Backspace => {
+            prompt.input.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.push(c),
+        _ => return Vec::new(),
+    }
+    // The input changed: search or filter as the user types.
+    let Mode::Prompt(prompt) = &state.mode else { return Vec::new() };
+    let query = prompt.input.to_ascii_lowercase().into_bytes();
+    let origin = prompt.origin;
+    match kind {
+        PromptKind::Search => {
+            if let Some(origin) = origin {
+                reveal(state, origin);
+            }
+            if query.is_empty() {
+                return selection_changed(state);
+            }
+            let effects = jump_to_match(state, &query, true, false);
+            if !search::matches(&state.tree, state.selected_node(), &query) {
+                // Back at the origin: its metadata must replace the last match's.
+                state.error("no match");
+                return selection_changed(state);
+            }
+            effects
+        }
+        PromptKind::Filter => {
+            state.options.filter = (!query.is_empty()).then_some(query);
+            state.rebuild_rows();
+            selection_changed(state)
+        }
+    }
+}
+
+/// Moves to the next (or previous) match of `query`, expanding what hides it.
+/// `skip_current` starts after the selection (for `n`), else at it.
+pub fn jump_to_match(
+    state: &mut State,
+    query: &[u8],
+    forward: bool,
+    skip_current: bool,
+) -> Vec<Effect> {
+    let found = search::find(
+        &state.tree,
+        &state.rows,
+        &state.options,
+        state.selected_node(),
+        query,
+        forward,
+        skip_current,
+    );
+    match found {
+        Some(id) => {
+            reveal(state, id);
+            selection_changed(state)
+        }
+        None => {
+            state.error(format!("no match for \"{}\"", String::from_utf8_lossy(query)));
+            Vec::new()
+        }
+    }
+}
