@@ -16,3 +16,4 @@ mod common;
 mod tui_support;
 
 mod deep;
+mod names;
