@@ -16,4 +16,5 @@ mod common;
 mod tui_support;
 
 mod deep;
+mod links;
 mod names;
