@@ -18,3 +18,4 @@ mod tui_support;
 mod deep;
 mod links;
 mod names;
+mod wide;
