@@ -171,3 +171,33 @@ pub fn open_chain(tree: &super::DeepTree, level: usize) -> std::os::fd::OwnedFd 
     }
     fd
 }
+
+/// A tmpfs mounted for a test; unmounted (lazily, so a busy one still goes)
+/// when dropped.
+pub struct TmpfsMount {
+    pub path: PathBuf,
+}
+
+impl TmpfsMount {
+    /// Mounts a small tmpfs on `dir`, or says why it could not (not root, or
+    /// a container without CAP_SYS_ADMIN).
+    pub fn new(dir: &Path) -> Result<TmpfsMount, String> {
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=4m", "statree-test"])
+            .arg(dir)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if out.status.success() {
+            Ok(TmpfsMount { path: dir.to_path_buf() })
+        } else {
+            Err(format!("mount failed: {}", String::from_utf8_lossy(&out.stderr).trim()))
+        }
+    }
+}
+
+impl Drop for TmpfsMount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.path).status();
+    }
+}

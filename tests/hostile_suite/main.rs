@@ -18,4 +18,5 @@ mod tui_support;
 mod deep;
 mod links;
 mod names;
+mod special;
 mod wide;
