@@ -17,6 +17,8 @@ mod tui_support;
 
 mod deep;
 mod links;
+mod mounts;
 mod names;
+mod sizes;
 mod special;
 mod wide;
