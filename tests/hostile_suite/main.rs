@@ -15,6 +15,7 @@ mod common;
 #[path = "../tui_support/mod.rs"]
 mod tui_support;
 
+mod churn;
 mod deep;
 mod links;
 mod mounts;
