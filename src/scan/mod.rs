@@ -5,6 +5,7 @@
 //! engine (jwalk today) is private to this module: callers see only
 //! [`ScanOptions`], [`ScanHandle`] and [`ScanEvent`].
 
+mod deep;
 pub mod entry;
 pub(crate) mod stat;
 mod walker;

@@ -31,6 +31,7 @@ use jwalk::rayon::prelude::*;
 use rustix::io::Errno;
 
 use super::AuditScan;
+use super::deep;
 use super::entry::{AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
 use super::stat;
 use crate::error::{Op, ScanError};
@@ -56,18 +57,18 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn send(&self, event: ScanEvent) {
+    pub(super) fn send(&self, event: ScanEvent) {
         if self.tx.send(event).is_err() {
             // The receiver is gone: nobody wants the rest of the walk.
             self.cancel.store(true, Ordering::Relaxed);
         }
     }
 
-    fn cancelled(&self) -> bool {
+    pub(super) fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
     }
 
-    fn batch_id(&self) -> u32 {
+    pub(super) fn batch_id(&self) -> u32 {
         self.next_batch.fetch_add(1, Ordering::Relaxed)
     }
 }
@@ -75,9 +76,9 @@ impl Shared {
 /// A directory being walked: its identity and its ancestors', for loop checks.
 #[derive(Debug)]
 pub(crate) struct DirCtx {
-    key: EntryKey,
-    dev: u64,
-    ino: u64,
+    pub(super) key: EntryKey,
+    pub(super) dev: u64,
+    pub(super) ino: u64,
     /// Levels below the root; with the path of a descendant it gives this
     /// directory's path without storing one per pending directory.
     depth: usize,
@@ -142,10 +143,11 @@ pub(crate) fn process_root(
     let (stat, error, detail) = split(result);
 
     let mut descend = false;
+    let mut handover = None;
     if let (Some(st), Some(Ok(entry))) = (stat.as_ref(), children.first_mut()) {
         entry.client_state = key;
         if st.kind() == FileKind::Dir && entry.read_children.is_some() && !shared.cancelled() {
-            let ctx = DirCtx {
+            let ctx = Arc::new(DirCtx {
                 key,
                 dev: st.dev,
                 ino: st.ino,
@@ -153,9 +155,12 @@ pub(crate) fn process_root(
                 parent: None,
                 root_dev: st.dev,
                 root_real,
-            };
-            if let Some(rc) = entry.read_children.as_mut() {
-                rc.client_read_state = Some(DirState(Some(Arc::new(ctx))));
+            });
+            if deep::too_deep(Path::new(""), name) {
+                entry.read_children = None;
+                handover = Some(deep::Handover::new(name, ctx, shared.follow));
+            } else if let Some(rc) = entry.read_children.as_mut() {
+                rc.client_read_state = Some(DirState(Some(ctx)));
             }
             descend = true;
         } else {
@@ -164,6 +169,9 @@ pub(crate) fn process_root(
     }
     batch.push(name, stat, listed, error, descend, false, detail);
     shared.send(ScanEvent::Batch(batch));
+    if let Some(handover) = handover {
+        deep::walk(shared, stat::cwd(), Path::new(""), vec![handover]);
+    }
     retain_descending(children);
 }
 
@@ -198,8 +206,13 @@ pub(crate) fn process_dir(
 
     let total = children.len();
     let run = |offset: usize, slice: &mut [Item]| {
-        let batch = build_batch(shared, ctx, dir_path, dir_fd, offset, total, slice);
+        let (batch, handovers) = build_batch(shared, ctx, dir_path, dir_fd, offset, total, slice);
         shared.send(ScanEvent::Batch(batch));
+        // Only now, after the batch that announced them: the parent's batch
+        // must arrive before any of its children's.
+        if let (Some(fd), false) = (dir_fd, handovers.is_empty()) {
+            deep::walk(shared, stat::borrow(fd), dir_path, handovers);
+        }
     };
     if total > SPLIT_ABOVE {
         shared.split_pool.install(|| {
@@ -218,6 +231,8 @@ fn retain_descending(children: &mut Vec<Item>) {
     children.shrink_to_fit();
 }
 
+/// One slice of a listing as a batch, and the directories in it too deep for
+/// jwalk (walked by [`deep::walk`] once the batch is sent).
 fn build_batch(
     shared: &Shared,
     ctx: &Arc<DirCtx>,
@@ -226,81 +241,79 @@ fn build_batch(
     offset: usize,
     total: usize,
     slice: &mut [Item],
-) -> Batch {
+) -> (Batch, Vec<deep::Handover>) {
     let id = shared.batch_id();
     let mut batch =
         Batch::new(id, Parent::Dir(ctx.key), Arc::from(dir_path), offset as u32, total as u32);
     batch.entries.reserve_exact(slice.len());
+    let mut handovers = Vec::new();
     for (index, item) in slice.iter_mut().enumerate() {
         let key = batch.key(index);
         match item {
-            Ok(entry) => add_listed(shared, ctx, dir_path, dir_fd, &mut batch, key, entry),
+            Ok(entry) => {
+                let at = Listed { ctx, dir_path, dir_fd };
+                if let Some(deep) = add_listed(shared, &at, &mut batch, key, entry) {
+                    handovers.push(deep);
+                }
+            }
             Err(err) => add_unlisted(shared, ctx, &mut batch, err),
         }
     }
-    batch
+    (batch, handovers)
+}
+
+/// The directory a listed entry is in.
+struct Listed<'a> {
+    ctx: &'a Arc<DirCtx>,
+    dir_path: &'a Path,
+    /// Its handle (`None` when it could not be opened a second time).
+    dir_fd: Option<&'a OwnedFd>,
 }
 
 /// Adds an entry jwalk listed, deciding whether the walk descends into it.
+/// Returns the directory when it is too deep for jwalk: the caller walks it.
 fn add_listed(
     shared: &Shared,
-    ctx: &Arc<DirCtx>,
-    dir_path: &Path,
-    dir_fd: Option<&OwnedFd>,
+    at: &Listed<'_>,
     batch: &mut Batch,
     key: EntryKey,
     entry: &mut Entry,
-) {
+) -> Option<deep::Handover> {
     entry.client_state = key;
     let name = entry.file_name.as_bytes();
     let follow = shared.follow && entry.path_is_symlink();
     let full;
-    let (fd, name_at): (BorrowedFd<'_>, &[u8]) = match dir_fd {
+    let (fd, name_at): (BorrowedFd<'_>, &[u8]) = match at.dir_fd {
         Some(fd) => (stat::borrow(fd), name),
         None => {
             // The directory could not be opened a second time (raced away, or
             // no search permission): fall back to full paths.
-            full = dir_path.join(&entry.file_name);
+            full = at.dir_path.join(&entry.file_name);
             (stat::cwd(), full.as_os_str().as_bytes())
         }
     };
-    let mut result = stat_entry(fd, name_at, follow, shared.detail);
-    let mut followed = follow;
-    if follow && result.is_err() {
-        // A dangling link is listed as the link itself.
-        result = stat_entry(fd, name_at, false, shared.detail);
-        followed = false;
-    }
-    if shared.audit != AuditScan::default() {
-        let full = dir_path.join(&entry.file_name);
-        let dir = dir_fd.map(stat::borrow);
-        let place = Place { fd, dir, name_at, name, full: &full };
-        add_audit(shared, ctx.root_real.as_deref(), &place, followed, &mut result);
-    }
+    let place =
+        Placed { fd, dir: at.dir_fd.map(stat::borrow), name_at, name, dir_path: at.dir_path };
+    let (result, followed) = stat_listed(shared, at.ctx, &place, follow);
     let (stat, mut error, detail) = split(result);
     let listed = FileKind::from_std(entry.file_type);
 
     let mut descend = false;
     let mut other_fs = false;
-    if let Some(st) = stat.as_ref().filter(|st| st.kind() == FileKind::Dir) {
-        if shared.one_file_system && st.dev != ctx.root_dev {
-            other_fs = true;
-        } else if let Some(ancestor) = ctx.find_ancestor(st.dev, st.ino) {
-            let up = ctx.depth - ancestor.depth;
-            let ancestor_path = dir_path.ancestors().nth(up).unwrap_or(dir_path);
-            error = Some(ScanError::fs_loop(ancestor_path));
-        } else if entry.read_children.is_some() && !shared.cancelled() {
-            let child = DirCtx {
-                key,
-                dev: st.dev,
-                ino: st.ino,
-                depth: ctx.depth + 1,
-                parent: Some(Arc::clone(ctx)),
-                root_dev: ctx.root_dev,
-                root_real: ctx.root_real.clone(),
-            };
-            if let Some(rc) = entry.read_children.as_mut() {
-                rc.client_read_state = Some(DirState(Some(Arc::new(child))));
+    let mut handover = None;
+    let can_enter = entry.read_children.is_some();
+    match descent(shared, at.ctx, at.dir_path, key, stat.as_ref(), can_enter) {
+        Descent::Not => {}
+        Descent::OtherFs => other_fs = true,
+        Descent::Loop(err) => error = Some(err),
+        Descent::Into(child) => {
+            // Past the point where jwalk's full paths would fail, the rest
+            // of this subtree is walked relative to handles.
+            if at.dir_fd.is_some() && deep::too_deep(at.dir_path, name) {
+                entry.read_children = None;
+                handover = Some(deep::Handover::new(name, child, followed));
+            } else if let Some(rc) = entry.read_children.as_mut() {
+                rc.client_read_state = Some(DirState(Some(child)));
             }
             descend = true;
         }
@@ -309,6 +322,100 @@ fn add_listed(
         entry.read_children = None;
     }
     batch.push(name, stat, listed, error, descend, other_fs, detail);
+    handover
+}
+
+/// Where a listed entry is: the handle and name to `stat` it by, its
+/// directory's handle and path.
+pub(super) struct Placed<'a> {
+    /// The handle `name_at` is relative to.
+    pub fd: BorrowedFd<'a>,
+    /// The entry's directory, open (`None` when it could not be opened).
+    pub dir: Option<BorrowedFd<'a>>,
+    /// The name to use with `fd`.
+    pub name_at: &'a [u8],
+    /// The entry's own name in its directory.
+    pub name: &'a [u8],
+    /// The directory's full path, as scanned.
+    pub dir_path: &'a Path,
+}
+
+/// Stats a listed entry, through a symlink when `follow` (a dangling link is
+/// then listed as the link itself), and gathers its audit facts. Also says
+/// whether the record is the link's target.
+pub(super) fn stat_listed(
+    shared: &Shared,
+    ctx: &DirCtx,
+    place: &Placed<'_>,
+    follow: bool,
+) -> (StatResult, bool) {
+    let mut result = stat_entry(place.fd, place.name_at, follow, shared.detail);
+    let mut followed = follow;
+    if follow && result.is_err() {
+        // A dangling link is listed as the link itself.
+        result = stat_entry(place.fd, place.name_at, false, shared.detail);
+        followed = false;
+    }
+    if shared.audit != AuditScan::default() {
+        let full = place.dir_path.join(std::ffi::OsStr::from_bytes(place.name));
+        let audit_place = Place {
+            fd: place.fd,
+            dir: place.dir,
+            name_at: place.name_at,
+            name: place.name,
+            full: &full,
+        };
+        add_audit(shared, ctx.root_real.as_deref(), &audit_place, followed, &mut result);
+    }
+    (result, followed)
+}
+
+/// What the walk does with a listed entry.
+pub(super) enum Descent {
+    /// Not a directory to walk (not one, or the scan is stopping).
+    Not,
+    /// A directory on another filesystem, kept out by `--one-file-system`.
+    OtherFs,
+    /// A directory that is one of its own ancestors.
+    Loop(ScanError),
+    /// A directory to walk, with its context.
+    Into(Arc<DirCtx>),
+}
+
+/// Decides whether the stat-ed entry `key` of the directory `ctx` (at
+/// `dir_path`) is walked; `can_enter` is false when the listing did not see a
+/// directory there.
+pub(super) fn descent(
+    shared: &Shared,
+    ctx: &Arc<DirCtx>,
+    dir_path: &Path,
+    key: EntryKey,
+    stat: Option<&EntryStat>,
+    can_enter: bool,
+) -> Descent {
+    let Some(st) = stat.filter(|st| st.kind() == FileKind::Dir) else {
+        return Descent::Not;
+    };
+    if shared.one_file_system && st.dev != ctx.root_dev {
+        return Descent::OtherFs;
+    }
+    if let Some(ancestor) = ctx.find_ancestor(st.dev, st.ino) {
+        let up = ctx.depth - ancestor.depth;
+        let ancestor_path = dir_path.ancestors().nth(up).unwrap_or(dir_path);
+        return Descent::Loop(ScanError::fs_loop(ancestor_path));
+    }
+    if !can_enter || shared.cancelled() {
+        return Descent::Not;
+    }
+    Descent::Into(Arc::new(DirCtx {
+        key,
+        dev: st.dev,
+        ino: st.ino,
+        depth: ctx.depth + 1,
+        parent: Some(Arc::clone(ctx)),
+        root_dev: ctx.root_dev,
+        root_real: ctx.root_real.clone(),
+    }))
 }
 
 /// Adds an entry jwalk could only report as an error (with following on: a
@@ -329,9 +436,14 @@ fn add_unlisted(shared: &Shared, ctx: &DirCtx, batch: &mut Batch, err: &jwalk::E
     batch.push(&name, stat, FileKind::Symlink, error, false, false, detail);
 }
 
-type StatResult = Result<(EntryStat, Option<Box<Detail>>), ScanError>;
+pub(super) type StatResult = Result<(EntryStat, Option<Box<Detail>>), ScanError>;
 
-fn stat_entry(dir: BorrowedFd<'_>, name: &[u8], follow: bool, detail: bool) -> StatResult {
+pub(super) fn stat_entry(
+    dir: BorrowedFd<'_>,
+    name: &[u8],
+    follow: bool,
+    detail: bool,
+) -> StatResult {
     if !detail {
         return stat::stat_at(dir, name, follow)
             .map(|st| (st, None))
@@ -411,7 +523,9 @@ fn add_audit(
     detail.audit = audit;
 }
 
-fn split(result: StatResult) -> (Option<EntryStat>, Option<ScanError>, Option<Box<Detail>>) {
+pub(super) fn split(
+    result: StatResult,
+) -> (Option<EntryStat>, Option<ScanError>, Option<Box<Detail>>) {
     match result {
         Ok((st, detail)) => (Some(st), None, detail),
         Err(err) => (None, Some(err), None),

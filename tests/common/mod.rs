@@ -3,6 +3,7 @@
 //! serial reference walk, and hang guards.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+mod hostile;
 mod trees;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+pub use hostile::*;
 use statree::error::ScanError;
 use statree::model::Tree;
 use statree::scan::{self, RawEntry, ScanEvent, ScanOptions};

@@ -248,6 +248,13 @@ pub struct DeepTree {
     pub dirs: Vec<PathBuf>,
 }
 
+impl Drop for DeepTree {
+    fn drop(&mut self) {
+        // Before the temp dir's own removal, which holds a handle per level.
+        super::remove_tree_quietly(&self.root);
+    }
+}
+
 /// Creates an empty file relative to a directory handle (`open(O_CREAT)` is
 /// several times faster than `mknod(S_IFREG)` on ext4).
 fn create_at(dir: &OwnedFd, name: &[u8]) {

@@ -1,0 +1,356 @@
+//! The walk below the depth jwalk can reach: directories whose full path is
+//! too long for the kernel (`PATH_MAX`).
+//!
+//! # Implementation
+//!
+//! jwalk reads a directory by its full path, and with `--follow-links` it
+//! resolves its entries' links by full path too. Each of those must fit in
+//! `PATH_MAX` (4096 bytes with the NUL), so a directory whose own path is
+//! [`DEEP_FROM`] bytes or longer is not given to jwalk: the callback that
+//! listed it hands it over to [`walk`] once the batch announcing it is sent,
+//! together with the handle of the directory holding it.
+//!
+//! [`walk`] goes on from that handle, depth first, without recursion: an
+//! explicit stack of frames, each directory opened relative to its parent's
+//! handle (`openat` with `O_DIRECTORY | O_NOFOLLOW`, following only a link
+//! that `--follow-links` resolved to a directory) and checked to be the
+//! device and inode its `stat` gave; listed with `getdents` on that handle;
+//! every entry `fstatat`-ed relative to it. The batches, keys, loop checks,
+//! `--one-file-system` and audit facts are those of the jwalk callback (the
+//! per-entry code is shared), so the model cannot tell the two apart.
+//!
+//! At most [`MAX_OPEN`] handles are held: entering a directory closes the
+//! handle [`MAX_OPEN`] levels above it. Coming back up to a closed level, the
+//! walk opens `..` of the directory it leaves and keeps it only when it is
+//! the same device and inode as before; otherwise (the level was entered
+//! through a link, or the tree moved) it walks down again by name from the
+//! nearest open level, checking each one. A level that cannot be reached
+//! again ends the walk below it: each directory announced there and not yet
+//! read gets a `DirError` with its path, so the model never waits for it.
+
+use std::ffi::OsStr;
+use std::mem::MaybeUninit;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustix::fs::{Mode, OFlags, RawDir};
+use rustix::io::Errno;
+
+use super::entry::{Batch, Parent, ScanEvent};
+use super::stat;
+use super::walker::{self, Descent, DirCtx, Placed, Shared};
+use crate::error::{Op, ScanError};
+use crate::model::mode::FileKind;
+
+/// Linux `PATH_MAX`, the terminating NUL included.
+const PATH_MAX: usize = 4096;
+/// The longest name of a directory entry.
+const NAME_MAX: usize = 255;
+/// A directory with a path this long or longer is walked here: then a path
+/// one entry below it may not fit in `PATH_MAX`.
+pub(super) const DEEP_FROM: usize = PATH_MAX - NAME_MAX - 1;
+/// The most directory handles one walk holds at a time.
+pub(super) const MAX_OPEN: usize = 64;
+/// Entries per batch (a large directory is sent in slices).
+const SLICE: usize = 2048;
+/// Bytes of `getdents` buffer (a name is at most 255 bytes).
+const DIRENT_BUF: usize = 32 * 1024;
+
+/// True when the directory `name` in `dir_path` (an empty `dir_path` for a
+/// root) is too deep for jwalk.
+pub(super) fn too_deep(dir_path: &Path, name: &[u8]) -> bool {
+    let dir = dir_path.as_os_str().len();
+    let len = if dir == 0 { name.len() } else { dir + 1 + name.len() };
+    len >= DEEP_FROM
+}
+
+/// A directory announced with `descend` in a batch already sent, to be
+/// walked relative to the handle of the directory holding it.
+pub(crate) struct Handover {
+    name: Box<[u8]>,
+    ctx: Arc<DirCtx>,
+    /// Open it through a symlink (`--follow-links` resolved one to it).
+    follow: bool,
+}
+
+impl Handover {
+    pub(super) fn new(name: &[u8], ctx: Arc<DirCtx>, follow: bool) -> Self {
+        Handover { name: name.into(), ctx, follow }
+    }
+}
+
+/// One directory being walked.
+struct Frame {
+    dir: Handover,
+    /// Its handle; `None` while it is more than [`MAX_OPEN`] levels up.
+    fd: Option<OwnedFd>,
+    /// Subdirectories still to walk, the next one last.
+    pending: Vec<Handover>,
+}
+
+/// Walks the directories `dirs` of the directory open as `base` (at
+/// `base_path`; empty when `dirs` is one root given by its own path) and
+/// everything below them, sending their batches. Returns when done or when
+/// the scan is cancelled.
+pub(super) fn walk(shared: &Shared, base: BorrowedFd<'_>, base_path: &Path, dirs: Vec<Handover>) {
+    let mut deep = Deep {
+        shared,
+        base,
+        path: base_path.to_path_buf(),
+        stack: Vec::new(),
+        buf: Vec::with_capacity(DIRENT_BUF),
+    };
+    let mut dirs = dirs;
+    dirs.reverse();
+    while !shared.cancelled() {
+        let next = match deep.stack.last_mut() {
+            Some(top) => top.pending.pop(),
+            None => dirs.pop(),
+        };
+        match next {
+            Some(dir) => deep.enter(dir),
+            None if deep.stack.is_empty() => return,
+            None => deep.leave(),
+        }
+    }
+}
+
+struct Deep<'a> {
+    shared: &'a Shared,
+    base: BorrowedFd<'a>,
+    /// The path of the top frame (of `base` when the stack is empty).
+    path: PathBuf,
+    stack: Vec<Frame>,
+    buf: Vec<u8>,
+}
+
+impl Deep<'_> {
+    /// The handle new directories are opened relative to.
+    fn top_fd(&self) -> BorrowedFd<'_> {
+        match self.stack.last() {
+            Some(top) => top.fd.as_ref().expect("the top frame is open").as_fd(),
+            None => self.base,
+        }
+    }
+
+    fn dir_error(&self, dir: &Handover, path: PathBuf, error: ScanError) {
+        self.shared.send(ScanEvent::DirError { dir: dir.ctx.key, path, error });
+    }
+
+    /// Opens, checks and lists one announced directory.
+    fn enter(&mut self, dir: Handover) {
+        let fd = match open_checked(self.top_fd(), &dir) {
+            Ok(fd) => fd,
+            Err(error) => {
+                let path = self.path.join(OsStr::from_bytes(&dir.name));
+                self.dir_error(&dir, path, error);
+                return;
+            }
+        };
+        self.path.push(OsStr::from_bytes(&dir.name));
+        self.stack.push(Frame { dir, fd: Some(fd), pending: Vec::new() });
+        if self.stack.len() > MAX_OPEN {
+            let above = self.stack.len() - MAX_OPEN - 1;
+            self.stack[above].fd = None;
+        }
+        self.list();
+    }
+
+    /// Reads the top frame's directory and sends its batches; its
+    /// subdirectories become the frame's pending list.
+    fn list(&mut self) {
+        let top = self.stack.last().expect("a frame to list");
+        let fd = top.fd.as_ref().expect("the top frame is open").as_fd();
+        let ctx = Arc::clone(&top.dir.ctx);
+        let (names, broke) = read_names(fd, &mut self.buf);
+        if let Some(err) = broke {
+            // Like a listing jwalk saw break off: the error first, then what
+            // was listed.
+            let error = ScanError::errno(Op::ReadDir, err);
+            self.dir_error(&top.dir, self.path.clone(), error);
+        }
+        let shared = self.shared;
+        let total = names.len();
+        let dir_path: Arc<Path> = Arc::from(self.path.as_path());
+        let mut pending = Vec::new();
+        let mut offset = 0;
+        loop {
+            let slice = &names[offset..(offset + SLICE).min(total)];
+            let parent = Parent::Dir(ctx.key);
+            let mut batch = Batch::new(
+                shared.batch_id(),
+                parent,
+                Arc::clone(&dir_path),
+                offset as u32,
+                total as u32,
+            );
+            batch.entries.reserve_exact(slice.len());
+            for (index, (name, listed)) in slice.iter().enumerate() {
+                let key = batch.key(index);
+                let follow =
+                    shared.follow && matches!(listed, FileKind::Symlink | FileKind::Unknown);
+                let place = Placed { fd, dir: Some(fd), name_at: name, name, dir_path: &dir_path };
+                let (result, followed) = walker::stat_listed(shared, &ctx, &place, follow);
+                let (stat, mut error, detail) = walker::split(result);
+                let (mut descend, mut other_fs) = (false, false);
+                match walker::descent(shared, &ctx, &dir_path, key, stat.as_ref(), true) {
+                    Descent::Not => {}
+                    Descent::OtherFs => other_fs = true,
+                    Descent::Loop(err) => error = Some(err),
+                    Descent::Into(child) => {
+                        pending.push(Handover::new(name, child, followed));
+                        descend = true;
+                    }
+                }
+                batch.push(name, stat, *listed, error, descend, other_fs, detail);
+            }
+            shared.send(ScanEvent::Batch(batch));
+            offset += slice.len();
+            if offset >= total || shared.cancelled() {
+                break;
+            }
+        }
+        pending.reverse();
+        if let Some(top) = self.stack.last_mut() {
+            top.pending = pending;
+        }
+    }
+
+    /// Pops the finished top frame and makes sure the new top is open.
+    fn leave(&mut self) {
+        let done = self.stack.pop().expect("a frame to leave");
+        self.path.pop();
+        let Some(top) = self.stack.last_mut() else { return };
+        if top.fd.is_some() {
+            return;
+        }
+        // Usually the parent is `..` of the directory just left.
+        if let Some(child) = done.fd.as_ref()
+            && let Ok(up) = open_dir(child.as_fd(), b"..", false)
+            && same_dir(up.as_fd(), &top.dir.ctx)
+        {
+            top.fd = Some(up);
+            return;
+        }
+        self.reopen();
+    }
+
+    /// Opens the levels from the nearest open one down to the top again by
+    /// name, each checked; abandons the levels that cannot be reached.
+    fn reopen(&mut self) {
+        let top = self.stack.len() - 1;
+        let start = self.stack.iter().rposition(|f| f.fd.is_some()).map_or(0, |open| open + 1);
+        for level in start..=top {
+            let parent = match level {
+                0 => self.base,
+                _ => self.stack[level - 1].fd.as_ref().expect("opened just before").as_fd(),
+            };
+            match open_checked(parent, &self.stack[level].dir) {
+                Ok(fd) => self.stack[level].fd = Some(fd),
+                Err(error) => {
+                    self.abandon(level, &error);
+                    return;
+                }
+            }
+            if level >= MAX_OPEN {
+                self.stack[level - MAX_OPEN].fd = None;
+            }
+        }
+    }
+
+    /// Gives up the levels from `level` down: every directory announced
+    /// there and not read yet gets a `DirError`.
+    fn abandon(&mut self, level: usize, cause: &ScanError) {
+        let error = ScanError {
+            op: Op::ReadDir,
+            errno: cause.errno,
+            reason: format!("the directory above could not be reopened ({})", cause.reason),
+        };
+        while self.stack.len() > level {
+            let frame = self.stack.pop().expect("a frame above the level");
+            for dir in frame.pending.iter().rev() {
+                let path = self.path.join(OsStr::from_bytes(&dir.name));
+                self.dir_error(dir, path, error.clone());
+            }
+            self.path.pop();
+        }
+    }
+}
+
+/// Opens the directory `name` relative to `parent` for listing and for `*at`
+/// calls; a symlink in its place is refused unless `follow`.
+fn open_dir(parent: BorrowedFd<'_>, name: &[u8], follow: bool) -> Result<OwnedFd, Errno> {
+    let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    rustix::fs::openat(parent, name, flags, Mode::empty())
+}
+
+/// True when `fd` is the directory `ctx` was made for (same device and inode).
+fn same_dir(fd: BorrowedFd<'_>, ctx: &DirCtx) -> bool {
+    rustix::fs::fstat(fd).is_ok_and(|st| {
+        let st = stat::from_stat(&st);
+        st.dev == ctx.dev && st.ino == ctx.ino
+    })
+}
+
+/// Opens an announced directory and checks it is still the one announced.
+fn open_checked(parent: BorrowedFd<'_>, dir: &Handover) -> Result<OwnedFd, ScanError> {
+    let fd =
+        open_dir(parent, &dir.name, dir.follow).map_err(|e| ScanError::errno(Op::ReadDir, e))?;
+    if same_dir(fd.as_fd(), &dir.ctx) {
+        Ok(fd)
+    } else {
+        Err(ScanError {
+            op: Op::ReadDir,
+            errno: None,
+            reason: "replaced by another directory while being scanned".to_string(),
+        })
+    }
+}
+
+/// A name in a listing, with the type the listing gave.
+type Name = (Box<[u8]>, FileKind);
+
+/// Every name in the directory open as `fd`, and the error that ended the
+/// listing early, if one did.
+fn read_names(fd: BorrowedFd<'_>, buf: &mut Vec<u8>) -> (Vec<Name>, Option<Errno>) {
+    let mut names = Vec::new();
+    let spare: &mut [MaybeUninit<u8>] = buf.spare_capacity_mut();
+    let mut dir = RawDir::new(fd, spare);
+    while let Some(item) = dir.next() {
+        match item {
+            Ok(entry) => {
+                let name = entry.file_name().to_bytes();
+                if name == b"." || name == b".." {
+                    continue;
+                }
+                let kind = FileKind::from_mode(entry.file_type().as_raw_mode());
+                names.push((name.into(), kind));
+            }
+            Err(err) => return (names, Some(err)),
+        }
+    }
+    (names, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_deep_leaves_room_for_one_more_name_within_path_max() {
+        let dir = PathBuf::from(OsStr::from_bytes(&[b'a'; DEEP_FROM - 3]));
+        // dir + "/" + "x" is DEEP_FROM - 1 bytes: a child of it with the
+        // longest name and the NUL still fit in PATH_MAX.
+        assert!(!too_deep(&dir, b"x"));
+        assert_eq!(DEEP_FROM - 1 + 1 + NAME_MAX + 1, PATH_MAX);
+        assert!(too_deep(&dir, b"xy"));
+        // A root: its own path only.
+        assert!(!too_deep(Path::new(""), &[b'r'; DEEP_FROM - 1]));
+        assert!(too_deep(Path::new(""), &[b'r'; DEEP_FROM]));
+    }
+}

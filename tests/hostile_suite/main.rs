@@ -1,0 +1,25 @@
+//! The hostile-tree suite. Each case builds a tree in a temp dir and runs the
+//! library scan, the command line (`--list`, `--json`, `--summary`,
+//! `--audit`) and a journey through the interactive view over it, asserting:
+//! no panic, no hang (every scan and every run has a deadline), complete
+//! output for the rest of the tree, the error reported with its path, and
+//! nothing outside the tree touched.
+//!
+//! Cases: hostile names (escapes, bidi and invisible characters, invalid
+//! UTF-8, every single-byte name), symlink loops, depth beyond PATH_MAX, a
+//! directory of a million entries, entries changing during the scan, special
+//! files, a mount inside the tree, hard links and a sparse 1 TiB file.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../tui_support/mod.rs"]
+mod tui_support;
+
+mod churn;
+mod deep;
+mod links;
+mod mounts;
+mod names;
+mod sizes;
+mod special;
+mod wide;
