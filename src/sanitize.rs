@@ -75,6 +75,12 @@ fn push_char(out: &mut String, ch: char) {
     }
 }
 
+/// True for every character that must not reach a terminal as itself
+/// (the JSON output escapes the same set).
+pub fn is_unsafe(ch: char) -> bool {
+    needs_escape(ch)
+}
+
 /// True for every character that must not reach a terminal as itself.
 fn needs_escape(ch: char) -> bool {
     matches!(

@@ -103,7 +103,15 @@ impl Located {
 /// Opens a directory by path, following symlinks on the way (the caller's
 /// own location).
 pub(crate) fn open_dir_path(path: &Path) -> Result<OwnedFd, Errno> {
-    rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+    match rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) {
+        // Deeper than the kernel resolves in one call: in pieces.
+        Err(Errno::NAMETOOLONG) => crate::scan::stat::open_dir_long(bytes(path)),
+        other => other,
+    }
 }
 
 /// Opens the directory `name` relative to `dir` for reading and for `*at`

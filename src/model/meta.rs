@@ -42,9 +42,18 @@ impl FullStat {
         let (stat, btime) =
             stat::statx_path(path, false).map_err(|e| FsError::errno(Op::Stat, path, e))?;
         let target = if stat.kind() == FileKind::Symlink {
-            let raw = rustix::fs::readlink(path, Vec::new())
-                .map_err(|e| FsError::errno(Op::ReadLink, path, e))?;
-            Some(raw.into_bytes())
+            let raw = match rustix::fs::readlink(path, Vec::new()) {
+                Ok(raw) => raw.into_bytes(),
+                Err(rustix::io::Errno::NAMETOOLONG) => {
+                    let bytes = path.as_os_str().as_encoded_bytes();
+                    let (dir, name) = stat::open_long_parent(bytes)
+                        .map_err(|e| FsError::errno(Op::ReadLink, path, e))?;
+                    stat::readlink_at(std::os::fd::AsFd::as_fd(&dir), name)
+                        .map_err(|e| FsError::errno(Op::ReadLink, path, e))?
+                }
+                Err(e) => return Err(FsError::errno(Op::ReadLink, path, e)),
+            };
+            Some(raw)
         } else {
             None
         };

@@ -242,7 +242,7 @@ fn push_num(line: &mut Vec<u8>, key: &str, value: u64) {
 }
 
 fn push_str(line: &mut Vec<u8>, text: &str) {
-    let _ = serde_json::to_writer(&mut *line, text);
+    super::pathcodec::string(text, line);
 }
 
 fn push_opt_str(line: &mut Vec<u8>, text: Option<&str>) {

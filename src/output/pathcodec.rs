@@ -13,10 +13,7 @@ use serde_json::Value;
 /// Appends the JSON encoding of `raw` to `out`.
 pub fn encode(raw: &[u8], out: &mut Vec<u8>) {
     match std::str::from_utf8(raw) {
-        Ok(text) => {
-            // Writing a str into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *out, text);
-        }
+        Ok(text) => string(text, out),
         Err(_) => {
             out.push(b'[');
             for (i, byte) in raw.iter().enumerate() {
@@ -29,6 +26,34 @@ pub fn encode(raw: &[u8], out: &mut Vec<u8>) {
             out.push(b']');
         }
     }
+}
+
+/// Appends `text` as a JSON string that is also safe to show on a terminal:
+/// besides what JSON requires (quote, backslash, C0 controls), every
+/// character the sanitizer would not let through as itself — DEL, C1
+/// controls such as U+009B (a CSI on 8-bit terminals), bidi overrides and
+/// invisible characters — is written as a `\uXXXX` escape. Any JSON parser
+/// reads back exactly the same text.
+pub fn string(text: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if crate::sanitize::is_unsafe(c) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    // Writing into a Vec cannot fail.
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    out.push(b'"');
 }
 
 /// The raw bytes of an encoded path, or `None` when `value` is not one.
@@ -44,6 +69,30 @@ pub fn decode(value: &Value) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn strings_escape_what_a_terminal_must_not_see_and_read_back_exactly() {
+        for text in [
+            "plain",
+            "a\"b\\c\n\t\r",
+            "csi\u{9b}31m del\u{7f} esc\u{1b}[0m",
+            "rlo\u{202e}txt",
+            "zw\u{200b}j \u{feff}",
+            "tag\u{e0041} é 😀",
+        ] {
+            let mut out = Vec::new();
+            super::string(text, &mut out);
+            let shown = std::str::from_utf8(&out).unwrap();
+            assert!(
+                !shown
+                    .chars()
+                    .any(|c| c.is_control() || crate::sanitize::is_unsafe(c) && c != '\\'),
+                "{shown:?}"
+            );
+            let back: String = serde_json::from_slice(&out).unwrap();
+            assert_eq!(back, text);
+        }
+    }
+
     use super::*;
 
     fn round_trip(raw: &[u8]) -> Vec<u8> {

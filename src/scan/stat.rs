@@ -48,9 +48,79 @@ pub fn statx_at(
     }
 }
 
-/// `statx` of a path (for on-demand reads of one entry).
+/// `statx` of a path (for on-demand reads of one entry). A path longer than
+/// the kernel takes in one call (`PATH_MAX`) is reached through
+/// [`open_long_parent`].
 pub fn statx_path(path: &Path, follow: bool) -> Result<(EntryStat, Option<Timespec>), Errno> {
-    statx_at(rustix::fs::CWD, path.as_os_str().as_encoded_bytes(), follow)
+    let raw = path.as_os_str().as_encoded_bytes();
+    if raw.len() < PATH_LIMIT {
+        return statx_at(rustix::fs::CWD, raw, follow);
+    }
+    let (parent, name) = open_long_parent(raw)?;
+    statx_at(parent.as_fd(), name, follow)
+}
+
+/// Paths at least this long are resolved in pieces (the kernel's
+/// `PATH_MAX`, 4,096 bytes including the terminating NUL).
+pub const PATH_LIMIT: usize = 4096;
+
+/// Opens a directory by a path of any length, the way the kernel would
+/// resolve it (symlinks on the way are followed, as for a normal path): the
+/// path is cut at `/` into pieces under `PATH_MAX`, the first opened as
+/// given and each next one relative to the last. The directory itself is
+/// opened for reading (usable for `getdents` and every `*at` call); the
+/// pieces on the way only as `O_PATH` handles, which need no more than the
+/// search permission a normal resolution needs.
+pub fn open_dir_long(path: &[u8]) -> Result<OwnedFd, Errno> {
+    let mut fd: Option<OwnedFd> = None;
+    let mut rest = path;
+    while !rest.is_empty() {
+        // The longest prefix under the limit that ends at a '/' (or all of it).
+        let piece_end = if rest.len() < PATH_LIMIT {
+            rest.len()
+        } else {
+            match rest[..PATH_LIMIT - 1].iter().rposition(|&b| b == b'/') {
+                Some(0) | None => return Err(Errno::NAMETOOLONG),
+                Some(pos) => pos,
+            }
+        };
+        let piece = &rest[..piece_end];
+        let last = piece_end == rest.len();
+        let flags =
+            OFlags::DIRECTORY | OFlags::CLOEXEC | if last { OFlags::RDONLY } else { OFlags::PATH };
+        let opened = match &fd {
+            None => rustix::fs::open(piece, flags, Mode::empty())?,
+            Some(dir) => {
+                let relative = trim_leading_slashes(piece);
+                if relative.is_empty() {
+                    rest = &rest[piece_end..];
+                    continue;
+                }
+                rustix::fs::openat(dir.as_fd(), relative, flags, Mode::empty())?
+            }
+        };
+        fd = Some(opened);
+        rest = &rest[piece_end..];
+    }
+    fd.ok_or(Errno::NOENT)
+}
+
+fn trim_leading_slashes(raw: &[u8]) -> &[u8] {
+    let start = raw.iter().position(|&b| b != b'/').unwrap_or(raw.len());
+    &raw[start..]
+}
+
+/// For a path of any length: a handle of the directory holding its last
+/// component, and that component (the path must name an entry, not end in
+/// `/`).
+pub fn open_long_parent(path: &[u8]) -> Result<(OwnedFd, &[u8]), Errno> {
+    let cut = path.iter().rposition(|&b| b == b'/').ok_or(Errno::INVAL)?;
+    let name = &path[cut + 1..];
+    if name.is_empty() {
+        return Err(Errno::INVAL);
+    }
+    let parent = if cut == 0 { &path[..1] } else { &path[..cut] };
+    Ok((open_dir_long(parent)?, name))
 }
 
 /// Reads a symlink's target, raw bytes.

@@ -387,7 +387,10 @@ impl State {
         if self.scanning()
             && let Some((at, cost)) = self.last_rebuild
         {
-            let interval = (cost * 8).min(Duration::from_millis(500));
+            // At most one rebuild per 8 × its cost (capped at 500 ms), but
+            // never less than 2 × its cost: a rebuild slower than the cap
+            // must not run on every turn and starve the keys.
+            let interval = (cost * 8).min(Duration::from_millis(500)).max(cost * 2);
             if self.now.duration_since(at) < interval {
                 return false;
             }

@@ -211,9 +211,6 @@ fn names_of_255_bytes_past_twice_path_max_are_scanned_shown_and_deleted() {
 }
 
 #[test]
-#[ignore = "the metadata pane reads the entry by its full path (statx in model::meta): \
-            past PATH_MAX it shows \"File name too long\"; enable once it reads relative \
-            to a handle"]
 fn the_metadata_pane_reads_entries_past_path_max() {
     let tree = deep_tree(20, 255);
     let mut h = Harness::scan(vec![tree.root.clone()], (200, 50));
@@ -270,4 +267,44 @@ fn followed_links_past_path_max_are_walked_and_the_walk_climbs_back() {
     assert_eq!(summary_value(&out.stdout, "entries"), plain.len() as u64);
     assert_eq!(summary_value(&out.stdout, "symlinks"), 2);
     sentinel.assert_untouched("after following links past PATH_MAX");
+}
+
+/// Past PATH_MAX from the keyboard: the entry's own path is too long for one
+/// system call, and it is still renamed (`r`) and deleted (`D`) exactly.
+#[test]
+fn entries_past_path_max_are_renamed_and_deleted_from_the_view() {
+    let tree = deep_tree(20, 255);
+    let sentinel = Sentinel::beside(tree.tmp.path());
+    let mut h = Harness::scan(vec![tree.root.clone()], (200, 50));
+    let id = walk_down(&mut h, 19);
+    let path = h.state.tree.path(id);
+    assert!(bytes(&path).len() > PATH_MAX);
+    h.press("r");
+    h.press("ctrl-u");
+    h.type_text("renamed");
+    h.press("enter");
+    let status = h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(status.contains("renamed to renamed"), "{status}");
+    let renamed = h.state.selected_node().expect("the renamed entry is selected");
+    assert_eq!(h.state.tree.name(renamed), b"renamed");
+    assert!(h.state.meta.as_ref().is_some_and(|m| m.result.is_ok()), "metadata after the rename");
+    h.press("D");
+    h.press("y");
+    let status = h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(status.starts_with("deleted 1 of 1 items"), "{status}");
+    let parent = h.state.tree.parent(renamed).unwrap();
+    assert!(h.state.tree.find_child(parent, b"renamed").is_none());
+    // On disk: the level above has no directory left, only its file.
+    let dir = open_chain(&tree, 18);
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    let mut buf = Vec::with_capacity(8192);
+    let mut iter = rustix::fs::RawDir::new(&dir, buf.spare_capacity_mut());
+    while let Some(entry) = iter.next() {
+        let name = entry.unwrap().file_name().to_bytes().to_vec();
+        if name != b"." && name != b".." {
+            names.push(name);
+        }
+    }
+    assert_eq!(names, vec![b"f".to_vec()]);
+    sentinel.assert_untouched("after renaming and deleting past PATH_MAX");
 }
