@@ -722,3 +722,27 @@ fn audit_findings_follow_chmod_and_delete() {
     assert!(!fx.root.join("large.log").exists());
     assert_eq!(h.state.audit.count(Finding::WorldWritable), 0);
 }
+
+/// A file deleted and another created under the same name usually gets the
+/// freed inode number back: the birth time tells them apart.
+#[test]
+fn an_entry_whose_inode_number_was_reused_is_not_deleted() {
+    use std::os::unix::fs::MetadataExt;
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    h.select("gamma.txt");
+    let shown = h.state.meta.clone().unwrap().result.unwrap();
+    if shown.btime.is_none() {
+        eprintln!("skipped: this filesystem records no birth times");
+        return;
+    }
+    let ino = fs::metadata(fx.root.join("gamma.txt")).unwrap().ino();
+    fs::remove_file(fx.root.join("gamma.txt")).unwrap();
+    fs::write(fx.root.join("gamma.txt"), "imposter").unwrap();
+    let reused = fs::metadata(fx.root.join("gamma.txt")).unwrap().ino() == ino;
+    eprintln!("inode number reused: {reused}");
+    h.press_all(&["D", "y"]);
+    assert!(status_is_error(&h), "reused inode: {reused}; {}", status(&h));
+    assert!(status(&h).contains("changed since it was shown"), "{}", status(&h));
+    assert_eq!(fs::read_to_string(fx.root.join("gamma.txt")).unwrap(), "imposter");
+}

@@ -1,5 +1,6 @@
-//! The identity of an entry as it was shown (device, inode, type), and the
-//! re-check every action makes before it touches anything.
+//! The identity of an entry as it was shown (device, inode, type, and its
+//! birth time where the filesystem records one), and the re-check every
+//! action makes before it touches anything.
 
 use std::ffi::CStr;
 use std::io;
@@ -10,8 +11,8 @@ use rustix::io::Errno;
 
 use crate::error::{FsError, Op};
 use crate::model::mode::FileKind;
-use crate::scan::EntryStat;
 use crate::scan::stat as scan_stat;
+use crate::scan::{EntryStat, Timespec};
 
 use super::sys::{self, Located, Node};
 
@@ -26,17 +27,41 @@ pub struct Identity {
     pub ino: u64,
     /// File type.
     pub kind: FileKind,
+    /// Birth time (`statx`), where the filesystem records it. An inode
+    /// number is reused as soon as it is freed: a file deleted and another
+    /// created in its place can get the same device and inode, but not the
+    /// same birth time. `None` (not known) matches any.
+    pub birth: Option<Timespec>,
 }
 
 impl Identity {
     /// The identity recorded in an `lstat` record (from the scan or a fresh read).
+    /// (An `lstat` record has no birth time: see [`Identity::with_birth`].)
     pub fn of(stat: &EntryStat) -> Self {
-        Identity { dev: stat.dev, ino: stat.ino, kind: stat.kind() }
+        Identity { dev: stat.dev, ino: stat.ino, kind: stat.kind(), birth: None }
+    }
+
+    /// The same identity with the birth time `statx` gave.
+    pub fn with_birth(self, birth: Option<Timespec>) -> Self {
+        Identity { birth, ..self }
     }
 
     /// Reads the identity of `path` now, never following a final symlink.
     pub fn read(path: &Path) -> Result<Self, FsError> {
-        Ok(Identity::of(&lstat(path, Op::Identity)?))
+        let (stat, birth) = lstat(path, Op::Identity)?;
+        Ok(Identity::of(&stat).with_birth(birth))
+    }
+
+    /// True when `other` is the same object: same device, inode and type,
+    /// and the same birth time when both know one.
+    pub fn same_as(&self, other: &Identity) -> bool {
+        self.dev == other.dev
+            && self.ino == other.ino
+            && self.kind == other.kind
+            && match (self.birth, other.birth) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
     }
 
     /// Words for messages: "directory (device 8:1, inode 42)".
@@ -51,16 +76,16 @@ impl Identity {
     }
 
     pub(crate) fn matches(&self, node: &Node) -> bool {
-        self.dev == node.dev && self.ino == node.ino && self.kind == node.kind()
+        self.same_as(&node.identity())
     }
 }
 
 /// `lstat` of `path` relative to a handle of its parent (a trailing `/` never
 /// makes it follow a final symlink).
-fn lstat(path: &Path, op: Op) -> Result<EntryStat, FsError> {
+fn lstat(path: &Path, op: Op) -> Result<(EntryStat, Option<Timespec>), FsError> {
     let located = Located::new(path, op)?;
     let parent = located.open_parent(op)?;
-    scan_stat::stat_at(parent.as_fd(), located.name.to_bytes(), false)
+    scan_stat::statx_at(parent.as_fd(), located.name.to_bytes(), false)
         .map_err(|e| sys::errno(op, &located.path, e))
 }
 
@@ -69,15 +94,15 @@ fn lstat(path: &Path, op: Op) -> Result<EntryStat, FsError> {
 /// inode and type. Otherwise refuses with "changed since it was shown: …"
 /// (operation [`Op::Identity`]).
 pub fn check(path: &Path, expected: Identity) -> Result<EntryStat, FsError> {
-    let stat = match lstat(path, Op::Identity) {
-        Ok(stat) => stat,
+    let (stat, birth) = match lstat(path, Op::Identity) {
+        Ok(read) => read,
         Err(err) if err.source.kind() == io::ErrorKind::NotFound => {
             return Err(gone(path));
         }
         Err(err) => return Err(err),
     };
-    let now = Identity::of(&stat);
-    if now == expected { Ok(stat) } else { Err(changed(path, expected, now)) }
+    let now = Identity::of(&stat).with_birth(birth);
+    if expected.same_as(&now) { Ok(stat) } else { Err(changed(path, expected, now)) }
 }
 
 /// Compares a fresh [`Node`] with the identity that was shown.
@@ -97,7 +122,15 @@ pub(crate) fn gone(path: &Path) -> FsError {
 
 /// The refusal for an entry that is now another object.
 pub(crate) fn changed(path: &Path, expected: Identity, now: Identity) -> FsError {
-    let what = format!("was {}; now {}", expected.describe(), now.describe());
+    let what = if (expected.dev, expected.ino, expected.kind) == (now.dev, now.ino, now.kind) {
+        // Only the birth time differs: the inode number was reused.
+        format!(
+            "was {}; now another one with the same inode number, created since",
+            expected.describe()
+        )
+    } else {
+        format!("was {}; now {}", expected.describe(), now.describe())
+    };
     sys::refuse(
         Op::Identity,
         path,

@@ -137,6 +137,8 @@ pub(crate) struct Node {
     /// `STATX_ATTR_MOUNT_ROOT`: the entry is where a filesystem (or a bind
     /// mount of the same one) is mounted.
     pub mount_root: bool,
+    /// Birth time, where the filesystem records it.
+    pub btime: Option<crate::scan::Timespec>,
 }
 
 impl Node {
@@ -145,7 +147,7 @@ impl Node {
     }
 
     pub(crate) fn identity(&self) -> Identity {
-        Identity { dev: self.dev, ino: self.ino, kind: self.kind() }
+        Identity { dev: self.dev, ino: self.ino, kind: self.kind(), birth: self.btime }
     }
 
     /// Same device and inode.
@@ -162,6 +164,10 @@ impl Node {
             nlink: u64::from(stx.stx_nlink),
             size: stx.stx_size,
             mount_root: known && stx.stx_attributes.contains(StatxAttributes::MOUNT_ROOT),
+            btime: (stx.stx_mask & StatxFlags::BTIME.bits() != 0).then(|| crate::scan::Timespec {
+                sec: stx.stx_btime.tv_sec,
+                nsec: stx.stx_btime.tv_nsec,
+            }),
         }
     }
 
@@ -174,12 +180,18 @@ impl Node {
             nlink: st.nlink,
             size: st.size,
             mount_root: false,
+            btime: None,
         }
     }
 }
 
 fn statx_flags() -> StatxFlags {
-    StatxFlags::TYPE | StatxFlags::MODE | StatxFlags::NLINK | StatxFlags::INO | StatxFlags::SIZE
+    StatxFlags::TYPE
+        | StatxFlags::MODE
+        | StatxFlags::NLINK
+        | StatxFlags::INO
+        | StatxFlags::SIZE
+        | StatxFlags::BTIME
 }
 
 /// `statx(dir, name)` without following a final symlink.

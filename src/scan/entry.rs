@@ -11,7 +11,7 @@ use crate::error::ScanError;
 use crate::model::mode::FileKind;
 
 /// Seconds and nanoseconds since the Unix epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Timespec {
     /// Whole seconds (negative before 1970).
     pub sec: i64,

@@ -28,7 +28,7 @@ pub fn selected_target(state: &State) -> Result<Target, String> {
             Ok(full) => Ok(Target {
                 id,
                 path: full.path.clone(),
-                identity: Identity::of(&full.stat),
+                identity: Identity::of(&full.stat).with_birth(full.btime),
                 mode: full.stat.mode,
                 nlink: full.stat.nlink,
             }),

@@ -23,7 +23,12 @@ fn target(id: u32, name: &[u8], mode: u32, nlink: u64) -> PermTarget {
     PermTarget {
         id: NodeId(id),
         path,
-        identity: Identity { dev: 1, ino: u64::from(id), kind: FileKind::from_mode(mode) },
+        identity: Identity {
+            dev: 1,
+            ino: u64::from(id),
+            kind: FileKind::from_mode(mode),
+            birth: None,
+        },
         mode,
         nlink,
     }
