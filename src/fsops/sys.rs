@@ -164,10 +164,9 @@ impl Node {
             nlink: u64::from(stx.stx_nlink),
             size: stx.stx_size,
             mount_root: known && stx.stx_attributes.contains(StatxAttributes::MOUNT_ROOT),
-            btime: (stx.stx_mask & StatxFlags::BTIME.bits() != 0).then(|| crate::scan::Timespec {
-                sec: stx.stx_btime.tv_sec,
-                nsec: stx.stx_btime.tv_nsec,
-            }),
+            btime: (stx.stx_mask & StatxFlags::BTIME.bits() != 0).then_some(
+                crate::scan::Timespec { sec: stx.stx_btime.tv_sec, nsec: stx.stx_btime.tv_nsec },
+            ),
         }
     }
 
