@@ -8,7 +8,8 @@
 //! Cases: hostile names (escapes, bidi and invisible characters, invalid
 //! UTF-8, every single-byte name), symlink loops, depth beyond PATH_MAX, a
 //! directory of a million entries, entries changing during the scan, special
-//! files, a mount inside the tree, hard links and a sparse 1 TiB file.
+//! files, a mount inside the tree, hard links and a sparse 1 TiB file, and the
+//! inotify watch limit exhausted.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -17,6 +18,7 @@ mod tui_support;
 
 mod churn;
 mod deep;
+mod limits;
 mod links;
 mod mounts;
 mod names;
