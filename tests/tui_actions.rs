@@ -129,6 +129,7 @@ fn esc_at_every_prompt_and_dialog_changes_nothing() {
     let fx = Fixture::new();
     let mut h = Harness::fixture(&fx, SIZE);
     let before = names_in(&fx.root);
+    let alpha_mode = fs::metadata(fx.root.join("alpha")).unwrap().mode() & 0o7777;
     h.select("alpha");
     for keys in [
         &["r", "x", "esc"][..],
@@ -137,13 +138,22 @@ fn esc_at_every_prompt_and_dialog_changes_nothing() {
         &["d", "n"],
         &["D", "esc"],
         &["D", "n"],
+        &["p", "space", "esc"],
+        &["p", "r", "space", "enter", "n"],
+        &["p", "r", "space", "enter", "esc"],
     ] {
         let effects = h.press_all(keys);
-        assert!(!effects.iter().any(|e| matches!(e, Effect::Run { .. })), "{keys:?} ran an action");
+        // Counting what a recursive chmod would change only reads.
+        let changing = effects.iter().any(|e| {
+            matches!(e, Effect::Run { request, .. }
+                if !matches!(request, OpRequest::CountRecursive { .. }))
+        });
+        assert!(!changing, "{keys:?} ran an action");
         assert_eq!(h.state.mode, Mode::Normal, "{keys:?}");
     }
     assert_eq!(names_in(&fx.root), before);
     assert_eq!(names_in(&fx.root.join("alpha")), ["big.bin", "nested", "small.txt"]);
+    assert_eq!(fs::metadata(fx.root.join("alpha")).unwrap().mode() & 0o7777, alpha_mode);
 }
 
 #[test]
