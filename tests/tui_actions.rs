@@ -390,8 +390,14 @@ fn actions_run_as_effects_with_the_identity_that_was_shown() {
     };
     assert_eq!(targets[0].identity.ino, shown.ino);
     assert_eq!(targets[0].identity.dev, shown.dev);
-    // While it runs, a second action is refused and Esc cancels it.
+    // While it runs, the status bar shows it, a second action is refused
+    // and Esc cancels it.
     assert!(h.state.running.is_some());
+    let status_line = h.screen().lines().last().unwrap().to_string();
+    assert!(
+        status_line.contains("deleting") && status_line.contains("Esc cancels"),
+        "{status_line}"
+    );
     h.press("D");
     assert!(status(&h).contains("still running"), "{}", status(&h));
     h.press("esc");
