@@ -637,8 +637,7 @@ fn hostile_names_round_trip_exactly_through_rename_and_delete() {
 #[test]
 fn external_changes_reach_the_model_within_the_target() {
     use statree::tui::live::DEBOUNCE;
-    use statree::view::{Change, Msg};
-    use statree::watch::{WatchEvent, Watcher};
+    use statree::watch::Watcher;
     use std::time::{Duration, Instant};
     const TARGET: Duration = Duration::from_millis(300);
     let fx = Fixture::new();
@@ -656,16 +655,7 @@ fn external_changes_reach_the_model_within_the_target() {
         while !done(h) {
             let left = Duration::from_secs(5).saturating_sub(started.elapsed());
             let event = rx.recv_timeout(left).expect("no watcher event within 5 s");
-            let msg = match event {
-                WatchEvent::Changed { dir, entries } => Msg::Changes(
-                    entries
-                        .into_iter()
-                        .map(|(name, stat)| Change::Entry { dir: dir.clone(), name, stat })
-                        .collect(),
-                ),
-                WatchEvent::Rescan { dir } => Msg::Changes(vec![Change::Rescan { dir }]),
-                WatchEvent::LimitReached { reason, .. } => Msg::WatchLimit(reason),
-            };
+            let msg = statree::tui::live::to_msg(event);
             h.send(msg);
         }
         started.elapsed()

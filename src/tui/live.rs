@@ -32,7 +32,8 @@ pub struct LiveWatch {
     last_sync: Option<Instant>,
 }
 
-fn to_msg(event: WatchEvent) -> Msg {
+/// The message a watcher event becomes.
+pub fn to_msg(event: WatchEvent) -> Msg {
     match event {
         WatchEvent::Changed { dir, entries } => Msg::Changes(
             entries

@@ -50,14 +50,7 @@ pub fn editor_rect(area: Rect, lines: &[Line<'_>]) -> Rect {
 
 /// A `width` × `height` rectangle centred in `area`, cut to fit it.
 pub fn popup_rect(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    super::dialog::centred(area, width, height)
 }
 
 /// The popup's title: the target's name, sanitized, or "N entries".

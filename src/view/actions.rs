@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::line::{LineEditor, LineKey};
 use super::ops::{CancelFlag, OpRequest, Target};
 use super::outcomes::start_rescan;
-use super::perm::{PermEditor, PermOutcome, PermRequest, PermTarget};
+use super::perm::{PermEditor, PermOutcome, PermRequest};
 use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Running, State};
 use super::update::selection_changed;
 use crate::fsops::Identity;
@@ -36,6 +36,11 @@ pub fn selected_target(state: &State) -> Result<Target, String> {
         },
         _ => Err("its metadata is not read yet; try again".into()),
     }
+}
+
+/// The value, or `None` after showing why not in the status bar.
+fn or_say<T>(state: &mut State, result: Result<T, String>) -> Option<T> {
+    result.map_err(|why| state.error(why)).ok()
 }
 
 /// The marked entries that are still in the tree, or else the selection.
@@ -119,23 +124,7 @@ pub fn start_permissions(state: &mut State) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let targets = match targets(state) {
-        Ok(t) => t,
-        Err(why) => {
-            state.error(why);
-            return Vec::new();
-        }
-    };
-    let targets = targets
-        .into_iter()
-        .map(|t| PermTarget {
-            id: t.id,
-            path: t.path,
-            identity: t.identity,
-            mode: t.mode,
-            nlink: t.nlink,
-        })
-        .collect();
+    let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
     if let Some(editor) = PermEditor::new(targets) {
         state.mode = Mode::Perm(Box::new(editor));
     }
@@ -159,16 +148,6 @@ pub fn on_perm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.error("nothing to change: a symlink's own mode cannot be changed on Linux");
                 return Vec::new();
             }
-            let targets: Vec<Target> = targets
-                .into_iter()
-                .map(|t| Target {
-                    id: t.id,
-                    path: t.path,
-                    identity: t.identity,
-                    mode: t.mode,
-                    nlink: t.nlink,
-                })
-                .collect();
             match recursive {
                 // The count comes first; the change runs after the confirmation.
                 Some(scope) => run(state, OpRequest::CountRecursive { targets, set, clear, scope }),
@@ -183,13 +162,7 @@ pub fn start_rename(state: &mut State) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let target = match selected_target(state) {
-        Ok(t) => t,
-        Err(why) => {
-            state.error(why);
-            return Vec::new();
-        }
-    };
+    let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
     if state.tree.parent(target.id).is_none() {
         state.error("a scan root cannot be renamed from here");
         return Vec::new();
@@ -263,13 +236,7 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let targets = match targets(state) {
-        Ok(t) => t,
-        Err(why) => {
-            state.error(why);
-            return Vec::new();
-        }
-    };
+    let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
     if let Some(root) = targets.iter().find(|t| state.tree.parent(t.id).is_none()) {
         let name = String::from_utf8_lossy(state.tree.name(root.id)).into_owned();
         state.error(format!("{name} is a scan root: statree does not remove it"));
@@ -325,13 +292,7 @@ pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let target = match selected_target(state) {
-        Ok(t) => t,
-        Err(why) => {
-            state.error(why);
-            return Vec::new();
-        }
-    };
+    let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
     if target.identity.kind != FileKind::Dir || state.tree.child_count(target.id) != 0 {
         state.error("only an empty directory can be removed this way");
         return Vec::new();
@@ -397,13 +358,7 @@ pub fn on_report_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// `e` / `o`: hand a regular file to the editor or the pager.
 pub fn open_external(state: &mut State, pager: bool) -> Vec<Effect> {
-    let target = match selected_target(state) {
-        Ok(t) => t,
-        Err(why) => {
-            state.error(why);
-            return Vec::new();
-        }
-    };
+    let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
     match target.identity.kind {
         FileKind::File => {
             vec![Effect::OpenExternal { id: target.id, path: target.path, pager }]

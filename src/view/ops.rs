@@ -27,6 +27,13 @@ pub struct Target {
     pub nlink: u64,
 }
 
+impl Target {
+    /// Its type, from the mode it was shown with.
+    pub fn kind(&self) -> FileKind {
+        FileKind::from_mode(self.mode)
+    }
+}
+
 /// A shared cancel flag: the interface sets it (Esc), the running action
 /// checks it between entries.
 #[derive(Debug, Clone, Default)]

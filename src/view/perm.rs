@@ -13,34 +13,14 @@
 //! `chmod -R g+w` does). A typed octal mode is absolute: all 12 bits go into
 //! the masks (as `chmod -R 755` does).
 
-use std::path::PathBuf;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::fsops::{self, Identity, MixedBits, Scope};
-use crate::model::NodeId;
+use crate::fsops::{self, MixedBits, Scope};
 use crate::model::mode::{FileKind, PERM_MASK, SETGID, SETUID, STICKY};
 
-/// One entry the editor changes, as it was shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PermTarget {
-    /// The node in the tree.
-    pub id: NodeId,
-    /// Its path.
-    pub path: PathBuf,
-    /// Device, inode and type, re-checked before the change.
-    pub identity: Identity,
-    /// The full `st_mode` (type and permission bits).
-    pub mode: u32,
-    /// Hard link count.
-    pub nlink: u64,
-}
-
-impl PermTarget {
-    fn kind(&self) -> FileKind {
-        FileKind::from_mode(self.mode)
-    }
-}
+/// One entry the editor changes, as it was shown: the same record every
+/// action takes.
+pub type PermTarget = super::ops::Target;
 
 /// What one cell of the grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

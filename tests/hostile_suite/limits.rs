@@ -6,7 +6,7 @@
 use std::fs;
 use std::time::Duration;
 
-use statree::view::{Change, Msg};
+use statree::view::Msg;
 use statree::watch::{WatchEvent, Watcher};
 
 use crate::common::{Sentinel, public_tempdir};
@@ -59,12 +59,8 @@ fn the_watch_limit_is_said_once_and_manual_refresh_still_works() {
     // The watched root still reports.
     fs::write(root.join("top.txt"), "x").unwrap();
     let event = rx.recv_timeout(Duration::from_secs(5)).expect("the root is still watched");
-    let WatchEvent::Changed { dir, entries } = event else { panic!("{event:?}") };
-    let changes = entries
-        .into_iter()
-        .map(|(name, stat)| Change::Entry { dir: dir.clone(), name, stat })
-        .collect();
-    h.send(Msg::Changes(changes));
+    assert!(matches!(event, WatchEvent::Changed { .. }), "{event:?}");
+    h.send(statree::tui::live::to_msg(event));
     assert!(h.state.tree.find_child(h.root(), b"top.txt").is_some());
     sentinel.assert_untouched("after the watch-limit case");
 }
