@@ -9,7 +9,7 @@
 //! between is refused rather than read.
 
 use std::fmt::Write as _;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
 use rustix::fs::{AtFlags, CWD, Mode, OFlags};
@@ -17,6 +17,7 @@ use rustix::io::Errno;
 
 use crate::error::{FsError, Op};
 use crate::model::FileKind;
+use crate::scan::stat;
 
 /// What a preview found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,17 @@ pub enum Preview {
 /// parent directory) or the opened handle cannot be `fstat`-ed; every other
 /// reason not to show content is a [`Preview::NotRead`].
 pub fn read_preview(path: &Path, cap: usize) -> Result<Preview, FsError> {
-    let st = rustix::fs::statat(CWD, path, AtFlags::SYMLINK_NOFOLLOW)
+    // A path longer than PATH_MAX is reached from a handle of its parent.
+    let raw = path.as_os_str().as_encoded_bytes();
+    let (dir, name): (Option<OwnedFd>, &[u8]) = if raw.len() < stat::PATH_LIMIT {
+        (None, raw)
+    } else {
+        let (dir, name) =
+            stat::open_long_parent(raw).map_err(|e| FsError::errno(Op::Stat, path, e))?;
+        (Some(dir), name)
+    };
+    let base = dir.as_ref().map_or(CWD, |d| d.as_fd());
+    let st = rustix::fs::statat(base, name, AtFlags::SYMLINK_NOFOLLOW)
         .map_err(|e| FsError::errno(Op::Stat, path, e))?;
     let (kind, dev, ino) = identity(&st);
     if kind != FileKind::File {
@@ -68,7 +79,7 @@ pub fn read_preview(path: &Path, cap: usize) -> Result<Preview, FsError> {
     // tty cannot become our controlling terminal.
     let flags =
         OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY;
-    let fd = match rustix::fs::openat(CWD, path, flags, Mode::empty()) {
+    let fd = match rustix::fs::openat(base, name, flags, Mode::empty()) {
         Ok(fd) => fd,
         Err(Errno::LOOP | Errno::NXIO | Errno::NOENT) => return Ok(changed(kind)),
         Err(err) => return Ok(not_opened(kind, err)),

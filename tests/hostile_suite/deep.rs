@@ -220,6 +220,18 @@ fn the_metadata_pane_reads_entries_past_path_max() {
     if let Err(e) = &meta.result {
         panic!("the metadata pane failed: {}", &e[e.len().saturating_sub(60)..]);
     }
+    // The preview of the file at that depth reads it too.
+    h.press("l");
+    let file = h.state.tree.find_child(id, b"f").expect("the level's file");
+    let row = h.state.rows.position(file).expect("shown");
+    while h.state.selected < row {
+        h.press("j");
+    }
+    h.press("v");
+    let preview = h.state.preview.as_ref().expect("the preview is loaded");
+    if let Err(e) = &preview.result {
+        panic!("the preview failed: {}", &e[e.len().saturating_sub(60)..]);
+    }
 }
 
 #[test]
