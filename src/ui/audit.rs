@@ -109,16 +109,9 @@ pub fn draw_panel(state: &State, theme: &Theme, selected: usize, area: Rect, buf
     let widest = lines.iter().map(|(_, t)| t.chars().count()).max().unwrap_or(0);
     let width = (widest.max(footer.chars().count()) + 2) as u16;
     let height = lines.len() as u16 + 5;
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let popup = super::dialog::centred(area, width, height);
     Clear.render(popup, buf);
-    let inner = w.saturating_sub(2) as usize;
+    let inner = popup.width.saturating_sub(2) as usize;
     let mut out: Vec<Line> = Vec::with_capacity(lines.len() + 2);
     for (i, (entry, text)) in lines.into_iter().enumerate() {
         let count = match entry {

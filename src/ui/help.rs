@@ -54,14 +54,7 @@ pub fn draw(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buf
     let text = lines(state);
     let width = text.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4;
     let height = text.len() as u16 + 2;
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let popup = super::dialog::centred(area, width, height);
     Clear.render(popup, buf);
     let lines: Vec<Line> = text.into_iter().map(Line::raw).collect();
     Paragraph::new(lines)
