@@ -147,7 +147,8 @@ pub struct Totals {
     pub symlinks: u64,
     /// FIFOs, sockets, devices and entries of unknown type.
     pub other: u64,
-    /// Entries with an error mark.
+    /// Entries with an error mark, and roots that could not be stat-ed
+    /// (those are errors only: no entry, no type).
     pub errors: u64,
     /// Apparent bytes (hard links counted once).
     pub apparent: u64,
@@ -161,6 +162,17 @@ struct Sums {
     alloc: u64,
     entries: u64,
     errors: u32,
+}
+
+/// A root the scanner could not stat: it has no node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootError {
+    /// Its index among the roots given.
+    pub index: usize,
+    /// The root as given.
+    pub path: PathBuf,
+    /// Why (the operation and the reason).
+    pub error: ScanError,
 }
 
 /// The tree of everything scanned so far.
@@ -182,6 +194,8 @@ pub struct Tree {
     /// Edit state of directories changed after their batches (see `DirInfo::extra`).
     extras: Vec<DirExtra>,
     roots: Vec<Option<NodeId>>,
+    /// Roots that could not be stat-ed, in the order they were reported.
+    root_errors: Vec<RootError>,
     totals: Totals,
     finished: Option<std::time::Duration>,
     dropped_batches: u64,
@@ -198,6 +212,7 @@ impl Tree {
         match event {
             ScanEvent::Batch(batch) => self.apply_batch(&batch),
             ScanEvent::DirError { dir, error, .. } => self.apply_dir_error(dir, error),
+            ScanEvent::RootError { root, path, error } => self.apply_root_error(root, path, error),
             ScanEvent::RootDone(_) => false,
             ScanEvent::Finished { elapsed } => {
                 self.finished = Some(elapsed);
@@ -427,6 +442,17 @@ impl Tree {
         }
     }
 
+    /// A root that could not be stat-ed: no node, one error in the totals.
+    fn apply_root_error(&mut self, index: usize, path: PathBuf, error: ScanError) -> bool {
+        if self.roots.len() <= index {
+            self.roots.resize(index + 1, None);
+        }
+        self.roots[index] = None;
+        self.root_errors.push(RootError { index, path, error });
+        self.totals.errors += 1;
+        true
+    }
+
     fn apply_dir_error(&mut self, key: EntryKey, error: ScanError) -> bool {
         let Some(NodeId(id)) = self.resolve_slot(key) else {
             self.dropped_batches += 1;
@@ -485,6 +511,11 @@ impl Tree {
     /// The root nodes, in the order the roots were given (missing ones not yet arrived).
     pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.roots.iter().flatten().copied().filter(|&id| self.is_live(id))
+    }
+
+    /// The roots that could not be stat-ed (they have no node).
+    pub fn root_errors(&self) -> &[RootError] {
+        &self.root_errors
     }
 
     /// Totals over everything applied so far.
