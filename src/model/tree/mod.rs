@@ -48,6 +48,11 @@ const FLAG_OTHER_FS: u8 = 8;
 const FLAG_NO_STAT: u8 = 16;
 /// Removed by an edit: the slot stays (ids never move) but no reader sees it.
 const FLAG_REMOVED: u8 = 32;
+/// A second way into a directory the totals already count (the same root
+/// given twice, a root inside another root, a second link to it under `-L`),
+/// or a node below one: it counts in its own directories' aggregates but adds
+/// nothing to [`Totals`], so an entry reached from two roots counts once.
+const FLAG_REPEAT: u8 = 64;
 /// Slots no reader returns: not arrived yet, or removed.
 const HIDDEN: u8 = FLAG_VACANT | FLAG_REMOVED;
 
@@ -134,7 +139,9 @@ pub struct DirInfo {
 // The extra index fits in what was padding.
 const _: () = assert!(std::mem::size_of::<DirInfo>() == 48);
 
-/// Totals over every root.
+/// Totals over every root, each entry once: a directory the walk enters a
+/// second time (see [`Tree::is_repeat`]) adds nothing again, nor does
+/// anything below it; a hard-linked file's bytes count once, its names each.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     /// All entries, roots included.
@@ -187,6 +194,9 @@ pub struct Tree {
     owner_index: HashMap<(u32, u32), u32>,
     last_owner: Option<((u32, u32), u32)>,
     links_seen: HashSet<(u64, u64)>,
+    /// The node that counts each entered directory in the totals, by
+    /// `(dev, ino)`; a later live node with the same identity is a repeat.
+    dir_claims: HashMap<(u64, u64), u32>,
     wide_sizes: HashMap<u32, u64>,
     wide_blocks: HashMap<u32, u64>,
     wide_mtimes: HashMap<u32, i64>,
@@ -310,6 +320,10 @@ impl Tree {
     fn insert(&mut self, id: u32, parent: u32, name: &[u8], entry: &NewEntry<'_>, sums: &mut Sums) {
         let kind = entry.kind;
         let mut flags = 0;
+        if self.is_repeat_entry(id, parent, entry) {
+            flags |= FLAG_REPEAT;
+        }
+        let in_totals = flags & FLAG_REPEAT == 0;
         let mut node = Node { parent, ..VACANT };
         (node.name, node.name_len) = self.store_name(name);
         node.mode = kind.mode_bits() as u16;
@@ -322,9 +336,16 @@ impl Tree {
                 node.size = narrow(st.size, id, &mut self.wide_sizes);
                 node.blocks = narrow(st.blocks, id, &mut self.wide_blocks);
                 node.mtime = narrow_mtime(st.mtime.sec, id, &mut self.wide_mtimes);
-                if st.nlink > 1
-                    && kind != FileKind::Dir
-                    && !self.links_seen.insert((st.dev, st.ino))
+                // A repeat only looks: the name the totals count must be
+                // the one that records the file, whichever arrives first.
+                let identity = (st.dev, st.ino);
+                let hard_link = st.nlink > 1 && kind != FileKind::Dir;
+                if hard_link
+                    && (if in_totals {
+                        !self.links_seen.insert(identity)
+                    } else {
+                        self.links_seen.contains(&identity)
+                    })
                 {
                     flags |= FLAG_LINK_DUP;
                     counted = false;
@@ -339,7 +360,7 @@ impl Tree {
             flags |= FLAG_ERROR;
             self.errors.insert(id, error.clone());
             sums.errors += 1;
-            self.totals.errors += 1;
+            self.totals.errors += u64::from(in_totals);
         }
         let (own_size, own_alloc) = entry.stat.map_or((0, 0), |st| (st.size, st.allocated()));
         if kind == FileKind::Dir {
@@ -359,16 +380,42 @@ impl Tree {
         if counted {
             sums.size += own_size;
             sums.alloc += own_alloc;
+        }
+        if counted && in_totals {
             self.totals.apparent += own_size;
             self.totals.allocated += own_alloc;
         }
         sums.entries += 1;
-        self.count_kind(kind, 1);
+        if in_totals {
+            self.count_kind(kind, 1);
+        }
         let slot = id as usize;
         if slot == self.nodes.len() {
             self.nodes.push(node);
         } else {
             self.nodes[slot] = node;
+        }
+    }
+
+    /// Whether a new node is a repeat: below one, or a directory the walk
+    /// enters whose identity a live node already claimed (else it claims it).
+    /// Directories not entered (a loop, another filesystem, an edit's new
+    /// directory) add nothing below them, so they are never repeats.
+    fn is_repeat_entry(&mut self, id: u32, parent: u32, entry: &NewEntry<'_>) -> bool {
+        if parent != NONE && self.nodes[parent as usize].flags & FLAG_REPEAT != 0 {
+            return true;
+        }
+        let Some(st) = entry.stat.filter(|_| entry.kind == FileKind::Dir && entry.descend) else {
+            return false;
+        };
+        let identity = (st.dev, st.ino);
+        match self.dir_claims.get(&identity) {
+            Some(&claim) if claim != id && self.is_live(NodeId(claim)) => true,
+            _ => {
+                // Unclaimed, or its claimer was removed since: this one counts.
+                self.dir_claims.insert(identity, id);
+                false
+            }
         }
     }
 
@@ -476,7 +523,7 @@ impl Tree {
             self.dirs[dir as usize].state = DirState::Failed;
         }
         if first_mark {
-            self.totals.errors += 1;
+            self.totals.errors += u64::from(!self.is_repeat(NodeId(id)));
             // The directory itself gains an error: count it in its own
             // aggregate and every ancestor's.
             self.propagate(id, Sums { errors: 1, ..Sums::default() });
@@ -605,6 +652,14 @@ impl Tree {
         self.node(id).flags & FLAG_LINK_DUP != 0
     }
 
+    /// True when the node adds nothing to [`Tree::totals`]: a second way into
+    /// a directory counted elsewhere (the same root twice, a root inside
+    /// another, a second link under `-L`), or a node below one. Its own
+    /// directories' aggregates count it as usual.
+    pub fn is_repeat(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_REPEAT != 0
+    }
+
     /// True for a directory on another filesystem left unread by `-x`.
     pub fn is_other_fs(&self, id: NodeId) -> bool {
         self.node(id).flags & FLAG_OTHER_FS != 0
@@ -687,6 +742,7 @@ impl Tree {
             + self.names.heap_bytes()
             + self.batch_base.capacity() * 4
             + self.links_seen.capacity() * 16
+            + self.dir_claims.capacity() * 24
             + (self.wide_sizes.capacity() + self.wide_blocks.capacity()) * 12
             + self.wide_mtimes.capacity() * 12
             + self.extras.iter().map(DirExtra::heap_bytes).sum::<usize>()
