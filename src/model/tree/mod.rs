@@ -48,9 +48,9 @@ const FLAG_OTHER_FS: u8 = 8;
 const FLAG_NO_STAT: u8 = 16;
 /// Removed by an edit: the slot stays (ids never move) but no reader sees it.
 const FLAG_REMOVED: u8 = 32;
-/// A second way into a directory the totals already count (the same root
-/// given twice, a root inside another root, a second link to it under `-L`),
-/// or a node below one: it counts in its own directories' aggregates but adds
+/// A second way into a directory another root already counts in the totals
+/// (the same root given twice, a root inside another root), or a node below
+/// one: it counts in its own directories' aggregates but adds
 /// nothing to [`Totals`], so an entry reached from two roots counts once.
 const FLAG_REPEAT: u8 = 64;
 /// Slots no reader returns: not arrived yet, or removed.
@@ -139,8 +139,8 @@ pub struct DirInfo {
 // The extra index fits in what was padding.
 const _: () = assert!(std::mem::size_of::<DirInfo>() == 48);
 
-/// Totals over every root, each entry once: a directory the walk enters a
-/// second time (see [`Tree::is_repeat`]) adds nothing again, nor does
+/// Totals over every root, each entry once: a directory that a second root
+/// reaches too (see [`Tree::is_repeat`]) adds nothing again, nor does
 /// anything below it; a hard-linked file's bytes count once, its names each.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -194,9 +194,10 @@ pub struct Tree {
     owner_index: HashMap<(u32, u32), u32>,
     last_owner: Option<((u32, u32), u32)>,
     links_seen: HashSet<(u64, u64)>,
-    /// The node that counts each entered directory in the totals, by
-    /// `(dev, ino)`; a later live node with the same identity is a repeat.
-    dir_claims: HashMap<(u64, u64), u32>,
+    /// The node that counts each entered directory in the totals, and its
+    /// root, by `(dev, ino)`; a live node of another root with the same
+    /// identity is a repeat.
+    dir_claims: HashMap<(u64, u64), (u32, u32)>,
     wide_sizes: HashMap<u32, u64>,
     wide_blocks: HashMap<u32, u64>,
     wide_mtimes: HashMap<u32, i64>,
@@ -398,9 +399,11 @@ impl Tree {
     }
 
     /// Whether a new node is a repeat: below one, or a directory the walk
-    /// enters whose identity a live node already claimed (else it claims it).
-    /// Directories not entered (a loop, another filesystem, an edit's new
-    /// directory) add nothing below them, so they are never repeats.
+    /// enters that a live node of another root already claimed (else it
+    /// claims it). Within one root every path counts, as its listing shows
+    /// it (two links to one directory under `-L`, a bind mount). Directories
+    /// not entered (a loop, another filesystem, an edit's new directory) add
+    /// nothing below them, so they are never repeats.
     fn is_repeat_entry(&mut self, id: u32, parent: u32, entry: &NewEntry<'_>) -> bool {
         if parent != NONE && self.nodes[parent as usize].flags & FLAG_REPEAT != 0 {
             return true;
@@ -408,13 +411,26 @@ impl Tree {
         let Some(st) = entry.stat.filter(|_| entry.kind == FileKind::Dir && entry.descend) else {
             return false;
         };
+        let root = if parent == NONE { id } else { self.root_of(parent) };
         let identity = (st.dev, st.ino);
         match self.dir_claims.get(&identity) {
-            Some(&claim) if claim != id && self.is_live(NodeId(claim)) => true,
+            Some(&(claim, claim_root)) if claim != id && self.is_live(NodeId(claim)) => {
+                claim_root != root
+            }
             _ => {
                 // Unclaimed, or its claimer was removed since: this one counts.
-                self.dir_claims.insert(identity, id);
+                self.dir_claims.insert(identity, (id, root));
                 false
+            }
+        }
+    }
+
+    /// The root above a node (the node itself for a root).
+    fn root_of(&self, mut id: u32) -> u32 {
+        loop {
+            match self.nodes[id as usize].parent {
+                NONE => return id,
+                parent => id = parent,
             }
         }
     }
@@ -653,8 +669,8 @@ impl Tree {
     }
 
     /// True when the node adds nothing to [`Tree::totals`]: a second way into
-    /// a directory counted elsewhere (the same root twice, a root inside
-    /// another, a second link under `-L`), or a node below one. Its own
+    /// a directory another root counts (the same root twice, a root inside
+    /// another), or a node below one. Its own
     /// directories' aggregates count it as usual.
     pub fn is_repeat(&self, id: NodeId) -> bool {
         self.node(id).flags & FLAG_REPEAT != 0
@@ -742,7 +758,7 @@ impl Tree {
             + self.names.heap_bytes()
             + self.batch_base.capacity() * 4
             + self.links_seen.capacity() * 16
-            + self.dir_claims.capacity() * 24
+            + self.dir_claims.capacity() * 32
             + (self.wide_sizes.capacity() + self.wide_blocks.capacity()) * 12
             + self.wide_mtimes.capacity() * 12
             + self.extras.iter().map(DirExtra::heap_bytes).sum::<usize>()
