@@ -8,4 +8,4 @@ pub mod tree;
 
 pub use meta::FullStat;
 pub use mode::FileKind;
-pub use tree::{DirInfo, DirState, NodeId, Rescan, Totals, Tree, TreeOp};
+pub use tree::{DirInfo, DirState, NodeId, Rescan, RootError, Totals, Tree, TreeOp};

@@ -191,6 +191,17 @@ impl Judge {
                     self.decide(held.path, held.entry, Some(error.clone()), sink)?;
                 }
             }
+            // Not an entry: nothing to judge, but an error all the same. What
+            // the baseline holds under a root that is gone is removed; under
+            // one that could not be looked at, unknown.
+            ScanEvent::RootError { path, error, .. } => {
+                errors.report(path, error);
+                if self.baseline.is_some()
+                    && error.errno != Some(rustix::io::Errno::NOENT.raw_os_error())
+                {
+                    self.unseen.insert(path.clone());
+                }
+            }
             ScanEvent::RootDone(_) | ScanEvent::Finished { .. } => {}
         }
         Ok(())

@@ -79,6 +79,8 @@ pub fn write(
                     out.write_all(&record)?;
                 }
             }
+            // Not an entry, so no record: the error goes to stderr only.
+            ScanEvent::RootError { path, error, .. } => errors.report(&path, &error),
             ScanEvent::RootDone(_) | ScanEvent::Finished { .. } => {}
         }
     }

@@ -41,7 +41,7 @@ pub fn write(
                     }
                 }
             }
-            ScanEvent::DirError { path, error, .. } => {
+            ScanEvent::DirError { path, error, .. } | ScanEvent::RootError { path, error, .. } => {
                 writeln!(
                     out,
                     "! {}: {}",

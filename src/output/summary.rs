@@ -22,7 +22,9 @@ pub fn build(rx: &Receiver<ScanEvent>, errors: &mut ErrorReporter<'_>) -> Tree {
                     }
                 }
             }
-            ScanEvent::DirError { path, error, .. } => errors.report(path, error),
+            ScanEvent::DirError { path, error, .. } | ScanEvent::RootError { path, error, .. } => {
+                errors.report(path, error);
+            }
             _ => {}
         }
         tree.apply(event);

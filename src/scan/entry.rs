@@ -220,6 +220,18 @@ pub enum ScanEvent {
         /// Why.
         error: ScanError,
     },
+    /// Root number `root` could not be stat-ed (missing, no search
+    /// permission on a parent, a dangling link under `-L`): it is an error,
+    /// not an entry, so no batch carries it. A root that exists but cannot be
+    /// listed is an entry, and its listing failure a [`ScanEvent::DirError`].
+    RootError {
+        /// The root's index among the roots given.
+        root: usize,
+        /// The root as given.
+        path: PathBuf,
+        /// Why.
+        error: ScanError,
+    },
     /// Root number `n` has been walked completely.
     RootDone(usize),
     /// All roots are done (or the scan was cancelled).

@@ -125,11 +125,20 @@ pub(crate) fn process_root(
     root: &Path,
     children: &mut Vec<Item>,
 ) {
+    let name = root.as_os_str().as_bytes();
+    let found = match stat_entry(stat::cwd(), name, shared.follow, shared.detail) {
+        Ok(found) => found,
+        Err(error) => {
+            // Nothing is there to list: the root is an error, not an entry.
+            children.clear();
+            shared.send(ScanEvent::RootError { root: root_index, path: root.to_path_buf(), error });
+            return;
+        }
+    };
+    let mut result: StatResult = Ok(found);
     let id = shared.batch_id();
     let mut batch = Batch::new(id, Parent::Root(root_index), Arc::from(Path::new("")), 0, 1);
     let key = batch.key(0);
-    let name = root.as_os_str().as_bytes();
-    let mut result = stat_entry(stat::cwd(), name, shared.follow, shared.detail);
     let root_real: Option<Arc<Path>> =
         if shared.audit.links { std::fs::canonicalize(root).ok().map(Arc::from) } else { None };
     if shared.audit != AuditScan::default() {
@@ -256,7 +265,7 @@ fn build_batch(
                     handovers.push(deep);
                 }
             }
-            Err(err) => add_unlisted(shared, ctx, &mut batch, err),
+            Err(err) => add_unlisted(shared, ctx, dir_path, &mut batch, key, err),
         }
     }
     (batch, handovers)
@@ -420,9 +429,19 @@ pub(super) fn descent(
 
 /// Adds an entry jwalk could only report as an error (with following on: a
 /// link it could not resolve). The link itself is still an entry.
-fn add_unlisted(shared: &Shared, ctx: &DirCtx, batch: &mut Batch, err: &jwalk::Error) {
+fn add_unlisted(
+    shared: &Shared,
+    ctx: &Arc<DirCtx>,
+    dir_path: &Path,
+    batch: &mut Batch,
+    key: EntryKey,
+    err: &jwalk::Error,
+) {
     let Some(path) = err.path() else { return };
     let name = path.file_name().map_or(path.as_os_str().as_bytes(), |n| n.as_bytes()).to_vec();
+    if err.loop_ancestor().is_some() && add_textual_loop(shared, ctx, dir_path, batch, key, &name) {
+        return;
+    }
     let full = path.as_os_str().as_bytes();
     let mut result = stat_entry(stat::cwd(), full, false, shared.detail);
     if shared.audit != AuditScan::default() {
@@ -434,6 +453,35 @@ fn add_unlisted(shared: &Shared, ctx: &DirCtx, batch: &mut Batch, err: &jwalk::E
         error = Some(ScanError::fs_loop(ancestor));
     }
     batch.push(&name, stat, FileKind::Symlink, error, false, false, detail);
+}
+
+/// A link whose text names one of its ancestors (`abs -> /path/of/a` inside
+/// `a`): jwalk reports it as an error before our own check could see it.
+/// Records it exactly as [`add_listed`] records a link that reaches an
+/// ancestor by any other text (`up -> ..`): the followed record and our loop
+/// error, so the same loop is the same finding whatever the link says.
+/// Returns false, adding nothing, when following it does not reach an
+/// ancestor after all (it changed since jwalk looked).
+fn add_textual_loop(
+    shared: &Shared,
+    ctx: &Arc<DirCtx>,
+    dir_path: &Path,
+    batch: &mut Batch,
+    key: EntryKey,
+    name: &[u8],
+) -> bool {
+    let full = dir_path.join(std::ffi::OsStr::from_bytes(name));
+    let place =
+        Placed { fd: stat::cwd(), dir: None, name_at: full.as_os_str().as_bytes(), name, dir_path };
+    let (result, _) = stat_listed(shared, ctx, &place, true);
+    let (stat, error, detail) = split(result);
+    let Descent::Loop(loop_error) = descent(shared, ctx, dir_path, key, stat.as_ref(), false)
+    else {
+        return false;
+    };
+    let listed = stat.as_ref().map_or(FileKind::Symlink, EntryStat::kind);
+    batch.push(name, stat, listed, error.or(Some(loop_error)), false, false, detail);
+    true
 }
 
 pub(super) type StatResult = Result<(EntryStat, Option<Box<Detail>>), ScanError>;

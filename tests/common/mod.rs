@@ -199,7 +199,9 @@ pub fn scan_lib(options: ScanOptions) -> Scanned {
                         scanned.entries.push((batch.path_of(entry), entry.clone()));
                     }
                 }
-                ScanEvent::DirError { path, error, .. } => {
+                // A root that could not be stat-ed is an error without an entry too.
+                ScanEvent::DirError { path, error, .. }
+                | ScanEvent::RootError { path, error, .. } => {
                     scanned.dir_errors.push((path.clone(), error.clone()));
                 }
                 ScanEvent::RootDone(_) => {}

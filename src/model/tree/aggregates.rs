@@ -26,18 +26,22 @@ impl Tree {
     }
 
     /// Adds a node's own bytes to its aggregates (itself, for a directory,
-    /// and every ancestor) and to the totals.
+    /// and every ancestor) and, unless it is a repeat, to the totals.
     pub(super) fn add_sums(&mut self, id: u32, sums: Sums) {
         self.propagate(id, sums);
-        self.totals.apparent += sums.size;
-        self.totals.allocated += sums.alloc;
+        if !self.is_repeat(NodeId(id)) {
+            self.totals.apparent += sums.size;
+            self.totals.allocated += sums.alloc;
+        }
     }
 
     /// The reverse of `add_sums`.
     pub(super) fn sub_sums(&mut self, id: u32, sums: Sums) {
         self.unpropagate(id, sums);
-        self.totals.apparent = self.totals.apparent.saturating_sub(sums.size);
-        self.totals.allocated = self.totals.allocated.saturating_sub(sums.alloc);
+        if !self.is_repeat(NodeId(id)) {
+            self.totals.apparent = self.totals.apparent.saturating_sub(sums.size);
+            self.totals.allocated = self.totals.allocated.saturating_sub(sums.alloc);
+        }
     }
 
     /// Clears a node's error mark, if any.
@@ -48,7 +52,9 @@ impl Tree {
         }
         node.flags &= !FLAG_ERROR;
         self.errors.remove(&id);
-        self.totals.errors = self.totals.errors.saturating_sub(1);
+        if !self.is_repeat(NodeId(id)) {
+            self.totals.errors = self.totals.errors.saturating_sub(1);
+        }
         self.unpropagate(id, Sums { errors: 1, ..Sums::default() });
     }
 }

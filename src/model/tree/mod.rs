@@ -48,6 +48,11 @@ const FLAG_OTHER_FS: u8 = 8;
 const FLAG_NO_STAT: u8 = 16;
 /// Removed by an edit: the slot stays (ids never move) but no reader sees it.
 const FLAG_REMOVED: u8 = 32;
+/// A second way into a directory another root already counts in the totals
+/// (the same root given twice, a root inside another root), or a node below
+/// one: it counts in its own directories' aggregates but adds
+/// nothing to [`Totals`], so an entry reached from two roots counts once.
+const FLAG_REPEAT: u8 = 64;
 /// Slots no reader returns: not arrived yet, or removed.
 const HIDDEN: u8 = FLAG_VACANT | FLAG_REMOVED;
 
@@ -134,7 +139,9 @@ pub struct DirInfo {
 // The extra index fits in what was padding.
 const _: () = assert!(std::mem::size_of::<DirInfo>() == 48);
 
-/// Totals over every root.
+/// Totals over every root, each entry once: a directory that a second root
+/// reaches too (see [`Tree::is_repeat`]) adds nothing again, nor does
+/// anything below it; a hard-linked file's bytes count once, its names each.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     /// All entries, roots included.
@@ -147,7 +154,8 @@ pub struct Totals {
     pub symlinks: u64,
     /// FIFOs, sockets, devices and entries of unknown type.
     pub other: u64,
-    /// Entries with an error mark.
+    /// Entries with an error mark, and roots that could not be stat-ed
+    /// (those are errors only: no entry, no type).
     pub errors: u64,
     /// Apparent bytes (hard links counted once).
     pub apparent: u64,
@@ -163,6 +171,17 @@ struct Sums {
     errors: u32,
 }
 
+/// A root the scanner could not stat: it has no node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootError {
+    /// Its index among the roots given.
+    pub index: usize,
+    /// The root as given.
+    pub path: PathBuf,
+    /// Why (the operation and the reason).
+    pub error: ScanError,
+}
+
 /// The tree of everything scanned so far.
 #[derive(Default)]
 pub struct Tree {
@@ -175,6 +194,10 @@ pub struct Tree {
     owner_index: HashMap<(u32, u32), u32>,
     last_owner: Option<((u32, u32), u32)>,
     links_seen: HashSet<(u64, u64)>,
+    /// The node that counts each entered directory in the totals, and its
+    /// root, by `(dev, ino)`; a live node of another root with the same
+    /// identity is a repeat.
+    dir_claims: HashMap<(u64, u64), (u32, u32)>,
     wide_sizes: HashMap<u32, u64>,
     wide_blocks: HashMap<u32, u64>,
     wide_mtimes: HashMap<u32, i64>,
@@ -182,6 +205,8 @@ pub struct Tree {
     /// Edit state of directories changed after their batches (see `DirInfo::extra`).
     extras: Vec<DirExtra>,
     roots: Vec<Option<NodeId>>,
+    /// Roots that could not be stat-ed, in the order they were reported.
+    root_errors: Vec<RootError>,
     totals: Totals,
     finished: Option<std::time::Duration>,
     dropped_batches: u64,
@@ -198,6 +223,7 @@ impl Tree {
         match event {
             ScanEvent::Batch(batch) => self.apply_batch(&batch),
             ScanEvent::DirError { dir, error, .. } => self.apply_dir_error(dir, error),
+            ScanEvent::RootError { root, path, error } => self.apply_root_error(root, path, error),
             ScanEvent::RootDone(_) => false,
             ScanEvent::Finished { elapsed } => {
                 self.finished = Some(elapsed);
@@ -295,6 +321,10 @@ impl Tree {
     fn insert(&mut self, id: u32, parent: u32, name: &[u8], entry: &NewEntry<'_>, sums: &mut Sums) {
         let kind = entry.kind;
         let mut flags = 0;
+        if self.is_repeat_entry(id, parent, entry) {
+            flags |= FLAG_REPEAT;
+        }
+        let in_totals = flags & FLAG_REPEAT == 0;
         let mut node = Node { parent, ..VACANT };
         (node.name, node.name_len) = self.store_name(name);
         node.mode = kind.mode_bits() as u16;
@@ -307,9 +337,16 @@ impl Tree {
                 node.size = narrow(st.size, id, &mut self.wide_sizes);
                 node.blocks = narrow(st.blocks, id, &mut self.wide_blocks);
                 node.mtime = narrow_mtime(st.mtime.sec, id, &mut self.wide_mtimes);
-                if st.nlink > 1
-                    && kind != FileKind::Dir
-                    && !self.links_seen.insert((st.dev, st.ino))
+                // A repeat only looks: the name the totals count must be
+                // the one that records the file, whichever arrives first.
+                let identity = (st.dev, st.ino);
+                let hard_link = st.nlink > 1 && kind != FileKind::Dir;
+                if hard_link
+                    && (if in_totals {
+                        !self.links_seen.insert(identity)
+                    } else {
+                        self.links_seen.contains(&identity)
+                    })
                 {
                     flags |= FLAG_LINK_DUP;
                     counted = false;
@@ -324,7 +361,7 @@ impl Tree {
             flags |= FLAG_ERROR;
             self.errors.insert(id, error.clone());
             sums.errors += 1;
-            self.totals.errors += 1;
+            self.totals.errors += u64::from(in_totals);
         }
         let (own_size, own_alloc) = entry.stat.map_or((0, 0), |st| (st.size, st.allocated()));
         if kind == FileKind::Dir {
@@ -344,16 +381,57 @@ impl Tree {
         if counted {
             sums.size += own_size;
             sums.alloc += own_alloc;
+        }
+        if counted && in_totals {
             self.totals.apparent += own_size;
             self.totals.allocated += own_alloc;
         }
         sums.entries += 1;
-        self.count_kind(kind, 1);
+        if in_totals {
+            self.count_kind(kind, 1);
+        }
         let slot = id as usize;
         if slot == self.nodes.len() {
             self.nodes.push(node);
         } else {
             self.nodes[slot] = node;
+        }
+    }
+
+    /// Whether a new node is a repeat: below one, or a directory the walk
+    /// enters that a live node of another root already claimed (else it
+    /// claims it). Within one root every path counts, as its listing shows
+    /// it (two links to one directory under `-L`, a bind mount). Directories
+    /// not entered (a loop, another filesystem, an edit's new directory) add
+    /// nothing below them, so they are never repeats.
+    fn is_repeat_entry(&mut self, id: u32, parent: u32, entry: &NewEntry<'_>) -> bool {
+        if parent != NONE && self.nodes[parent as usize].flags & FLAG_REPEAT != 0 {
+            return true;
+        }
+        let Some(st) = entry.stat.filter(|_| entry.kind == FileKind::Dir && entry.descend) else {
+            return false;
+        };
+        let root = if parent == NONE { id } else { self.root_of(parent) };
+        let identity = (st.dev, st.ino);
+        match self.dir_claims.get(&identity) {
+            Some(&(claim, claim_root)) if claim != id && self.is_live(NodeId(claim)) => {
+                claim_root != root
+            }
+            _ => {
+                // Unclaimed, or its claimer was removed since: this one counts.
+                self.dir_claims.insert(identity, (id, root));
+                false
+            }
+        }
+    }
+
+    /// The root above a node (the node itself for a root).
+    fn root_of(&self, mut id: u32) -> u32 {
+        loop {
+            match self.nodes[id as usize].parent {
+                NONE => return id,
+                parent => id = parent,
+            }
         }
     }
 
@@ -427,6 +505,17 @@ impl Tree {
         }
     }
 
+    /// A root that could not be stat-ed: no node, one error in the totals.
+    fn apply_root_error(&mut self, index: usize, path: PathBuf, error: ScanError) -> bool {
+        if self.roots.len() <= index {
+            self.roots.resize(index + 1, None);
+        }
+        self.roots[index] = None;
+        self.root_errors.push(RootError { index, path, error });
+        self.totals.errors += 1;
+        true
+    }
+
     fn apply_dir_error(&mut self, key: EntryKey, error: ScanError) -> bool {
         let Some(NodeId(id)) = self.resolve_slot(key) else {
             self.dropped_batches += 1;
@@ -450,7 +539,7 @@ impl Tree {
             self.dirs[dir as usize].state = DirState::Failed;
         }
         if first_mark {
-            self.totals.errors += 1;
+            self.totals.errors += u64::from(!self.is_repeat(NodeId(id)));
             // The directory itself gains an error: count it in its own
             // aggregate and every ancestor's.
             self.propagate(id, Sums { errors: 1, ..Sums::default() });
@@ -485,6 +574,11 @@ impl Tree {
     /// The root nodes, in the order the roots were given (missing ones not yet arrived).
     pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.roots.iter().flatten().copied().filter(|&id| self.is_live(id))
+    }
+
+    /// The roots that could not be stat-ed (they have no node).
+    pub fn root_errors(&self) -> &[RootError] {
+        &self.root_errors
     }
 
     /// Totals over everything applied so far.
@@ -574,6 +668,14 @@ impl Tree {
         self.node(id).flags & FLAG_LINK_DUP != 0
     }
 
+    /// True when the node adds nothing to [`Tree::totals`]: a second way into
+    /// a directory another root counts (the same root twice, a root inside
+    /// another), or a node below one. Its own
+    /// directories' aggregates count it as usual.
+    pub fn is_repeat(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_REPEAT != 0
+    }
+
     /// True for a directory on another filesystem left unread by `-x`.
     pub fn is_other_fs(&self, id: NodeId) -> bool {
         self.node(id).flags & FLAG_OTHER_FS != 0
@@ -656,6 +758,7 @@ impl Tree {
             + self.names.heap_bytes()
             + self.batch_base.capacity() * 4
             + self.links_seen.capacity() * 16
+            + self.dir_claims.capacity() * 32
             + (self.wide_sizes.capacity() + self.wide_blocks.capacity()) * 12
             + self.wide_mtimes.capacity() * 12
             + self.extras.iter().map(DirExtra::heap_bytes).sum::<usize>()

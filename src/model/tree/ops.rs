@@ -45,7 +45,7 @@ use crate::scan::EntryStat;
 /// Invariants kept by every op: each live directory's `total_size`,
 /// `total_alloc`, `total_entries` and `errors` equal a recomputation over
 /// [`Tree::children`]; [`Tree::totals`] equals a recomputation over every live
-/// node reachable from the roots; `child_count` equals the number of
+/// node reachable from the roots that is not a repeat ([`Tree::is_repeat`]); `child_count` equals the number of
 /// `children`; sibling names are unique; the live nodes are exactly those
 /// reachable from the roots.
 ///
@@ -222,14 +222,15 @@ impl Tree {
             self.add_sums(id, Sums { size: stat.size, alloc: stat.allocated(), ..Sums::default() });
             self.sub_sums(id, Sums { size: old_size, alloc: old_alloc, ..Sums::default() });
         }
-        if counted && stat.nlink > 1 && new_kind != FileKind::Dir {
+        let repeat = self.is_repeat(NodeId(id));
+        if counted && !repeat && stat.nlink > 1 && new_kind != FileKind::Dir {
             self.links_seen.insert((stat.dev, stat.ino));
         }
         if had_no_stat {
             // The error was the failed stat, which just succeeded.
             self.clear_error(id);
         }
-        if old_kind != new_kind {
+        if old_kind != new_kind && !repeat {
             self.count_kind(old_kind, -1);
             self.count_kind(new_kind, 1);
         }
@@ -270,19 +271,16 @@ impl Tree {
             self.detach(id);
             self.unpropagate(parent, sums);
         }
-        self.totals.apparent = self.totals.apparent.saturating_sub(sums.size);
-        self.totals.allocated = self.totals.allocated.saturating_sub(sums.alloc);
         let mut stack = vec![id];
         while let Some(n) = stack.pop() {
             stack.extend(self.children(NodeId(n)).map(|c| c.0));
-            let kind = self.kind(NodeId(n));
+            // Node by node: a subtree may hold repeats the totals never had.
+            if !self.is_repeat(NodeId(n)) {
+                self.untotal(n);
+            }
             let node = &mut self.nodes[n as usize];
             node.flags |= FLAG_REMOVED;
-            if node.flags & FLAG_ERROR != 0 {
-                self.totals.errors = self.totals.errors.saturating_sub(1);
-            }
             let dir = node.dir;
-            self.count_kind(kind, -1);
             if dir != NO_DIR
                 && let Some(extra) = self.extras.get_mut(self.dirs[dir as usize].extra as usize)
             {
@@ -291,6 +289,21 @@ impl Tree {
             }
         }
         true
+    }
+
+    /// Takes a node's own share out of the totals (it is being removed).
+    fn untotal(&mut self, id: u32) {
+        let node = self.nodes[id as usize];
+        if node.flags & FLAG_LINK_DUP == 0 {
+            let (size, alloc) = (self.size(NodeId(id)), self.allocated(NodeId(id)));
+            let t = &mut self.totals;
+            t.apparent = t.apparent.saturating_sub(size);
+            t.allocated = t.allocated.saturating_sub(alloc);
+        }
+        if node.flags & FLAG_ERROR != 0 {
+            self.totals.errors = self.totals.errors.saturating_sub(1);
+        }
+        self.count_kind(self.kind(NodeId(id)), -1);
     }
 
     /// Adds a new node as a child of `parent` through its overflow set.

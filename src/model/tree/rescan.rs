@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{DirState, FLAG_REMOVED, NO_DIR, NewEntry, NodeId, Sums, Tree};
+use crate::error::ScanError;
 use crate::scan::{Batch, Parent, ScanEvent};
 
 /// `errno` for "no such file or directory".
@@ -129,6 +130,7 @@ impl Tree {
                 self.mark_dir_error(id, error);
                 true
             }
+            ScanEvent::RootError { error, .. } => self.rescan_root_failed(rescan, error),
             ScanEvent::RootDone(_) | ScanEvent::Finished { .. } => false,
         }
     }
@@ -206,6 +208,21 @@ impl Tree {
                     .is_some_and(|e| e.detached)
     }
 
+    /// The re-scanned directory could not be stat-ed: gone (removed from
+    /// the tree), or kept with the error, failed.
+    fn rescan_root_failed(&mut self, rescan: &Rescan, error: ScanError) -> bool {
+        let dir = rescan.dir.0;
+        if !self.is_live(rescan.dir) {
+            return false;
+        }
+        if error.errno == Some(ENOENT) {
+            return self.remove_node(dir);
+        }
+        // Its children were cleared, so this leaves it `Failed`.
+        self.mark_dir_error(dir, error);
+        true
+    }
+
     pub(super) fn rescan_root(&mut self, rescan: &mut Rescan, batch: &Batch) -> bool {
         let Some(entry) = batch.entries.first() else {
             return false;
@@ -221,10 +238,7 @@ impl Tree {
                 changed |= restated;
                 id
             }
-            None if entry.error.as_ref().is_some_and(|e| e.errno == Some(ENOENT)) => {
-                // The directory is gone.
-                return self.remove_node(dir);
-            }
+            // A scanner reports a root it cannot stat as a `RootError`.
             None => dir,
         };
         if let Some(error) = &entry.error {

@@ -41,7 +41,7 @@ pub fn on_pass_event(state: &mut State, event: ScanEvent) {
         ScanEvent::DirError { dir, .. } => {
             state.audit.pass_dirs.remove(&dir);
         }
-        ScanEvent::RootDone(_) => {}
+        ScanEvent::RootError { .. } | ScanEvent::RootDone(_) => {}
         ScanEvent::Finished { .. } => {
             state.audit.pass = PassState::Done;
             state.audit.pass_dirs = HashMap::new();

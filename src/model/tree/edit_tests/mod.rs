@@ -84,15 +84,22 @@ fn names(tree: &Tree, id: NodeId) -> Vec<String> {
 /// Aggregates recomputed from scratch; returns what `id` adds to its parent.
 fn recompute(tree: &Tree, id: NodeId, totals: &mut Totals) -> Sums {
     assert!(tree.is_live(id), "{id:?} is reachable but removed");
-    totals.entries += 1;
-    match tree.kind(id) {
-        FileKind::Dir => totals.dirs += 1,
-        FileKind::File => totals.files += 1,
-        FileKind::Symlink => totals.symlinks += 1,
-        _ => totals.other += 1,
-    }
-    totals.errors += u64::from(tree.has_error(id));
     let counted = !tree.is_extra_link(id);
+    if !tree.is_repeat(id) {
+        // A repeat adds nothing to the totals (it counts where it is).
+        totals.entries += 1;
+        match tree.kind(id) {
+            FileKind::Dir => totals.dirs += 1,
+            FileKind::File => totals.files += 1,
+            FileKind::Symlink => totals.symlinks += 1,
+            _ => totals.other += 1,
+        }
+        totals.errors += u64::from(tree.has_error(id));
+        if counted {
+            totals.apparent += tree.size(id);
+            totals.allocated += tree.allocated(id);
+        }
+    }
     let mut own = Sums {
         size: if counted { tree.size(id) } else { 0 },
         alloc: if counted { tree.allocated(id) } else { 0 },
@@ -131,9 +138,7 @@ fn check(tree: &Tree) {
     let mut totals = Totals::default();
     let mut reachable = HashSet::new();
     for root in tree.roots() {
-        let sums = recompute(tree, root, &mut totals);
-        totals.apparent += sums.size;
-        totals.allocated += sums.alloc;
+        recompute(tree, root, &mut totals);
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
             assert!(reachable.insert(id), "{id:?} reached twice");

@@ -65,12 +65,21 @@ fn a_rescan_maps_a_fresh_scanners_batches_onto_the_tree() {
     assert_eq!(tree.dropped_batches(), 0);
     check(&tree);
 
+    // A re-scan whose root cannot be stat-ed for another reason keeps the
+    // directory, with the error, failed.
+    let mut rescan = tree.begin_rescan(sub).unwrap();
+    let denied = ScanError { op: Op::Stat, errno: Some(13), reason: "denied".into() };
+    let event = ScanEvent::RootError { root: 0, path: "/r/sub".into(), error: denied.clone() };
+    assert!(tree.apply_rescan(&mut rescan, event));
+    assert_eq!(tree.error(sub), Some(&denied));
+    assert_eq!(tree.dir(sub).unwrap().state, DirState::Failed);
+    check(&tree);
+
     // A re-scan that finds the directory gone removes it.
     let mut rescan = tree.begin_rescan(sub).unwrap();
-    let mut gone = batch(0, Parent::Root(0), 0, 1);
     let error = ScanError { op: Op::Stat, errno: Some(ENOENT), reason: "gone".into() };
-    gone.push(b"/r/sub", None, FileKind::Unknown, Some(error), false, false, None);
-    assert!(tree.apply_rescan(&mut rescan, ScanEvent::Batch(gone)));
+    let event = ScanEvent::RootError { root: 0, path: "/r/sub".into(), error };
+    assert!(tree.apply_rescan(&mut rescan, event));
     assert!(!tree.is_live(sub));
     check(&tree);
 }
