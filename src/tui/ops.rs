@@ -250,7 +250,7 @@ fn recursive_lines(
             counted.errors.len()
         ));
     }
-    lines.push("y / Enter: yes    n / Esc: no".into());
+    lines.push(crate::view::actions::confirm_keys_line(false));
     lines
 }
 

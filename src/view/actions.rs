@@ -125,6 +125,18 @@ pub fn start_permissions(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
+    // Linux has no lchmod: an editor over links alone could change nothing,
+    // so it does not open (chmod through the link would change its target).
+    if targets.iter().all(|t| t.identity.kind == FileKind::Symlink) {
+        let what = match targets.as_slice() {
+            [one] => sanitize::bytes(state.tree.name(one.id)).into_owned(),
+            many => format!("{} marked entries", many.len()),
+        };
+        state.error(format!(
+            "permissions not opened: {what}: a symlink's own mode cannot be changed on Linux"
+        ));
+        return Vec::new();
+    }
     if let Some(editor) = PermEditor::new(targets) {
         state.mode = Mode::Perm(Box::new(editor));
     }
@@ -272,7 +284,7 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     if permanent {
         lines.push("This cannot be undone.".into());
     }
-    lines.push("y / Enter: yes    n / Esc: no".into());
+    lines.push(confirm_keys_line(!permanent));
     let title = if permanent {
         "Delete permanently?".to_string()
     } else {
@@ -307,7 +319,7 @@ pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
         String::new(),
         "and each parent it leaves empty, up to (not including)".into(),
         format!("  {}", sanitize::path(&stop_at)),
-        "y / Enter: yes    n / Esc: no".into(),
+        confirm_keys_line(false),
     ];
     state.mode = Mode::Confirm(Confirm {
         title: "Remove empty directories?".into(),
@@ -327,16 +339,38 @@ fn root_of(state: &State, id: NodeId) -> Option<NodeId> {
     Some(up)
 }
 
+/// True for the one confirmed action that can be undone: moving to the trash.
+pub fn reversible(request: &OpRequest) -> bool {
+    matches!(request, OpRequest::Remove { permanent: false, .. })
+}
+
+/// The keys line of a confirmation: `Enter` is named with the answer it gives.
+pub fn confirm_keys_line(reversible: bool) -> String {
+    if reversible {
+        "y / Enter: yes    n / Esc: no".into()
+    } else {
+        "y: yes    n / Esc / Enter: no".into()
+    }
+}
+
 /// Keys of a confirmation dialog.
 pub fn on_confirm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Mode::Confirm(confirm) = &state.mode else { return Vec::new() };
+    // Enter confirms only what can be undone (the trash); an irreversible
+    // action needs the deliberate `y`, and Enter answers "no".
+    let enter_confirms = reversible(&confirm.request);
     match key.code {
-        KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+        KeyCode::Char('y' | 'Y') => {
             let request = confirm.request.clone();
             state.mode = Mode::Normal;
             run(state, request)
         }
-        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
+        KeyCode::Enter if enter_confirms => {
+            let request = confirm.request.clone();
+            state.mode = Mode::Normal;
+            run(state, request)
+        }
+        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter => {
             state.mode = Mode::Normal;
             state.message("cancelled: nothing changed");
             Vec::new()
