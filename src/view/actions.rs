@@ -9,7 +9,7 @@ use super::line::{LineEditor, LineKey};
 use super::ops::{CancelFlag, OpRequest, Target};
 use super::outcomes::start_rescan;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
-use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Running, State};
+use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
 use super::update::selection_changed;
 use crate::fsops::Identity;
 use crate::model::{FileKind, NodeId};
@@ -250,8 +250,8 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     }
     let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
     if let Some(root) = targets.iter().find(|t| state.tree.parent(t.id).is_none()) {
-        let name = String::from_utf8_lossy(state.tree.name(root.id)).into_owned();
-        state.error(format!("{name} is a scan root: statree does not remove it"));
+        let name = sanitize::bytes(state.tree.name(root.id)).into_owned();
+        state.error(format!("not removed: {name}: a scan root; statree does not remove it"));
         return Vec::new();
     }
     let (mut entries, mut bytes, mut dirs) = (0u64, 0u64, 0u64);
@@ -280,7 +280,9 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     } else {
         String::new()
     };
-    lines.push(format!("{what}{inside}, {}", human_size(bytes)));
+    // Counted as the result will be: every entry, directories too, by
+    // apparent size (the scan's totals).
+    lines.push(format!("{what}{inside}, {} apparent", human_size(bytes)));
     if permanent {
         lines.push("This cannot be undone.".into());
     }
@@ -390,6 +392,39 @@ pub fn on_report_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Keys of the full-screen metadata: scroll; `i` (whatever key is bound to
+/// it), Esc or `q` go back. Other keys do nothing, so a stray key cannot act
+/// on an entry the user is not looking at in the tree.
+pub fn on_inspect_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let back = state.keymap.lookup(&key) == Some(crate::keymap::Action::Inspect);
+    let Mode::Inspect { scroll } = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
+        _ if back => state.mode = Mode::Normal,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// `m`: the message log, newest first, each message whole (the report
+/// dialog wraps what is wider than the screen).
+pub fn open_message_log(state: &mut State) -> Vec<Effect> {
+    if state.message_log.is_empty() {
+        state.message("no messages yet");
+        return Vec::new();
+    }
+    let lines = state
+        .message_log
+        .iter()
+        .rev()
+        .map(|m| format!("{} {}", if m.is_error { "!" } else { "·" }, m.text))
+        .collect();
+    state.mode = Mode::Report(Report { title: "Messages, newest first".into(), lines, scroll: 0 });
+    Vec::new()
+}
+
 /// `e` / `o`: hand a regular file to the editor or the pager.
 pub fn open_external(state: &mut State, pager: bool) -> Vec<Effect> {
     let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
@@ -429,7 +464,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
         state.error("the first scan is still running");
         return Vec::new();
     }
-    let name = String::from_utf8_lossy(state.tree.name(dir)).into_owned();
+    let name = sanitize::bytes(state.tree.name(dir)).into_owned();
     state.message(format!("re-reading {name}"));
     start_rescan(state, dir).into_iter().collect()
 }
