@@ -63,22 +63,34 @@ enum Body {
 /// the compact one otherwise.
 pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::default().borders(Borders::LEFT | Borders::TOP).title(" metadata ");
-    let inner = block.inner(area);
-    let full = lines(state, theme, state.now_unix());
-    let lines = if full.len() <= inner.height as usize && widest(&full) <= inner.width as usize {
-        full
-    } else {
-        compact_lines(state, theme, state.now_unix(), inner.width as usize)
-    };
+    let lines = fitting_lines(state, theme, block.inner(area));
     Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(area, buf);
 }
 
-/// Draws the full layout on the whole of `area` (the `i` key), scrolled.
+/// The full layout when it fits `inner`, the compact one otherwise.
+fn fitting_lines(state: &State, theme: &Theme, inner: Rect) -> Vec<Line<'static>> {
+    let full = lines(state, theme, state.now_unix());
+    // The path may wrap; a field cut in two reads worse than the compact one.
+    let fields_fit = full.iter().skip(1).all(|l| l.width() <= usize::from(inner.width));
+    if fields_fit && wrapped_height(&full, inner.width) <= inner.height as usize {
+        return full.into_iter().map(owned).collect();
+    }
+    compact_lines(state, theme, state.now_unix(), inner.width as usize)
+}
+
+fn owned(line: Line<'_>) -> Line<'static> {
+    let spans: Vec<Span<'static>> =
+        line.spans.into_iter().map(|s| Span::styled(s.content.into_owned(), s.style)).collect();
+    Line::from(spans).style(line.style)
+}
+
+/// Draws the metadata on the whole of `area` (the `i` key), scrolled: the
+/// full layout when it fits, else the compact one.
 pub fn draw_full_screen(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let title = fit(" metadata · j/k scroll · i / Esc: back ", area.width as usize);
     let block = Block::default().borders(Borders::TOP).title(title);
-    let lines = lines(state, theme, state.now_unix());
+    let lines = fitting_lines(state, theme, block.inner(area));
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
@@ -86,8 +98,10 @@ pub fn draw_full_screen(state: &State, theme: &Theme, scroll: u16, area: Rect, b
         .render(area, buf);
 }
 
-fn widest(lines: &[Line<'_>]) -> usize {
-    lines.iter().map(Line::width).max().unwrap_or(0)
+/// Lines `lines` take once wrapped at `width` columns (a long path wraps).
+fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum()
 }
 
 /// The lines of the full layout (separate from drawing, for tests).
