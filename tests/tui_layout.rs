@@ -133,13 +133,13 @@ fn i_shows_the_metadata_on_the_whole_screen_at_any_size_and_back() {
         for t in [ATIME, MTIME, CTIME, BTIME] {
             assert!(screen.contains(&short_time(at(t))), "a time is missing at {size:?}");
         }
-        assert!(!screen.contains("▸ d beta"), "the tree shows through at {size:?}:\n{screen}");
+        assert!(!screen.contains("▸ beta"), "the tree shows through at {size:?}:\n{screen}");
         // Keys other than back and scroll do nothing here.
         h.press("D");
         assert_eq!(h.state.mode, Mode::Inspect { scroll: 0 });
         h.press("i");
         assert_eq!(h.state.mode, Mode::Normal, "{size:?}");
-        assert!(h.screen().contains("▸ d beta"), "{size:?}");
+        assert!(h.screen().contains("▸ beta"), "{size:?}");
     }
 }
 
@@ -160,4 +160,49 @@ fn snapshot_80x24_full_screen_metadata() {
     let (_fx, mut h) = gamma_at((80, 24));
     h.press("i");
     insta::assert_snapshot!("layout_80x24_full_screen", stable_frame(&h));
+}
+
+#[test]
+fn files_at_the_roots_level_line_up_with_their_sibling_directories() {
+    let fx = Fixture::new();
+    let h = Harness::fixture(&fx, (100, 30));
+    let screen = h.screen();
+    let line = |name: &str| -> String {
+        screen.lines().find(|l| l.contains(name)).expect(name).to_string()
+    };
+    let first_glyph = |l: &str| l.chars().skip(1).position(|c| c != ' ');
+    let name_at = |l: &str, name: &str| l[..l.find(name).unwrap()].chars().count();
+    let (dir, file, link) = (line(" alpha "), line(" gamma.txt "), line(" link "));
+    assert_eq!(first_glyph(&dir), first_glyph(&file), "\n{dir}\n{file}");
+    assert_eq!(first_glyph(&dir), first_glyph(&link), "\n{dir}\n{link}");
+    assert_eq!(name_at(&dir, "alpha"), name_at(&file, "gamma.txt"), "\n{dir}\n{file}");
+}
+
+#[test]
+fn the_first_frame_names_the_root_before_any_batch() {
+    use statree::keymap::KeyMap;
+    use statree::view::audit::{AuditState, PassOptions};
+    use statree::view::{State, ViewOptions};
+    let fx = Fixture::new();
+    let mut state =
+        State::new(KeyMap::default(), ViewOptions::default(), std::time::Instant::now());
+    let pass = PassOptions { roots: vec![fx.root.clone()], ..PassOptions::default() };
+    state.audit = AuditState::new(pass, None);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    let theme = tui_support::test_theme();
+    terminal.draw(|f| statree::ui::draw(f, &state, &theme)).expect("draw");
+    let title = tui_support::buffer_lines(terminal.backend().buffer())[0].clone();
+    assert!(title.contains(&*fx.root.to_string_lossy()), "{title}");
+}
+
+#[test]
+fn a_root_that_cannot_be_read_shows_no_bar_and_is_selected() {
+    let fx = Fixture::new();
+    let missing = fx.tmp.path().join("missing");
+    let h = Harness::scan(vec![missing], (80, 24));
+    assert_eq!(h.state.selected, 0, "the selection starts on the first row");
+    let screen = h.screen();
+    let row = screen.lines().nth(1).unwrap_or_default();
+    assert!(!row.contains('█'), "a full bar for an unreadable root at 0 B:\n{screen}");
 }
