@@ -75,11 +75,15 @@ pub enum Action {
     Refresh,
     /// Open the audit panel: findings with their counts, and filters.
     Audit,
+    /// Show the selection's metadata on the whole screen (and back).
+    Inspect,
+    /// Show the log of status messages, each in full.
+    Messages,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 34] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -112,6 +116,8 @@ impl Action {
         Action::Page,
         Action::Refresh,
         Action::Audit,
+        Action::Inspect,
+        Action::Messages,
     ];
 
     /// The stable name used in the config file's `[keys]` table.
@@ -149,6 +155,8 @@ impl Action {
             Action::Page => "page",
             Action::Refresh => "refresh",
             Action::Audit => "audit",
+            Action::Inspect => "inspect",
+            Action::Messages => "messages",
         }
     }
 
@@ -187,6 +195,8 @@ impl Action {
             Action::Page => "Open the file in $PAGER",
             Action::Refresh => "Re-read the selected directory from disk",
             Action::Audit => "Audit panel: findings, counts, filters",
+            Action::Inspect => "Metadata on the whole screen (again to go back)",
+            Action::Messages => "Message log: every status message in full",
         }
     }
 
@@ -234,6 +244,8 @@ impl Action {
             Action::Page => &["o"],
             Action::Refresh => &["R"],
             Action::Audit => &["!"],
+            Action::Inspect => &["i"],
+            Action::Messages => &["m"],
         }
     }
 }
@@ -781,7 +793,8 @@ mod tests {
         assert_eq!(lines[0], ("j, down".to_owned(), Action::MoveDown.description()));
         assert_eq!(lines[6].0, "ctrl-d");
         assert_eq!(lines[19].0, "q, ctrl-c");
-        assert_eq!(lines.last().unwrap(), &("!".to_owned(), Action::Audit.description()));
+        assert_eq!(lines[31], ("!".to_owned(), Action::Audit.description()));
+        assert_eq!(lines.last().unwrap(), &("m".to_owned(), Action::Messages.description()));
         map.bind(Action::Help, [key("f1"), key("?")]);
         assert_eq!(map.help_lines()[18], ("f1, ?".to_owned(), "Show this help"));
     }

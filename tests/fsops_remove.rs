@@ -23,6 +23,19 @@ use statree::error::Op;
 use statree::fsops::{self, Scope};
 use statree::model::mode::FileKind;
 
+/// `du -s --apparent-size -B1`: what the scan's totals (and the delete
+/// dialog) give for a tree, directories included.
+fn apparent_size(path: &Path) -> u64 {
+    let out = std::process::Command::new("du")
+        .args(["-s", "--apparent-size", "-B1"])
+        .arg(path)
+        .output()
+        .expect("run du");
+    assert!(out.status.success(), "du: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().next().and_then(|n| n.parse().ok()).expect("du's number")
+}
+
 /// outside/{keep.txt, sub/keep2.txt}
 fn outside_tree(base: &Path) -> PathBuf {
     let outside = base.join("outside");
@@ -45,7 +58,9 @@ fn recursive_delete_removes_links_and_never_what_they_point_to() {
         symlink(&outside, root.join("to-dir")).unwrap();
         symlink(outside.join("keep.txt"), root.join("a/to-file")).unwrap();
         let link_len = |p: &str| fs::symlink_metadata(root.join(p)).unwrap().len();
-        let expected_bytes = 5 + 3 + link_len("to-dir") + link_len("a/to-file");
+        // Directories count by their own size too, as in the scan's totals.
+        let dirs: u64 = ["", "a", "a/b"].iter().map(|d| link_len(d)).sum();
+        let expected_bytes = 5 + 3 + link_len("to-dir") + link_len("a/to-file") + dirs;
 
         let progress_max = AtomicU64::new(0);
         let progress = |n: u64| {
@@ -109,6 +124,7 @@ fn a_tree_3000_levels_deep_is_counted_and_deleted_without_recursion() {
         fs::create_dir(&root).unwrap();
         deep_tree(&root, 3000, "level");
         let shown = id(&root);
+        let apparent = apparent_size(&root);
         let count =
             fsops::count_recursive(&root, shown, 0o002, 0, Scope::All, &no_cancel(), &quiet)
                 .unwrap();
@@ -119,7 +135,8 @@ fn a_tree_3000_levels_deep_is_counted_and_deleted_without_recursion() {
         let report = fsops::remove_permanently(&root, shown, &no_cancel(), &quiet).unwrap();
         assert!(report.complete(), "{:?}", &report.errors[..report.errors.len().min(3)]);
         assert_eq!(report.removed, 3002);
-        assert_eq!(report.bytes, 6);
+        // The leaf's 6 bytes and every directory's own size, as du counts.
+        assert_eq!(report.bytes, apparent);
         assert!(!root.exists());
     });
 }

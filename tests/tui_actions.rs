@@ -245,7 +245,7 @@ fn marks_select_several_entries_for_one_delete() {
     assert!(text.contains("gamma.txt") && text.contains("large.log"), "{text}");
     assert!(!text.contains("beta"), "{text}");
     assert!(text.contains("2 items"), "{text}");
-    h.press("enter");
+    h.press("y");
     assert!(!fx.root.join("gamma.txt").exists());
     assert!(!fx.root.join("large.log").exists());
     assert!(fx.root.join("beta").exists());
@@ -449,19 +449,24 @@ fn typed_octal_sets_the_whole_mode_and_esc_cancels() {
 }
 
 #[test]
-fn chmod_of_a_symlink_is_refused_and_its_target_untouched() {
+fn the_permission_editor_refuses_to_open_on_a_symlink_and_keys_after_act_normally() {
+    // Changed by issue 9 §6: the editor used to open on a link, show
+    // "refused", take edits and swallow Enter; now it does not open at all.
     let fx = Fixture::new();
     set_mode(&fx.root.join("gamma.txt"), 0o644);
     let mut h = Harness::fixture(&fx, SIZE);
     h.select("link");
     h.press("p");
+    assert_eq!(h.state.mode, Mode::Normal, "the editor opened on a symlink");
+    assert!(status_is_error(&h), "{}", status(&h));
+    assert!(status(&h).contains("symlink's own mode cannot be changed"), "{}", status(&h));
+    assert!(status(&h).contains(": link: "), "the refusal names the link: {}", status(&h));
     assert!(h.screen().contains("symlink's own mode cannot be changed"), "{}", h.screen());
     let effects = h.press_all(&["7", "7", "7", "enter"]);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Run { .. })), "{effects:?}");
-    // The editor stays open and says why.
-    assert!(matches!(h.state.mode, Mode::Perm(_)));
-    assert!(h.screen().contains("nothing to apply"), "{}", h.screen());
-    h.press("esc");
+    // The keys that follow are ordinary keys again: `k` moves the cursor.
+    h.press("k");
+    assert_eq!(h.selected_rel(), "large.log");
     assert_eq!(mode_of(&fx.root.join("gamma.txt")), 0o644);
 }
 

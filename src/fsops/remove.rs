@@ -22,7 +22,8 @@ use super::walk::{self, Fail, Here, Seen, Visitor, WalkLog};
 pub struct RemoveReport {
     /// Entries removed (directories included).
     pub removed: u64,
-    /// Apparent size (`st_size`) of the non-directories removed.
+    /// Apparent size (`st_size`) of everything removed, directories
+    /// included: the sum the scan's totals (and so the delete dialog) give.
     pub bytes: u64,
     /// Mount points (or directories on another device) inside the tree, left
     /// in place with everything on them.
@@ -183,6 +184,7 @@ impl Visitor for Remover {
         match rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR) {
             Ok(()) => {
                 self.removed += 1;
+                self.bytes += node.size;
                 Ok(())
             }
             Err(Errno::NOENT) => Ok(()),

@@ -169,7 +169,7 @@ fn exists(path: &Path) -> FsError {
         Op::Rename,
         path,
         io::ErrorKind::AlreadyExists,
-        "already exists; nothing was renamed (statree never replaces an entry)",
+        "already exists (statree never replaces an entry)",
     )
 }
 

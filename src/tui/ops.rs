@@ -58,6 +58,19 @@ fn failed(summary: String) -> OpReport {
     OpReport { summary, failed: true, ..OpReport::default() }
 }
 
+/// The one wording of a failed action: what failed, the name once
+/// (sanitized here, and only here), the reason — "nothing renamed:
+/// large.log: already exists".
+pub fn failure(what: &str, e: &FsError) -> String {
+    let name = e.path.file_name().unwrap_or_else(|| e.path.as_os_str());
+    let mut reason = e.source.to_string();
+    // The std message ends in "(os error N)": the words say it already.
+    if let Some(at) = reason.find(" (os error") {
+        reason.truncate(at);
+    }
+    format!("{what}: {}: {reason}", sanitize::os(name))
+}
+
 fn mode_text(mode: u32) -> String {
     format!("{} {}", octal_string(mode), perms_string(mode))
 }
@@ -84,6 +97,7 @@ fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     let mut report = OpReport::default();
     let mut done = 0usize;
     let mut last = String::new();
+    let mut first_error: Option<FsError> = None;
     for target in targets {
         let mode = fsops::apply_mask(target.mode, set, clear);
         match fsops::chmod(&target.path, target.identity, mode) {
@@ -116,6 +130,7 @@ fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
             Err(e) => {
                 report.failed = true;
                 report.details.push(e.to_string());
+                first_error.get_or_insert(e);
             }
         }
         report.changes.push(fresh(&target.path));
@@ -124,7 +139,7 @@ fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     report.summary = match (targets.len(), errors) {
         (1, 0) if !report.failed => last,
         (1, 0) => format!("{last} (not every bit was kept)"),
-        (1, _) => report.details.first().cloned().unwrap_or_default(),
+        (1, _) => first_error.map_or_else(String::new, |e| failure("mode not changed", &e)),
         (n, 0) => format!("changed the mode of {n} entries"),
         (n, e) => format!("changed the mode of {} of {n} entries; {e} failed", n - e),
     };
@@ -179,7 +194,7 @@ fn count(
                 total.errors.extend(counted.errors);
                 total.visited += counted.visited;
             }
-            Err(e) => return OpOutcome::Done(failed(format!("nothing changed: {e}"))),
+            Err(e) => return OpOutcome::Done(failed(failure("nothing changed", &e))),
         }
     }
     let lines = recursive_lines(&targets, set, clear, scope, &total);
@@ -250,7 +265,7 @@ fn recursive_lines(
             counted.errors.len()
         ));
     }
-    lines.push("y / Enter: yes    n / Esc: no".into());
+    lines.push(crate::view::actions::confirm_keys_line(false));
     lines
 }
 
@@ -349,7 +364,7 @@ fn rename(target: &Target, new_name: &[u8]) -> OpReport {
                 select: Some(new_path),
             }
         }
-        Err(e) => failed(format!("nothing renamed: {e}")),
+        Err(e) => failed(failure("nothing renamed", &e)),
     }
 }
 
@@ -366,7 +381,7 @@ fn create(dir: &Path, relative: &[u8]) -> OpReport {
                 select: Some(created.path),
             }
         }
-        Err(e) => failed(format!("nothing created: {e}")),
+        Err(e) => failed(failure("nothing created", &e)),
     }
 }
 
@@ -418,35 +433,51 @@ fn remove(
         }
         report.changes.insert(0, fresh(&target.path));
     }
-    error_lines(&errors, &mut report.details);
-    report.failed = !report.details.is_empty();
+    report.failed = !errors.is_empty() || !report.details.is_empty();
+    if removed == 0 && whole == 0 && errors.len() == 1 && report.details.is_empty() {
+        // Nothing happened at all: one line says it.
+        report.summary = failure("nothing removed", &errors[0]);
+        return report;
+    }
+    let errors_text = match errors.len() {
+        0 => String::new(),
+        1 => "; 1 error".to_string(),
+        n => format!("; {} errors", group_digits(n as u64)),
+    };
     report.summary = if permanent {
+        // The same count as the dialog's: every entry, directories too, and
+        // their apparent size.
         format!(
-            "deleted {} of {} items ({} entries, {}){}",
+            "deleted {} of {} items ({} entries, {} apparent){errors_text}",
             whole,
             targets.len(),
             group_digits(removed),
             human_size(bytes),
-            if errors.is_empty() { String::new() } else { format!("; {} errors", errors.len()) }
         )
     } else {
-        format!(
-            "moved {} of {} items to the trash{}",
-            whole,
-            targets.len(),
-            if errors.is_empty() { String::new() } else { format!("; {} errors", errors.len()) }
-        )
+        format!("moved {} of {} items to the trash{errors_text}", whole, targets.len())
     };
-    if targets.len() == 1 && errors.len() == 1 && report.details.len() == 1 {
-        report.summary = format!("nothing removed: {}", errors[0]);
-        report.details.clear();
+    if whole < targets.len() && (removed > 0 || errors.len() > 1) {
+        // A partial removal: what went, what stayed, and every error.
+        report.details.insert(
+            0,
+            format!(
+                "removed: {} entries ({} apparent); left in place: {} of {} items, \
+                 with what each error below names and the directories above it",
+                group_digits(removed),
+                human_size(bytes),
+                targets.len() - whole,
+                targets.len()
+            ),
+        );
     }
+    error_lines(&errors, &mut report.details);
     report
 }
 
 fn remove_empty_dirs(target: &Target, stop_at: &Path) -> OpReport {
     if let Err(e) = fsops::check(&target.path, target.identity) {
-        return failed(format!("nothing removed: {e}"));
+        return failed(failure("nothing removed", &e));
     }
     match fsops::removedirs(&target.path, stop_at) {
         Ok(removed) => {
@@ -457,6 +488,6 @@ fn remove_empty_dirs(target: &Target, stop_at: &Path) -> OpReport {
                 ..OpReport::default()
             }
         }
-        Err(e) => failed(format!("nothing removed: {e}")),
+        Err(e) => failed(failure("nothing removed", &e)),
     }
 }

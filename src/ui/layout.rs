@@ -18,12 +18,19 @@ pub struct Areas {
 
 /// Wide enough for the tree and a side pane.
 const SIDE_BY_SIDE_WIDTH: u16 = 100;
-/// Tall enough to stack the metadata below the tree.
-const STACKED_HEIGHT: u16 = 24;
+/// Lines of the metadata pane below the tree when it shows the compact
+/// layout: its title, the path, seven lines of two fields, the totals of a
+/// directory and one line for a scan error or an audit finding.
+const COMPACT_META_HEIGHT: u16 = 11;
+/// The least tree (title and ten rows) kept above a stacked metadata pane.
+const MIN_TREE_HEIGHT: u16 = 11;
+/// Tall enough for the full metadata layout below the tree (45% of it).
+const FULL_STACKED_HEIGHT: u16 = 40;
 
 /// Splits the screen: tree on the left and metadata (with the preview under
-/// it) on the right when wide; metadata below the tree when narrow but tall;
-/// the tree alone when small.
+/// it) on the right when wide; metadata below the tree when narrow (the
+/// compact layout's 11 lines from 80×23 up, 45% of the height from 40
+/// lines); the tree alone when smaller (`i` still shows the metadata).
 pub fn layout(area: Rect, show_preview: bool) -> Areas {
     let status_height = u16::from(area.height > 0);
     let status =
@@ -36,8 +43,12 @@ pub fn layout(area: Rect, show_preview: bool) -> Areas {
         let (meta, preview) = split_vertical(side, show_preview, side.height / 2);
         return Areas { tree, meta: Some(meta), preview, status };
     }
-    if main.height >= STACKED_HEIGHT && main.width >= 40 {
-        let below = main.height * 45 / 100;
+    if main.height >= MIN_TREE_HEIGHT + COMPACT_META_HEIGHT - 1 && main.width >= 40 {
+        let below = if main.height >= FULL_STACKED_HEIGHT {
+            main.height * 45 / 100
+        } else {
+            COMPACT_META_HEIGHT.min(main.height - MIN_TREE_HEIGHT)
+        };
         let tree = Rect { height: main.height - below, ..main };
         let bottom = Rect { y: main.y + tree.height, height: below, ..main };
         if show_preview {
@@ -81,6 +92,15 @@ mod tests {
         let small = layout(Rect::new(0, 0, 60, 12), true);
         assert!(small.meta.is_none() && small.preview.is_none());
         assert_eq!(small.tree.height, 11);
+    }
+
+    #[test]
+    fn at_80_by_24_the_tree_keeps_ten_rows_above_the_compact_metadata() {
+        let a = layout(Rect::new(0, 0, 80, 24), false);
+        let meta = a.meta.expect("metadata on screen at 80x24");
+        assert!(a.tree.height > 10, "tree {} lines", a.tree.height);
+        assert_eq!(meta.height, COMPACT_META_HEIGHT);
+        assert_eq!(a.tree.height + meta.height + a.status.height, 24);
     }
 
     #[test]

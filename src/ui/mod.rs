@@ -14,6 +14,7 @@ pub mod text;
 pub mod tree;
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use crate::theme::Theme;
 use crate::view::{Mode, State};
@@ -37,6 +38,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Report(report) => dialog::draw_report(report, theme, area, buf),
         Mode::Perm(editor) => perm::draw(editor, theme, area, buf),
         Mode::Audit { selected } => audit::draw_panel(state, theme, *selected, area, buf),
+        Mode::Inspect { scroll } => {
+            let above_status = Rect { height: areas.status.y - area.y, ..area };
+            meta::draw_full_screen(state, theme, *scroll, above_status, buf);
+        }
         Mode::Normal | Mode::Prompt(_) | Mode::Name(_) => {}
     }
 }

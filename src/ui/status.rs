@@ -4,6 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::text::{fit, group_digits, human_size};
+use crate::keymap::Action;
 use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::line::Unit;
@@ -43,7 +44,8 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Some(message) => {
             let style =
                 if message.is_error { theme.error().patch(theme.status()) } else { theme.status() };
-            (format!(" {}", sanitize::text(&message.text)), style)
+            let log_key = state.keymap.keys(Action::Messages).first().map(ToString::to_string);
+            (message_text(&message.text, left_width, log_key.as_deref()), style)
         }
         None => match outcomes::running_text(state) {
             Some(text) => (text, theme.status()),
@@ -60,6 +62,24 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme.status(),
         );
     }
+}
+
+/// A status message fitted to `width` columns. Its names were sanitized
+/// when it was worded, so it is not escaped again here (that would show
+/// `\\xff` for a name the tree shows as `\xff`); a character that must not
+/// reach a terminal is still never written. A message cut short says where
+/// to read it whole.
+fn message_text(text: &str, width: usize, log_key: Option<&str>) -> String {
+    let safe: String = text
+        .chars()
+        .map(|c| if c != '\\' && sanitize::is_unsafe(c) { '\u{fffd}' } else { c })
+        .collect();
+    let line = format!(" {safe}");
+    if line.chars().count() <= width {
+        return line;
+    }
+    let more = log_key.map(|key| format!(" ({key}: all)")).unwrap_or_default();
+    format!("{}{more}", fit(&line, width.saturating_sub(more.chars().count())))
 }
 
 /// The rename/create prompt: label, the line with a visible cursor, and the

@@ -41,8 +41,13 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn title_line(state: &State) -> String {
-    let roots: Vec<String> =
+    let mut roots: Vec<String> =
         state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
+    if roots.is_empty() {
+        // Before the first batch: the roots as given, so the first frame
+        // already says what is being scanned.
+        roots = state.audit.roots().iter().map(|r| sanitize::path(r).into_owned()).collect();
+    }
     let mut title = format!(" {} · sort: {}", roots.join(", "), state.options.sort.label());
     if !state.options.show_hidden {
         title.push_str(" · hidden entries off");
@@ -71,11 +76,7 @@ fn draw_row(
     let tree = &state.tree;
     let width = area.width as usize;
     let kind = tree.kind(id);
-    let marker = match kind {
-        FileKind::Dir if state.rows.is_expanded(id) => '▾',
-        FileKind::Dir => '▸',
-        _ => ' ',
-    };
+    let marker = if state.rows.is_expanded(id) { '▾' } else { '▸' };
     let marked = state.marks.contains_key(&id);
     // Unreadable entries are findings too: the mark and the colour say
     // "look here", the metadata pane says why.
@@ -88,7 +89,11 @@ fn draw_row(
         ' '
     };
     let indent = "  ".repeat(depth as usize);
-    let prefix = format!("{flag}{indent}{marker} {} ", kind.letter());
+    // One glyph column: the open/closed marker says "directory", the kind
+    // letter says the rest, so siblings start (and their names) in the same
+    // column whatever their type.
+    let glyph = if kind == FileKind::Dir { marker } else { kind.letter() };
+    let prefix = format!("{flag}{indent}{glyph} ");
     let name = sanitize::bytes(tree.name(id));
     let suffix = match kind {
         FileKind::Dir if tree.dir(id).is_some_and(|d| d.state == DirState::Pending) => " …",
@@ -141,7 +146,12 @@ fn share_bar(tree: &Tree, id: NodeId) -> String {
             let whole = tree.total_size(parent);
             if whole == 0 { 0.0 } else { tree.total_size(id) as f64 / whole as f64 }
         }
-        None => 1.0,
+        // A root's share of all the roots: a single root that holds
+        // something is a full bar; one that could not be read, 0 B, none.
+        None => {
+            let whole: u64 = tree.roots().map(|r| tree.total_size(r)).sum();
+            if whole == 0 { 0.0 } else { tree.total_size(id) as f64 / whole as f64 }
+        }
     };
     bar(share, BAR_WIDTH)
 }

@@ -9,7 +9,7 @@ use super::line::{LineEditor, LineKey};
 use super::ops::{CancelFlag, OpRequest, Target};
 use super::outcomes::start_rescan;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
-use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Running, State};
+use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
 use super::update::selection_changed;
 use crate::fsops::Identity;
 use crate::model::{FileKind, NodeId};
@@ -125,6 +125,18 @@ pub fn start_permissions(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
+    // Linux has no lchmod: an editor over links alone could change nothing,
+    // so it does not open (chmod through the link would change its target).
+    if targets.iter().all(|t| t.identity.kind == FileKind::Symlink) {
+        let what = match targets.as_slice() {
+            [one] => sanitize::bytes(state.tree.name(one.id)).into_owned(),
+            many => format!("{} marked entries", many.len()),
+        };
+        state.error(format!(
+            "permissions not opened: {what}: a symlink's own mode cannot be changed on Linux"
+        ));
+        return Vec::new();
+    }
     if let Some(editor) = PermEditor::new(targets) {
         state.mode = Mode::Perm(Box::new(editor));
     }
@@ -238,8 +250,8 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     }
     let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
     if let Some(root) = targets.iter().find(|t| state.tree.parent(t.id).is_none()) {
-        let name = String::from_utf8_lossy(state.tree.name(root.id)).into_owned();
-        state.error(format!("{name} is a scan root: statree does not remove it"));
+        let name = sanitize::bytes(state.tree.name(root.id)).into_owned();
+        state.error(format!("not removed: {name}: a scan root; statree does not remove it"));
         return Vec::new();
     }
     let (mut entries, mut bytes, mut dirs) = (0u64, 0u64, 0u64);
@@ -268,11 +280,13 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     } else {
         String::new()
     };
-    lines.push(format!("{what}{inside}, {}", human_size(bytes)));
+    // Counted as the result will be: every entry, directories too, by
+    // apparent size (the scan's totals).
+    lines.push(format!("{what}{inside}, {} apparent", human_size(bytes)));
     if permanent {
         lines.push("This cannot be undone.".into());
     }
-    lines.push("y / Enter: yes    n / Esc: no".into());
+    lines.push(confirm_keys_line(!permanent));
     let title = if permanent {
         "Delete permanently?".to_string()
     } else {
@@ -307,7 +321,7 @@ pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
         String::new(),
         "and each parent it leaves empty, up to (not including)".into(),
         format!("  {}", sanitize::path(&stop_at)),
-        "y / Enter: yes    n / Esc: no".into(),
+        confirm_keys_line(false),
     ];
     state.mode = Mode::Confirm(Confirm {
         title: "Remove empty directories?".into(),
@@ -327,16 +341,38 @@ fn root_of(state: &State, id: NodeId) -> Option<NodeId> {
     Some(up)
 }
 
+/// True for the one confirmed action that can be undone: moving to the trash.
+pub fn reversible(request: &OpRequest) -> bool {
+    matches!(request, OpRequest::Remove { permanent: false, .. })
+}
+
+/// The keys line of a confirmation: `Enter` is named with the answer it gives.
+pub fn confirm_keys_line(reversible: bool) -> String {
+    if reversible {
+        "y / Enter: yes    n / Esc: no".into()
+    } else {
+        "y: yes    n / Esc / Enter: no".into()
+    }
+}
+
 /// Keys of a confirmation dialog.
 pub fn on_confirm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Mode::Confirm(confirm) = &state.mode else { return Vec::new() };
+    // Enter confirms only what can be undone (the trash); an irreversible
+    // action needs the deliberate `y`, and Enter answers "no".
+    let enter_confirms = reversible(&confirm.request);
     match key.code {
-        KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+        KeyCode::Char('y' | 'Y') => {
             let request = confirm.request.clone();
             state.mode = Mode::Normal;
             run(state, request)
         }
-        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
+        KeyCode::Enter if enter_confirms => {
+            let request = confirm.request.clone();
+            state.mode = Mode::Normal;
+            run(state, request)
+        }
+        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter => {
             state.mode = Mode::Normal;
             state.message("cancelled: nothing changed");
             Vec::new()
@@ -353,6 +389,39 @@ pub fn on_report_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Up | KeyCode::Char('k') => report.scroll = report.scroll.saturating_sub(1),
         _ => state.mode = Mode::Normal,
     }
+    Vec::new()
+}
+
+/// Keys of the full-screen metadata: scroll; `i` (whatever key is bound to
+/// it), Esc or `q` go back. Other keys do nothing, so a stray key cannot act
+/// on an entry the user is not looking at in the tree.
+pub fn on_inspect_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let back = state.keymap.lookup(&key) == Some(crate::keymap::Action::Inspect);
+    let Mode::Inspect { scroll } = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
+        _ if back => state.mode = Mode::Normal,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// `m`: the message log, newest first, each message whole (the report
+/// dialog wraps what is wider than the screen).
+pub fn open_message_log(state: &mut State) -> Vec<Effect> {
+    if state.message_log.is_empty() {
+        state.message("no messages yet");
+        return Vec::new();
+    }
+    let lines = state
+        .message_log
+        .iter()
+        .rev()
+        .map(|m| format!("{} {}", if m.is_error { "!" } else { "·" }, m.text))
+        .collect();
+    state.mode = Mode::Report(Report { title: "Messages, newest first".into(), lines, scroll: 0 });
     Vec::new()
 }
 
@@ -395,7 +464,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
         state.error("the first scan is still running");
         return Vec::new();
     }
-    let name = String::from_utf8_lossy(state.tree.name(dir)).into_owned();
+    let name = sanitize::bytes(state.tree.name(dir)).into_owned();
     state.message(format!("re-reading {name}"));
     start_rescan(state, dir).into_iter().collect()
 }

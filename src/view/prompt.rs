@@ -65,10 +65,34 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             effects
         }
         PromptKind::Filter => {
+            let keep = state.selected_id;
             state.options.filter = (!query.is_empty()).then_some(query);
             state.rebuild_rows();
+            keep_visible(state, keep);
             selection_changed(state)
         }
+    }
+}
+
+/// Esc in normal mode with a name filter on: the filter goes, the selected
+/// entry stays selected (its directories opened if the filter had hidden it).
+pub fn clear_filter(state: &mut State) -> Vec<Effect> {
+    if state.options.filter.take().is_none() {
+        return Vec::new();
+    }
+    let keep = state.selected_id;
+    state.rebuild_rows();
+    keep_visible(state, keep);
+    state.message("filter cleared");
+    selection_changed(state)
+}
+
+/// Selects `id` again after the rows changed, opening what hides it.
+fn keep_visible(state: &mut State, id: Option<crate::model::NodeId>) {
+    if let Some(id) = id
+        && state.tree.is_live(id)
+    {
+        reveal(state, id);
     }
 }
 
@@ -95,7 +119,7 @@ pub fn jump_to_match(
             selection_changed(state)
         }
         None => {
-            state.error(format!("no match for \"{}\"", String::from_utf8_lossy(query)));
+            state.error(format!("no match for \"{}\"", crate::sanitize::bytes(query)));
             Vec::new()
         }
     }

@@ -192,6 +192,11 @@ pub enum Mode {
     Report(Report),
     /// The permission editor.
     Perm(Box<PermEditor>),
+    /// The selection's metadata on the whole screen, scrolled this far.
+    Inspect {
+        /// First line shown.
+        scroll: u16,
+    },
     /// The audit panel, with this line selected.
     Audit {
         /// Index into [`super::audit::AuditState::panel_entries`].
@@ -202,7 +207,8 @@ pub enum Mode {
 /// A message in the status bar that fades.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
-    /// The text (sanitized when drawn).
+    /// The text, ready to draw: every name in it has already been through
+    /// [`crate::sanitize`] once, where the message was worded.
     pub text: String,
     /// True for errors.
     pub is_error: bool,
@@ -288,7 +294,14 @@ pub struct State {
     pub watch_limited: bool,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
+    /// Every status message so far, oldest first (at most
+    /// [`MESSAGE_LOG_LEN`]): a message cut by the status line is read in full
+    /// here.
+    pub message_log: std::collections::VecDeque<StatusMessage>,
 }
+
+/// How many messages the log keeps.
+pub const MESSAGE_LOG_LEN: usize = 200;
 
 impl State {
     /// A fresh state over an empty tree.
@@ -325,25 +338,27 @@ impl State {
             pending_select: None,
             watch_limited: false,
             audit: AuditState::default(),
+            message_log: std::collections::VecDeque::new(),
         }
     }
 
     /// Shows a message in the status bar.
     pub fn message(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
-            text: text.into(),
-            is_error: false,
-            until: self.now + MESSAGE_TIME,
-        });
+        self.say(text.into(), false);
     }
 
     /// Shows an error in the status bar.
     pub fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
-            text: text.into(),
-            is_error: true,
-            until: self.now + MESSAGE_TIME,
-        });
+        self.say(text.into(), true);
+    }
+
+    fn say(&mut self, text: String, is_error: bool) {
+        let message = StatusMessage { text, is_error, until: self.now + MESSAGE_TIME };
+        if self.message_log.len() == MESSAGE_LOG_LEN {
+            self.message_log.pop_front();
+        }
+        self.message_log.push_back(message.clone());
+        self.status = Some(message);
     }
 
     /// Wall-clock Unix seconds.

@@ -222,6 +222,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Report(_) => actions::on_report_key(state, key),
         Mode::Perm(_) => actions::on_perm_key(state, key),
         Mode::Audit { .. } => audit::on_panel_key(state, key),
+        Mode::Inspect { .. } => actions::on_inspect_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to;
             // then it ends an audit filter; then it is an ordinary key
@@ -231,6 +232,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             if key.code == KeyCode::Esc && state.audit.filter().is_some() {
                 return audit::clear_filter(state);
+            }
+            if key.code == KeyCode::Esc && state.options.filter.is_some() {
+                return prompt::clear_filter(state);
             }
             match state.keymap.lookup(&key) {
                 Some(action) => on_action(state, action),
@@ -324,6 +328,11 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Page => actions::open_external(state, true),
         Action::Refresh => actions::refresh(state),
         Action::Audit => audit::open_panel(state),
+        Action::Inspect => {
+            state.mode = Mode::Inspect { scroll: 0 };
+            Vec::new()
+        }
+        Action::Messages => actions::open_message_log(state),
     }
 }
 

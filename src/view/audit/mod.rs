@@ -154,6 +154,12 @@ impl AuditState {
         AuditState { pass_options, baseline, ..AuditState::default() }
     }
 
+    /// The roots as the command line gave them (known before the scan's
+    /// first batch: the first frame's title shows them).
+    pub fn roots(&self) -> &[std::path::PathBuf] {
+        &self.pass_options.roots
+    }
+
     /// The findings of a node.
     pub fn findings(&self, id: NodeId) -> FindingSet {
         self.findings.get(&id).copied().unwrap_or_default()
