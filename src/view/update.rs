@@ -82,6 +82,26 @@ const WHEEL_ROWS: usize = 3;
 
 /// Applies one message.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = dispatch(state, msg);
+    effects.extend(settle_selection(state));
+    effects
+}
+
+/// When the selected entry left the tree (deleted behind the view's back, or
+/// under a re-read), the selection moves to the row now in its place and
+/// that entry's metadata is loaded: no load is left waiting for a node that
+/// will never answer.
+fn settle_selection(state: &mut State) -> Vec<Effect> {
+    match state.selected_id {
+        Some(id) if !state.tree.is_live(id) => {
+            state.rebuild_rows();
+            selection_changed(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => Vec::new(),
