@@ -75,3 +75,119 @@ fn a_selected_directory_deleted_with_its_subtree_hands_over_too() {
     assert_ne!(h.selected_rel(), "beta");
     assert_selection_loaded(&h);
 }
+
+/// `du -s --apparent-size -B1 path`: the bytes du counts.
+fn du_apparent(path: &std::path::Path) -> u64 {
+    let out = std::process::Command::new("du")
+        .args(["-s", "--apparent-size", "-B1"])
+        .arg(path)
+        .output()
+        .expect("run du");
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+/// Changes `alpha` (collapsed since the scan) behind the view's back: files
+/// added and removed, two symlinks, `pop/` with 2,000 files of 1 KiB, and a
+/// file added inside the child directory `nested`.
+fn change_alpha(f: &Fixture) {
+    let alpha = f.root.join("alpha");
+    fs::remove_file(alpha.join("small.txt")).unwrap();
+    fs::write(alpha.join("added.txt"), "added").unwrap();
+    std::os::unix::fs::symlink("big.bin", alpha.join("link-one")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", alpha.join("link-two")).unwrap();
+    fs::create_dir(alpha.join("pop")).unwrap();
+    for i in 0..2000 {
+        fs::write(alpha.join("pop").join(format!("f{i:04}")), [b'x'; 1024]).unwrap();
+    }
+    fs::write(alpha.join("nested").join("inner.txt"), "inner").unwrap();
+}
+
+#[test]
+fn a_directory_changed_while_collapsed_shows_the_truth_when_opened() {
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    let alpha = h.node("alpha");
+    assert!(!h.state.rows.is_expanded(alpha));
+    change_alpha(&f);
+    h.select("alpha");
+    let effects = h.press("l");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, statree::view::Effect::Relist { dir, .. } if *dir == alpha)),
+        "opening lists the directory again: {effects:?}"
+    );
+    let mut names: Vec<String> = h
+        .row_paths()
+        .into_iter()
+        .filter_map(|p| p.strip_prefix("alpha/").map(str::to_owned))
+        .filter(|p| !p.contains('/'))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["added.txt", "big.bin", "link-one", "link-two", "nested", "pop"],
+        "the rows are what is on disk"
+    );
+    let pop = h.state.tree.dir(h.node("alpha/pop")).unwrap();
+    assert_eq!(pop.total_entries, 2000);
+    assert_eq!(h.state.tree.dir(h.node("alpha/nested")).unwrap().total_entries, 2);
+    // Every re-read has landed: the totals are the disk's.
+    assert!(h.state.rescans.is_empty());
+    assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+}
+
+#[test]
+fn a_changed_child_directory_is_marked_stale_until_its_re_scan_lands() {
+    use statree::view::{Effect, update};
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    fs::write(f.root.join("alpha/nested/inner.txt"), "inner").unwrap();
+    h.select("alpha");
+    // The key alone: its listing is run by hand, and the re-scan it asks for
+    // is held back, so the frame in between can be read.
+    let effects = update(&mut h.state, Msg::Key(key_event("l")));
+    let Some(Effect::Relist { ticket, dir, path }) =
+        effects.into_iter().find(|e| matches!(e, Effect::Relist { .. }))
+    else {
+        panic!("no listing asked for");
+    };
+    let listing = statree::watch::relist::list_dir(&path).map_err(|e| e.to_string());
+    let effects = update(&mut h.state, Msg::Listed { ticket, dir, listing });
+    assert!(effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
+    h.state.rebuild_rows();
+    let screen = h.screen();
+    let nested_line = screen.lines().find(|l| l.contains("nested")).expect("nested row");
+    assert!(nested_line.contains("nested ↻"), "{screen}");
+    h.io.run_effects(&mut h.state, effects);
+    h.state.rebuild_rows();
+    assert!(!h.screen().contains('↻'), "{}", h.screen());
+    assert_eq!(h.state.tree.dir(h.node("alpha/nested")).unwrap().total_entries, 2);
+    assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+}
+
+#[test]
+fn a_listing_for_a_directory_closed_since_is_dropped() {
+    use statree::view::{Effect, update};
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    fs::write(f.root.join("alpha/late.txt"), "late").unwrap();
+    h.select("alpha");
+    let effects = update(&mut h.state, Msg::Key(key_event("l")));
+    let Some(Effect::Relist { ticket, dir, path }) =
+        effects.into_iter().find(|e| matches!(e, Effect::Relist { .. }))
+    else {
+        panic!("no listing asked for");
+    };
+    // Closed and opened again before the first listing came back: only the
+    // second one counts.
+    update(&mut h.state, Msg::Key(key_event("h")));
+    let again = update(&mut h.state, Msg::Key(key_event("l")));
+    let listing = statree::watch::relist::list_dir(&path).map_err(|e| e.to_string());
+    update(&mut h.state, Msg::Listed { ticket, dir, listing });
+    assert!(h.state.tree.find_child(dir, b"late.txt").is_none(), "stale ticket applied");
+    h.io.run_effects(&mut h.state, again);
+    assert!(h.state.tree.find_child(dir, b"late.txt").is_some());
+}

@@ -71,6 +71,16 @@ pub enum Effect {
         /// The pager (`o`) rather than the editor (`e`).
         pager: bool,
     },
+    /// List a directory the user opened (not deeper) and answer with
+    /// [`crate::view::Msg::Listed`] carrying this ticket.
+    Relist {
+        /// Which listing the answer belongs to.
+        ticket: u64,
+        /// The directory's node.
+        dir: NodeId,
+        /// Its path.
+        path: PathBuf,
+    },
     /// Start the audit pass: scan these roots again gathering xattrs and
     /// symlink facts, answering with [`super::Msg::AuditPass`].
     StartAuditPass {
@@ -288,6 +298,8 @@ pub struct State {
     pub watch_limited: bool,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
+    /// Which open directories were listed again since they were opened.
+    pub fresh: super::fresh::Freshness,
 }
 
 impl State {
@@ -325,6 +337,7 @@ impl State {
             pending_select: None,
             watch_limited: false,
             audit: AuditState::default(),
+            fresh: Default::default(),
         }
     }
 

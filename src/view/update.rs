@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 
 use super::ops::{Change, OpOutcome};
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
-use super::{actions, audit, outcomes, prompt};
+use super::{actions, audit, fresh, outcomes, prompt};
 use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
@@ -75,6 +75,15 @@ pub enum Msg {
     },
     /// The audit pass (the scan gathering xattrs and symlink facts) reported.
     AuditPass(ScanEvent),
+    /// A directory the user opened was listed again ([`Effect::Relist`]).
+    Listed {
+        /// The listing's ticket (a stale one is dropped).
+        ticket: u64,
+        /// The directory.
+        dir: NodeId,
+        /// What is in it now, or why it could not be read.
+        listing: Result<crate::watch::relist::Listing, String>,
+    },
 }
 
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
@@ -84,6 +93,7 @@ const WHEEL_ROWS: usize = 3;
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
     effects.extend(settle_selection(state));
+    effects.extend(fresh::list_opened(state));
     effects
 }
 
@@ -193,6 +203,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             audit::on_pass_event(state, event);
             Vec::new()
         }
+        Msg::Listed { ticket, dir, listing } => fresh::on_listed(state, ticket, dir, listing),
     }
 }
 

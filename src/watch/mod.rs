@@ -22,6 +22,7 @@
 //! deadlock it.
 
 mod plan;
+pub mod relist;
 
 use std::collections::HashMap;
 use std::os::fd::AsFd;

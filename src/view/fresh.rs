@@ -1,0 +1,120 @@
+//! Freshness of what the view shows: every directory the user opens is
+//! listed again off the interface's thread and the model reconciled with the
+//! listing (entries added, removed, changed), so the rows of an open
+//! directory are never older than the moment it was opened; from then on the
+//! watcher keeps it current. A child directory whose mtime or ctime differs
+//! from when its children were read is stale: it is re-scanned in the
+//! background and marked on screen until that re-scan lands.
+
+use std::collections::{HashMap, HashSet};
+
+use super::ops::Change;
+use super::outcomes;
+use super::state::{Effect, State};
+use crate::model::{DirState, FileKind, NodeId};
+use crate::watch::relist::Listing;
+
+/// Which open directories were listed since they were opened, and the
+/// listings on their way.
+#[derive(Debug, Default)]
+pub struct Freshness {
+    /// Open directories already listed (or filled by the running walk); a
+    /// directory leaves the set when it is closed, so opening it again lists
+    /// it again.
+    listed: HashSet<NodeId>,
+    /// Listings in flight, by ticket: a result whose ticket is not here (the
+    /// directory was closed, or opened again since) is dropped.
+    pending: HashMap<u64, NodeId>,
+}
+
+/// Asks for a listing of every directory opened since the last call, and
+/// forgets the closed ones.
+pub fn list_opened(state: &mut State) -> Vec<Effect> {
+    let expanded = state.rows.expanded();
+    let tree = &state.tree;
+    state.fresh.listed.retain(|id| expanded.contains(id) && tree.is_live(*id));
+    let opened: Vec<NodeId> = expanded
+        .iter()
+        .copied()
+        .filter(|id| !state.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
+        .filter(|&id| tree.is_live(id))
+        .collect();
+    let mut effects = Vec::new();
+    for dir in opened {
+        state.fresh.listed.insert(dir);
+        // A directory the walk is still filling is as fresh as the walk.
+        let filling = state
+            .tree
+            .dir(dir)
+            .is_some_and(|d| matches!(d.state, DirState::Pending | DirState::Partial));
+        if filling {
+            continue;
+        }
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.fresh.pending.retain(|_, d| *d != dir);
+        state.fresh.pending.insert(ticket, dir);
+        effects.push(Effect::Relist { ticket, dir, path: state.tree.path(dir) });
+    }
+    effects
+}
+
+/// A listing came back: reconcile the directory's children with it, and
+/// re-scan the child directories that changed since they were read.
+pub fn on_listed(
+    state: &mut State,
+    ticket: u64,
+    dir: NodeId,
+    listing: Result<Listing, String>,
+) -> Vec<Effect> {
+    if state.fresh.pending.remove(&ticket) != Some(dir)
+        || !state.tree.is_live(dir)
+        || !state.rows.is_expanded(dir)
+    {
+        return Vec::new();
+    }
+    let listing = match listing {
+        Ok(listing) => listing,
+        Err(why) => {
+            // The next refresh or re-scan reports it on the directory; the
+            // rows keep what was known.
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    let path = state.tree.path(dir);
+    let on_disk: HashSet<&[u8]> = listing.entries.iter().map(|(n, _)| n.as_slice()).collect();
+    let mut stale = Vec::new();
+    let mut changes = Vec::with_capacity(listing.entries.len());
+    for (name, stat) in &listing.entries {
+        let Some(stat) = stat else { continue };
+        if let Some(child) = state.tree.find_child(dir, name)
+            && state.tree.kind(child) == FileKind::Dir
+            && state.tree.is_stale_dir(child, stat)
+        {
+            stale.push(name.clone());
+        }
+        changes.push(Change::Entry { dir: path.clone(), name: name.clone(), stat: Some(*stat) });
+    }
+    for child in state.tree.children(dir) {
+        let name = state.tree.name(child);
+        if !on_disk.contains(name) {
+            changes.push(Change::Entry { dir: path.clone(), name: name.to_vec(), stat: None });
+        }
+    }
+    let mut effects = outcomes::apply_path_changes(state, &changes);
+    state.tree.set_dir_stamp(dir, &listing.dir);
+    for name in stale {
+        let Some(child) = state.tree.find_child(dir, &name) else { continue };
+        if !is_rereading(state, child) {
+            effects.extend(outcomes::start_rescan(state, child));
+        }
+    }
+    effects
+}
+
+/// Whether `dir` is being read again right now (its rows and totals are
+/// about to change): the tree marks it stale.
+pub fn is_rereading(state: &State, dir: NodeId) -> bool {
+    state.rescans.values().any(|rescan| rescan.dir() == dir)
+}
