@@ -191,3 +191,51 @@ fn a_listing_for_a_directory_closed_since_is_dropped() {
     h.io.run_effects(&mut h.state, again);
     assert!(h.state.tree.find_child(dir, b"late.txt").is_some());
 }
+
+/// An overflow re-reads the open directory while the changes go on: a name
+/// deleted after the re-scan listed it (its removal reported while the
+/// re-scan ran) is gone once the re-scan ends, without `R`.
+#[test]
+fn an_overflow_re_scan_racing_deletions_converges_to_the_disk() {
+    use statree::scan::{self, ScanEvent, ScanOptions};
+    use statree::view::{Effect, update};
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    for i in 0..50 {
+        fs::write(f.root.join(format!("churn{i:02}")), "x").unwrap();
+    }
+    // The watcher's overflow: every watched directory is re-read.
+    let effects = update(&mut h.state, Msg::Changes(vec![Change::Rescan { dir: f.root.clone() }]));
+    let Some(Effect::Rescan { ticket, path }) =
+        effects.into_iter().find(|e| matches!(e, Effect::Rescan { .. }))
+    else {
+        panic!("the overflow asked for no re-scan");
+    };
+    // The re-scan lists the directory now; its events reach the view later.
+    let handle = scan::start(ScanOptions::new(vec![path])).unwrap();
+    let mut events = Vec::new();
+    for event in handle.events().iter() {
+        let done = matches!(event, ScanEvent::Finished { .. });
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    // Meanwhile half the names are deleted and the watcher says so.
+    let mut gone = Vec::new();
+    for i in 0..25 {
+        let name = format!("churn{i:02}");
+        fs::remove_file(f.root.join(&name)).unwrap();
+        gone.push(Change::Entry { dir: f.root.clone(), name: name.into_bytes(), stat: None });
+    }
+    h.send(Msg::Changes(gone));
+    for event in events {
+        h.send(Msg::Rescan { ticket, event });
+    }
+    h.state.rebuild_rows();
+    let names = h.top_level_names();
+    let churn: Vec<_> = names.iter().filter(|n| n.starts_with("churn")).collect();
+    assert_eq!(churn.len(), 25, "{names:?}");
+    assert!(!names.contains(&"churn00".to_string()), "{names:?}");
+    assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+}

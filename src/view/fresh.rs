@@ -25,6 +25,10 @@ pub struct Freshness {
     /// Listings in flight, by ticket: a result whose ticket is not here (the
     /// directory was closed, or opened again since) is dropped.
     pending: HashMap<u64, NodeId>,
+    /// Directories under a re-scan that the watcher reported changes in
+    /// while it ran: the re-scan may have listed them before the change, so
+    /// they are read once more when it ends.
+    changed_during_rescan: HashSet<NodeId>,
 }
 
 /// Asks for a listing of every directory opened since the last call, and
@@ -111,6 +115,47 @@ pub fn on_listed(
         }
     }
     effects
+}
+
+/// Notes the directories under a running re-scan that these watcher changes
+/// touch (an overflow's re-scan runs while the changes go on: a name deleted
+/// after the re-scan listed it would otherwise stay).
+pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
+    if state.rescans.is_empty() {
+        return;
+    }
+    for change in changes {
+        let dir = match change {
+            Change::Entry { dir, .. } | Change::Rescan { dir } => dir,
+            Change::Moved { from_dir, .. } => from_dir,
+        };
+        // A directory below the re-scanned one is not in the tree yet: its
+        // nearest ancestor that is.
+        let Some(mut node) = dir.ancestors().find_map(|d| super::ops::node_at(&state.tree, d))
+        else {
+            continue;
+        };
+        // The re-scan holding it: the directory or its nearest ancestor.
+        loop {
+            if is_rereading(state, node) {
+                state.fresh.changed_during_rescan.insert(node);
+                break;
+            }
+            match state.tree.parent(node) {
+                Some(parent) => node = parent,
+                None => break,
+            }
+        }
+    }
+}
+
+/// After a re-scan of `dir` ended: reads it once more when changes were seen
+/// in it while it ran, so it converges to the disk once the changes stop.
+pub fn rescan_again_if_changed(state: &mut State, dir: NodeId) -> Option<Effect> {
+    if !state.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
+        return None;
+    }
+    outcomes::start_rescan(state, dir)
 }
 
 /// Whether `dir` is being read again right now (its rows and totals are

@@ -173,8 +173,17 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
-        Msg::Rescan { ticket, event } => outcomes::on_rescan_event(state, ticket, event),
+        Msg::Rescan { ticket, event } => {
+            let finished = matches!(event, ScanEvent::Finished { .. });
+            let dir = state.rescans.get(&ticket).map(|r| r.dir());
+            let mut effects = outcomes::on_rescan_event(state, ticket, event);
+            if finished && let Some(dir) = dir {
+                effects.extend(fresh::rescan_again_if_changed(state, dir));
+            }
+            effects
+        }
         Msg::Changes(changes) => {
+            fresh::note_changes_during_rescans(state, &changes);
             let mut effects = outcomes::apply_path_changes(state, &changes);
             if state.rows_dirty && state.meta.is_none() {
                 effects.extend(selection_changed(state));
