@@ -235,7 +235,7 @@ pub(crate) fn from_stat(st: &rustix::fs::Stat) -> EntryStat {
     }
 }
 
-pub(crate) fn from_statx(stx: &rustix::fs::Statx) -> (EntryStat, Option<Timespec>) {
+fn from_statx(stx: &rustix::fs::Statx) -> (EntryStat, Option<Timespec>) {
     let ts = |t: &rustix::fs::StatxTimestamp| Timespec { sec: t.tv_sec, nsec: t.tv_nsec };
     let stat = EntryStat {
         mode: u32::from(stx.stx_mode),
