@@ -74,3 +74,27 @@ fn with_the_watch_limit_exhausted_it_says_so_and_r_refreshes() {
     assert!(pty.wait_exit(EXIT).success());
     pty.assert_restored();
 }
+
+/// The three relative forms a user types: the watcher reports absolute
+/// paths, and the tree is named as the root was given.
+#[test]
+fn live_updates_work_for_relative_roots() {
+    let f = Fixture::new();
+    let name = f.root.file_name().unwrap().to_str().unwrap().to_owned();
+    let dot_name = format!("./{name}");
+    let cases: [(&[&str], &std::path::Path); 3] =
+        [(&[name.as_str()], f.tmp.path()), (&[dot_name.as_str()], f.tmp.path()), (&[], &f.root)];
+    for (i, (args, cwd)) in cases.into_iter().enumerate() {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        let mut pty = PtySession::spawn(&args, cwd);
+        pty.wait_for("the finished scan", START, scanned);
+        std::thread::sleep(Duration::from_millis(300));
+        let created = format!("relative-{i}.txt");
+        fs::write(f.root.join(&created), "new").unwrap();
+        timed(&mut pty, &format!("{created} created under {args:?}"), |s| s.contains(&created));
+        fs::remove_file(f.root.join(&created)).unwrap();
+        timed(&mut pty, &format!("{created} deleted under {args:?}"), |s| !s.contains(&created));
+        pty.send(b"q");
+        assert!(pty.wait_exit(EXIT).success());
+    }
+}

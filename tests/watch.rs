@@ -283,3 +283,42 @@ fn the_watch_limit_is_an_error_and_reported_once() {
         rig_seen.iter().filter(|e| matches!(e, WatchEvent::LimitReached { .. })).collect();
     assert!(again.is_empty(), "LimitReached sent again: {again:?}");
 }
+
+/// `abs` written relative to the current directory (`../../tmp/…`), so a
+/// relative path can be watched without changing the process's directory.
+fn relative_to_cwd(abs: &Path, prefix: &str) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap();
+    let mut rel = PathBuf::from(prefix);
+    for _ in cwd.components().skip(1) {
+        rel.push("..");
+    }
+    rel.join(abs.strip_prefix("/").unwrap())
+}
+
+#[test]
+fn a_directory_watched_under_a_relative_path_is_reported_under_that_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("w")).unwrap();
+    for prefix in ["", "./"] {
+        let dir = relative_to_cwd(&tmp.path().join("w"), prefix);
+        assert!(dir.is_relative(), "{}", dir.display());
+        let mut rig = Rig::new();
+        rig.watcher.watch(&dir).unwrap();
+        assert!(rig.watcher.is_watched(&dir));
+        let name = format!("created{}", prefix.len());
+        let t0 = Instant::now();
+        fs::File::create(tmp.path().join("w").join(&name)).unwrap();
+        rig.wait_entry(t0, &dir, name.as_bytes(), exists);
+        let t0 = Instant::now();
+        fs::remove_file(tmp.path().join("w").join(&name)).unwrap();
+        rig.wait_entry(t0, &dir, name.as_bytes(), gone);
+        // A change of the watched directory itself is named in its parent,
+        // in the caller's form too.
+        let t0 = Instant::now();
+        fs::set_permissions(tmp.path().join("w"), fs::Permissions::from_mode(0o750)).unwrap();
+        let parent = dir.parent().unwrap().to_path_buf();
+        rig.wait_entry(t0, &parent, b"w", |s| s.is_some_and(|s| perm(s) == 0o750));
+        rig.watcher.unwatch(&dir);
+        assert!(!rig.watcher.is_watched(&dir));
+    }
+}

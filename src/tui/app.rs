@@ -216,6 +216,10 @@ impl Io {
                             }
                         }
                     }
+                    Effect::Relist { ticket, dir, path } => match &self.workers {
+                        Workers::Inline => next.extend(update(state, listed(ticket, dir, &path))),
+                        Workers::Threads(tx) => spawn_relist(tx.clone(), ticket, dir, path),
+                    },
                     Effect::OpenExternal { path, pager, .. } => match &self.workers {
                         Workers::Inline => {
                             let result = external::run(&self.programs, &path, pager);
@@ -266,6 +270,27 @@ fn spawn_action(
             ..Default::default()
         };
         let _ = tx.send(Msg::OpDone(crate::view::OpOutcome::Done(report)));
+    }
+}
+
+/// Lists a directory the user opened, as a message for the loop.
+fn listed(ticket: u64, dir: crate::model::NodeId, path: &std::path::Path) -> Msg {
+    let listing = crate::watch::relist::list_dir(path).map_err(|e| e.to_string());
+    Msg::Listed { ticket, dir, listing }
+}
+
+/// Lists a directory the user opened on a thread of its own.
+fn spawn_relist(tx: Sender<Msg>, ticket: u64, dir: crate::model::NodeId, path: PathBuf) {
+    let spawned = std::thread::Builder::new().name("statree-relist".into()).spawn({
+        let tx = tx.clone();
+        let path = path.clone();
+        move || {
+            let _ = tx.send(listed(ticket, dir, &path));
+        }
+    });
+    if let Err(e) = spawned {
+        let listing = Err(format!("cannot list {}: {e}", crate::sanitize::path(&path)));
+        let _ = tx.try_send(Msg::Listed { ticket, dir, listing });
     }
 }
 

@@ -39,6 +39,7 @@ pub fn lines(state: &State) -> Vec<String> {
             "  Enter                  show only those entries, with their directories",
             "  Esc                    close; in the tree, Esc ends the audit filter",
             "",
+            "name ↻: changed on disk since it was read; re-read in the background",
             "mouse: the wheel scrolls, a click selects, a double click expands",
             "Ctrl-z suspends to the shell; `fg` comes back",
             "",

@@ -15,6 +15,10 @@ use crate::view::State;
 const BAR_WIDTH: usize = 8;
 /// Width of the size column.
 const SIZE_WIDTH: usize = 10;
+/// After the name of a directory whose contents are stale (changed on disk
+/// since they were read) while a background re-scan reads them again; the
+/// help overlay explains it.
+pub const STALE_MARK: &str = " ↻";
 
 /// Draws the title line and the visible rows.
 pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -96,6 +100,8 @@ fn draw_row(
     let prefix = format!("{flag}{indent}{glyph} ");
     let name = sanitize::bytes(tree.name(id));
     let suffix = match kind {
+        // Changed on disk since its children were read, and being read again.
+        FileKind::Dir if crate::view::fresh::is_rereading(state, id) => STALE_MARK,
         FileKind::Dir if tree.dir(id).is_some_and(|d| d.state == DirState::Pending) => " …",
         _ => "",
     };

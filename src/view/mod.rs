@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod fresh;
 pub mod line;
 pub mod ops;
 pub mod outcomes;

@@ -71,6 +71,16 @@ pub enum Effect {
         /// The pager (`o`) rather than the editor (`e`).
         pager: bool,
     },
+    /// List a directory the user opened (not deeper) and answer with
+    /// [`crate::view::Msg::Listed`] carrying this ticket.
+    Relist {
+        /// Which listing the answer belongs to.
+        ticket: u64,
+        /// The directory's node.
+        dir: NodeId,
+        /// Its path.
+        path: PathBuf,
+    },
     /// Start the audit pass: scan these roots again gathering xattrs and
     /// symlink facts, answering with [`super::Msg::AuditPass`].
     StartAuditPass {
@@ -298,6 +308,8 @@ pub struct State {
     /// [`MESSAGE_LOG_LEN`]): a message cut by the status line is read in full
     /// here.
     pub message_log: std::collections::VecDeque<StatusMessage>,
+    /// Which open directories were listed again since they were opened.
+    pub fresh: super::fresh::Freshness,
 }
 
 /// How many messages the log keeps.
@@ -339,6 +351,7 @@ impl State {
             watch_limited: false,
             audit: AuditState::default(),
             message_log: std::collections::VecDeque::new(),
+            fresh: Default::default(),
         }
     }
 

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 
 use super::ops::{Change, OpOutcome};
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
-use super::{actions, audit, outcomes, prompt};
+use super::{actions, audit, fresh, outcomes, prompt};
 use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
@@ -75,6 +75,15 @@ pub enum Msg {
     },
     /// The audit pass (the scan gathering xattrs and symlink facts) reported.
     AuditPass(ScanEvent),
+    /// A directory the user opened was listed again ([`Effect::Relist`]).
+    Listed {
+        /// The listing's ticket (a stale one is dropped).
+        ticket: u64,
+        /// The directory.
+        dir: NodeId,
+        /// What is in it now, or why it could not be read.
+        listing: Result<crate::watch::relist::Listing, String>,
+    },
 }
 
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
@@ -82,6 +91,27 @@ const WHEEL_ROWS: usize = 3;
 
 /// Applies one message.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = dispatch(state, msg);
+    effects.extend(settle_selection(state));
+    effects.extend(fresh::list_opened(state));
+    effects
+}
+
+/// When the selected entry left the tree (deleted behind the view's back, or
+/// under a re-read), the selection moves to the row now in its place and
+/// that entry's metadata is loaded: no load is left waiting for a node that
+/// will never answer.
+fn settle_selection(state: &mut State) -> Vec<Effect> {
+    match state.selected_id {
+        Some(id) if !state.tree.is_live(id) => {
+            state.rebuild_rows();
+            selection_changed(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => Vec::new(),
@@ -143,8 +173,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
-        Msg::Rescan { ticket, event } => outcomes::on_rescan_event(state, ticket, event),
+        Msg::Rescan { ticket, event } => {
+            let finished = matches!(event, ScanEvent::Finished { .. });
+            let dir = state.rescans.get(&ticket).map(|r| r.dir());
+            let mut effects = outcomes::on_rescan_event(state, ticket, event);
+            if finished && let Some(dir) = dir {
+                effects.extend(fresh::rescan_again_if_changed(state, dir));
+            }
+            effects
+        }
         Msg::Changes(changes) => {
+            fresh::note_changes_during_rescans(state, &changes);
             let mut effects = outcomes::apply_path_changes(state, &changes);
             if state.rows_dirty && state.meta.is_none() {
                 effects.extend(selection_changed(state));
@@ -173,6 +212,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             audit::on_pass_event(state, event);
             Vec::new()
         }
+        Msg::Listed { ticket, dir, listing } => fresh::on_listed(state, ticket, dir, listing),
     }
 }
 

@@ -22,8 +22,9 @@
 //! deadlock it.
 
 mod plan;
+pub mod relist;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -136,15 +137,59 @@ fn describe(err: &notify::Error) -> String {
 
 type Sink = Box<dyn Fn(WatchEvent) + Send>;
 
+/// The watched directories: the path notify reports events under (the
+/// current directory joined to a relative one, as notify does when it adds
+/// the watch) → the path the caller gave. Events are matched in notify's form
+/// and reported in the caller's, so a relative root matches its tree.
+type WatchedSet = HashMap<PathBuf, PathBuf>;
+
+/// The form in which notify reports events under `dir`: it joins a relative
+/// path to the current directory when it adds the watch (and never
+/// canonicalizes it).
+fn notify_form(dir: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        return dir.to_path_buf();
+    }
+    std::env::current_dir().map_or_else(|_| dir.to_path_buf(), |cwd| cwd.join(dir))
+}
+
+/// The caller's form of a directory the plan names in notify's form: a
+/// watched directory, or the parent of one (an event on a watched directory
+/// itself is a change in its parent). Anything else keeps its form.
+fn caller_form(watched: &WatchedSet, dir: PathBuf) -> PathBuf {
+    if let Some(given) = watched.get(&dir) {
+        return given.clone();
+    }
+    // `.` and `..` (or `x/..`) have no name in a parent the caller could
+    // look up: keep notify's form, which matches nothing.
+    let parent = watched
+        .iter()
+        .filter(|(key, given)| key.parent() == Some(dir.as_path()) && given.file_name().is_some())
+        .find_map(|(_, given)| given.parent())
+        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() });
+    parent.unwrap_or(dir)
+}
+
+/// Rewrites a plan made in notify's form into the caller's.
+fn to_caller_form(watched: &WatchedSet, plan: Plan) -> Plan {
+    let mut out = Plan::default();
+    for (dir, names) in plan.changes {
+        out.changes.entry(caller_form(watched, dir)).or_default().extend(names);
+    }
+    out.rescans = plan.rescans.into_iter().map(|dir| caller_form(watched, dir)).collect();
+    out.gone = plan.gone;
+    out
+}
+
 /// What the caller's thread and the debouncer's thread share.
 struct Shared {
-    watched: Mutex<HashSet<PathBuf>>,
+    watched: Mutex<WatchedSet>,
     sink: Mutex<Sink>,
     limit_reported: AtomicBool,
 }
 
 impl Shared {
-    fn watched(&self) -> MutexGuard<'_, HashSet<PathBuf>> {
+    fn watched(&self) -> MutexGuard<'_, WatchedSet> {
         self.watched.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -162,13 +207,17 @@ impl Shared {
         let plan = match result {
             Ok(events) => {
                 let mut watched = self.watched();
-                let plan = plan(events.iter().map(|e| &e.event), &watched);
+                let plan =
+                    to_caller_form(&watched, plan(events.iter().map(|e| &e.event), &watched));
                 for dir in &plan.gone {
                     watched.remove(dir);
                 }
                 plan
             }
-            Err(errors) => self.plan_errors(errors),
+            Err(errors) => {
+                let plan = self.plan_errors(errors);
+                to_caller_form(&self.watched(), plan)
+            }
         };
         for event in resolve(plan) {
             self.send(event);
@@ -190,9 +239,9 @@ impl Shared {
                 }
                 continue;
             }
-            let named: Vec<_> = err.paths.iter().filter(|p| watched.contains(*p)).collect();
+            let named: Vec<_> = err.paths.iter().filter(|p| watched.contains_key(*p)).collect();
             if named.is_empty() {
-                plan.rescans.extend(watched.iter().cloned());
+                plan.rescans.extend(watched.keys().cloned());
             } else {
                 plan.rescans.extend(named.into_iter().cloned());
             }
@@ -266,7 +315,7 @@ impl Watcher {
         sink: impl Fn(WatchEvent) + Send + 'static,
     ) -> Result<Watcher, WatchError> {
         let shared = Arc::new(Shared {
-            watched: Mutex::new(HashSet::new()),
+            watched: Mutex::new(HashMap::new()),
             sink: Mutex::new(Box::new(sink)),
             limit_reported: AtomicBool::new(false),
         });
@@ -297,14 +346,15 @@ impl Watcher {
     /// Watches `dir`'s entries (not deeper). Idempotent. A limit failure also
     /// sends [`WatchEvent::LimitReached`], once per watcher.
     pub fn watch(&mut self, dir: &Path) -> Result<(), WatchError> {
+        let key = notify_form(dir);
         let count = {
             let mut watched = self.shared.watched();
-            if watched.contains(dir) {
+            if watched.contains_key(&key) {
                 return Ok(());
             }
             // In the set before the watch exists, so that no event between the
             // two is dropped; taken out again if the watch fails.
-            watched.insert(dir.to_path_buf());
+            watched.insert(key.clone(), dir.to_path_buf());
             watched.len()
         };
         let result = if self.max_watches.is_some_and(|max| count > max) {
@@ -316,7 +366,7 @@ impl Watcher {
             self.debouncer.watch(dir, RecursiveMode::NonRecursive)
         };
         let Err(err) = result else { return Ok(()) };
-        self.shared.watched().remove(dir);
+        self.shared.watched().remove(&key);
         let err = WatchError::new(WatchOp::Watch, dir, err);
         if err.is_limit() && self.shared.claim_limit() {
             let shared = Arc::clone(&self.shared);
@@ -337,7 +387,7 @@ impl Watcher {
     /// Stops watching `dir`. Idempotent; events already queued for it are
     /// dropped.
     pub fn unwatch(&mut self, dir: &Path) {
-        self.shared.watched().remove(dir);
+        self.shared.watched().remove(&notify_form(dir));
         // Also when it was not in the set: it may have been forgotten after a
         // move, with notify still holding the watch.
         let _ = self.debouncer.unwatch(dir);
@@ -346,7 +396,7 @@ impl Watcher {
     /// Whether `dir` is watched. A watched directory that was removed or moved
     /// away is forgotten once its event has been delivered.
     pub fn is_watched(&self, dir: &Path) -> bool {
-        self.shared.watched().contains(dir)
+        self.shared.watched().contains_key(&notify_form(dir))
     }
 
     /// How many directories are watched.

@@ -2,7 +2,7 @@
 //! batch of debounced notify events touched. No I/O here, so every rule is
 //! unit-tested without inotify.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ pub(crate) struct Plan {
 ///   which is the only trace of a write through `mmap`.
 pub(crate) fn plan<'a>(
     events: impl IntoIterator<Item = &'a Event>,
-    watched: &HashSet<PathBuf>,
+    watched: &HashMap<PathBuf, PathBuf>,
 ) -> Plan {
     let mut plan = Plan::default();
     for event in events {
@@ -49,11 +49,11 @@ pub(crate) fn plan<'a>(
             continue;
         }
         for (i, path) in event.paths.iter().enumerate() {
-            if watched.contains(path) && removes(&event.kind, i) {
+            if watched.contains_key(path) && removes(&event.kind, i) {
                 plan.gone.push(path.clone());
             }
             if let Some((dir, name)) = split(path)
-                && (watched.contains(path) || watched.contains(&dir))
+                && (watched.contains_key(path) || watched.contains_key(&dir))
             {
                 plan.changes.entry(dir).or_default().insert(name.as_bytes().to_vec());
             }
@@ -64,15 +64,15 @@ pub(crate) fn plan<'a>(
     plan
 }
 
-fn plan_rescan(plan: &mut Plan, event: &Event, watched: &HashSet<PathBuf>) {
+fn plan_rescan(plan: &mut Plan, event: &Event, watched: &HashMap<PathBuf, PathBuf>) {
     if event.paths.is_empty() {
-        plan.rescans.extend(watched.iter().cloned());
+        plan.rescans.extend(watched.keys().cloned());
         return;
     }
     for path in &event.paths {
-        if watched.contains(path) {
+        if watched.contains_key(path) {
             plan.rescans.insert(path.clone());
-        } else if let Some(dir) = path.parent().filter(|dir| watched.contains(*dir)) {
+        } else if let Some(dir) = path.parent().filter(|dir| watched.contains_key(*dir)) {
             plan.rescans.insert(dir.to_path_buf());
         }
     }
@@ -122,8 +122,8 @@ mod tests {
         }
     }
 
-    fn watched(dirs: &[&str]) -> HashSet<PathBuf> {
-        dirs.iter().map(PathBuf::from).collect()
+    fn watched(dirs: &[&str]) -> HashMap<PathBuf, PathBuf> {
+        dirs.iter().map(|d| (PathBuf::from(d), PathBuf::from(d))).collect()
     }
 
     fn changes(pairs: &[(&str, &[&str])]) -> BTreeMap<PathBuf, BTreeSet<Vec<u8>>> {

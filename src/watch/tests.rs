@@ -16,7 +16,7 @@ use super::*;
 fn shared(dirs: &[&Path]) -> (Arc<Shared>, mpsc::Receiver<WatchEvent>) {
     let (tx, rx) = mpsc::channel();
     let shared = Arc::new(Shared {
-        watched: Mutex::new(dirs.iter().map(|d| d.to_path_buf()).collect()),
+        watched: Mutex::new(dirs.iter().map(|d| (d.to_path_buf(), d.to_path_buf())).collect()),
         sink: Mutex::new(Box::new(move |event| tx.send(event).unwrap())),
         limit_reported: AtomicBool::new(false),
     });
@@ -171,4 +171,22 @@ fn limit_errors_are_recognised_by_kind_and_errno() {
     }
     let denied = WatchError::new(WatchOp::Watch, path, from_errno(Errno::ACCESS));
     assert_eq!(denied.to_string(), "watching directory: /d: Permission denied");
+}
+
+#[test]
+fn directories_are_named_in_the_form_they_were_watched_under() {
+    let watched: WatchedSet = [("/cwd/.", "."), ("/cwd/sub", "sub"), ("/cwd/./d/e", "./d/e")]
+        .into_iter()
+        .map(|(key, given)| (PathBuf::from(key), PathBuf::from(given)))
+        .collect();
+    let form = |dir: &str| caller_form(&watched, PathBuf::from(dir));
+    assert_eq!(form("/cwd/."), Path::new("."));
+    assert_eq!(form("/cwd/sub"), Path::new("sub"));
+    assert_eq!(form("/cwd/d/e"), Path::new("./d/e"));
+    // The parents of watched directories (events on the directories
+    // themselves) in the same form.
+    assert_eq!(form("/cwd"), Path::new("."));
+    assert_eq!(form("/cwd/d"), Path::new("./d"));
+    // `.` has no name in a parent: its parent keeps notify's form.
+    assert_eq!(form("/"), Path::new("/"));
 }

@@ -29,10 +29,12 @@ mod edit_tests;
 mod ops;
 mod overflow;
 mod rescan;
+mod stamps;
 
 pub use ops::TreeOp;
 use overflow::DirExtra;
 pub use rescan::Rescan;
+pub use stamps::DirStamp;
 
 /// Index of a node in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,6 +189,8 @@ pub struct RootError {
 pub struct Tree {
     nodes: ChunkedVec<Node, 65536>,
     dirs: ChunkedVec<DirInfo, 16384>,
+    /// Per entry of `dirs`: when its children were read (see `stamps`).
+    dir_stamps: ChunkedVec<stamps::DirStamp, 16384>,
     names: NameArena,
     /// Node of entry 0 of each batch, by batch id (`NONE` until it arrives).
     batch_base: Vec<u32>,
@@ -376,6 +380,7 @@ impl Tree {
                 state: if entry.descend { DirState::Pending } else { DirState::NotRead },
                 extra: NONE,
             }) as u32;
+            self.dir_stamps.push(entry.stat.map(stamps::DirStamp::of).unwrap_or_default());
         }
         node.flags = flags;
         if counted {

@@ -235,6 +235,8 @@ impl Tree {
         let id = match &entry.stat {
             Some(stat) => {
                 let (id, restated) = self.restat(dir, stat);
+                // This walk reads its children now.
+                self.set_dir_stamp(NodeId(id), stat);
                 changed |= restated;
                 id
             }

@@ -1,0 +1,181 @@
+//! Freshness of what the view shows: every directory the user opens is
+//! listed again off the interface's thread and the model reconciled with the
+//! listing (entries added, removed, changed), so the rows of an open
+//! directory are never older than the moment it was opened; from then on the
+//! watcher keeps it current. A child directory whose mtime or ctime differs
+//! from when its children were read is stale: it is re-scanned in the
+//! background and marked on screen until that re-scan lands.
+
+use std::collections::{HashMap, HashSet};
+
+use super::ops::Change;
+use super::outcomes;
+use super::state::{Effect, State};
+use crate::model::{DirState, FileKind, NodeId};
+use crate::watch::relist::Listing;
+
+/// Which open directories were listed since they were opened, and the
+/// listings on their way.
+#[derive(Debug, Default)]
+pub struct Freshness {
+    /// Open directories already listed (or filled by the running walk); a
+    /// directory leaves the set when it is closed, so opening it again lists
+    /// it again.
+    listed: HashSet<NodeId>,
+    /// Listings in flight, by ticket: a result whose ticket is not here (the
+    /// directory was closed, or opened again since) is dropped.
+    pending: HashMap<u64, NodeId>,
+    /// Directories under a re-scan that the watcher reported changes in
+    /// while it ran: the re-scan may have listed them before the change, so
+    /// they are read once more when it ends.
+    changed_during_rescan: HashSet<NodeId>,
+}
+
+/// Asks for a listing of every directory opened since the last call, and
+/// forgets the closed ones.
+pub fn list_opened(state: &mut State) -> Vec<Effect> {
+    let expanded = state.rows.expanded();
+    let tree = &state.tree;
+    state.fresh.listed.retain(|id| expanded.contains(id) && tree.is_live(*id));
+    let opened: Vec<NodeId> = expanded
+        .iter()
+        .copied()
+        .filter(|id| !state.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
+        .filter(|&id| tree.is_live(id))
+        .collect();
+    let mut effects = Vec::new();
+    for dir in opened {
+        state.fresh.listed.insert(dir);
+        // A directory the walk is still filling is as fresh as the walk.
+        let filling = state
+            .tree
+            .dir(dir)
+            .is_some_and(|d| matches!(d.state, DirState::Pending | DirState::Partial));
+        if filling {
+            continue;
+        }
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.fresh.pending.retain(|_, d| *d != dir);
+        state.fresh.pending.insert(ticket, dir);
+        effects.push(Effect::Relist { ticket, dir, path: state.tree.path(dir) });
+    }
+    effects
+}
+
+/// A listing came back: reconcile the directory's children with it, and
+/// re-scan the child directories that changed since they were read.
+pub fn on_listed(
+    state: &mut State,
+    ticket: u64,
+    dir: NodeId,
+    listing: Result<Listing, String>,
+) -> Vec<Effect> {
+    if state.fresh.pending.remove(&ticket) != Some(dir)
+        || !state.tree.is_live(dir)
+        || !state.rows.is_expanded(dir)
+    {
+        return Vec::new();
+    }
+    let listing = match listing {
+        Ok(listing) => listing,
+        Err(why) => {
+            // The next refresh or re-scan reports it on the directory; the
+            // rows keep what was known.
+            state.error(why);
+            return Vec::new();
+        }
+    };
+    let path = state.tree.path(dir);
+    let tree = &state.tree;
+    // One pass over the children: the tree's name lookup is linear without
+    // an index, and a directory of 10,000 entries must reconcile in
+    // milliseconds.
+    let known: HashMap<&[u8], NodeId> = tree.children(dir).map(|c| (tree.name(c), c)).collect();
+    let on_disk: HashSet<&[u8]> = listing.entries.iter().map(|(n, _)| n.as_slice()).collect();
+    let mut stale = Vec::new();
+    let mut changes = Vec::new();
+    for (name, stat) in &listing.entries {
+        let Some(stat) = stat else { continue };
+        let child = known.get(name.as_slice()).copied();
+        if let Some(child) = child {
+            if tree.kind(child) == FileKind::Dir && tree.is_stale_dir(child, stat) {
+                stale.push(name.clone());
+            }
+            if shows_as(tree, child, stat) {
+                continue;
+            }
+        }
+        changes.push(Change::Entry { dir: path.clone(), name: name.clone(), stat: Some(*stat) });
+    }
+    for (name, _) in known.iter().filter(|(name, _)| !on_disk.contains(*name)) {
+        changes.push(Change::Entry { dir: path.clone(), name: name.to_vec(), stat: None });
+    }
+    let mut effects = outcomes::apply_path_changes(state, &changes);
+    state.tree.set_dir_stamp(dir, &listing.dir);
+    for name in stale {
+        let Some(child) = state.tree.find_child(dir, &name) else { continue };
+        if !is_rereading(state, child) {
+            effects.extend(outcomes::start_rescan(state, child));
+        }
+    }
+    effects
+}
+
+/// Notes the directories under a running re-scan that these watcher changes
+/// touch (an overflow's re-scan runs while the changes go on: a name deleted
+/// after the re-scan listed it would otherwise stay).
+pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
+    if state.rescans.is_empty() {
+        return;
+    }
+    for change in changes {
+        let dir = match change {
+            Change::Entry { dir, .. } | Change::Rescan { dir } => dir,
+            Change::Moved { from_dir, .. } => from_dir,
+        };
+        // A directory below the re-scanned one is not in the tree yet: its
+        // nearest ancestor that is.
+        let Some(mut node) = dir.ancestors().find_map(|d| super::ops::node_at(&state.tree, d))
+        else {
+            continue;
+        };
+        // The re-scan holding it: the directory or its nearest ancestor.
+        loop {
+            if is_rereading(state, node) {
+                state.fresh.changed_during_rescan.insert(node);
+                break;
+            }
+            match state.tree.parent(node) {
+                Some(parent) => node = parent,
+                None => break,
+            }
+        }
+    }
+}
+
+/// After a re-scan of `dir` ended: reads it once more when changes were seen
+/// in it while it ran, so it converges to the disk once the changes stop.
+pub fn rescan_again_if_changed(state: &mut State, dir: NodeId) -> Option<Effect> {
+    if !state.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
+        return None;
+    }
+    outcomes::start_rescan(state, dir)
+}
+
+/// Whether the tree already shows `child` as this `lstat` says (type and
+/// permissions, owner, sizes, modification second): only entries that differ
+/// become changes.
+fn shows_as(tree: &crate::model::Tree, child: NodeId, stat: &crate::scan::EntryStat) -> bool {
+    tree.mode(child) == stat.mode
+        && tree.owner(child) == (stat.uid, stat.gid)
+        && tree.size(child) == stat.size
+        && tree.allocated(child) == stat.allocated()
+        && tree.mtime(child) == stat.mtime.sec
+}
+
+/// Whether `dir` is being read again right now (its rows and totals are
+/// about to change): the tree marks it stale.
+pub fn is_rereading(state: &State, dir: NodeId) -> bool {
+    state.rescans.values().any(|rescan| rescan.dir() == dir)
+}
