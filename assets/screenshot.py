@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Renders assets/screenshot.png from a real run of statree.
 
-    python3 assets/screenshot.py [PATH] [KEYS...]
+    python3 assets/screenshot.py [--size COLSxROWS] [--out FILE] [PATH] [KEYS...]
 
 Starts `target/release/statree PATH` (default /usr) in a detached tmux
-session of 120x34, sends the given tmux keys (default: move down a few
+session (default 120x34; `--size 80x24 --out screenshot-80x24.png` makes the
+small-terminal picture), sends the given tmux keys (default: move down a few
 entries and expand one), captures the pane with its colours
 (`tmux capture-pane -e`), replays the capture through the pyte terminal
 emulator and draws the cells with DejaVu Sans Mono into a PNG.
@@ -46,12 +47,12 @@ def color(value, default):
     return default
 
 
-def capture(path, keys):
+def capture(path, keys, cols, rows):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     binary = os.path.join(root, "target", "release", "statree")
     session = "statree-shot"
     subprocess.run(["tmux", "kill-session", "-t", session], stderr=subprocess.DEVNULL)
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(COLS), "-y", str(ROWS),
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(cols), "-y", str(rows),
                     f"env TERM=xterm-256color {binary} {path}"], check=True)
     time.sleep(1.0)
     for key in keys:
@@ -66,8 +67,8 @@ def capture(path, keys):
     return out.decode("utf-8", "replace")
 
 
-def render(text, target):
-    screen = pyte.Screen(COLS, ROWS)
+def render(text, target, cols, rows):
+    screen = pyte.Screen(cols, rows)
     stream = pyte.Stream(screen)
     # The capture ends with a newline, which would scroll the first line away.
     stream.feed(text.rstrip("\n").replace("\n", "\r\n"))
@@ -75,11 +76,11 @@ def render(text, target):
     bold = ImageFont.truetype(BOLD, SIZE)
     cell_w = int(font.getlength("M"))
     cell_h = SIZE + 4
-    image = Image.new("RGB", (cell_w * COLS + 16, cell_h * ROWS + 16), BG)
+    image = Image.new("RGB", (cell_w * cols + 16, cell_h * rows + 16), BG)
     draw = ImageDraw.Draw(image)
-    for y in range(ROWS):
+    for y in range(rows):
         line = screen.buffer[y]
-        for x in range(COLS):
+        for x in range(cols):
             cell = line[x]
             fg, bg = color(cell.fg, FG), color(cell.bg, BG)
             if cell.reverse:
@@ -93,10 +94,18 @@ def render(text, target):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "/usr"
-    keys = sys.argv[2:] or ["j", "j", "j", "Enter", "j", "j"]
-    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshot.png")
-    render(capture(path, keys), target)
+    args = sys.argv[1:]
+    cols, rows, name = COLS, ROWS, "screenshot.png"
+    while args and args[0] in ("--size", "--out"):
+        flag, value, args = args[0], args[1], args[2:]
+        if flag == "--size":
+            cols, rows = (int(n) for n in value.split("x"))
+        else:
+            name = value
+    path = args[0] if args else "/usr"
+    keys = args[1:] or ["j", "j", "j", "Enter", "j", "j"]
+    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    render(capture(path, keys, cols, rows), target, cols, rows)
     print(f"wrote {target}")
 
 
