@@ -205,4 +205,26 @@ fn a_root_that_cannot_be_read_shows_no_bar_and_is_selected() {
     let screen = h.screen();
     let row = screen.lines().nth(1).unwrap_or_default();
     assert!(!row.contains('█'), "a full bar for an unreadable root at 0 B:\n{screen}");
+    assert!(screen.contains("root not read:"), "the unreadable root is named:\n{screen}");
+    let mut h = h;
+    h.press("m");
+    // The log wraps long lines: read it as one run of words.
+    let log = h.screen().replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        log.contains("missing: stat: No such file or directory"),
+        "the message log has the reason in full:\n{log}"
+    );
+}
+
+#[test]
+fn an_unreadable_root_beside_a_readable_one_leaves_the_selection_on_the_first_row() {
+    let fx = Fixture::new();
+    let missing = fx.tmp.path().join("missing");
+    let h = Harness::scan(vec![missing, fx.root.clone()], (80, 24));
+    assert_eq!(h.state.selected, 0, "the selection starts on the first row");
+    let screen = h.screen();
+    let first = screen.lines().nth(1).unwrap_or_default();
+    assert!(first.contains("fixture"), "the readable root is the first row:\n{screen}");
+    assert!(screen.contains("root not read:"), "the unreadable root is named:\n{screen}");
+    assert_eq!(h.state.tree.totals().errors, 1, "the unreadable root is counted as an error");
 }

@@ -45,12 +45,14 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn title_line(state: &State) -> String {
+    // The roots as given: the first frame (before any batch) already says
+    // what is being scanned, and a root that could not be read (it has no
+    // row) is still named.
     let mut roots: Vec<String> =
-        state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
+        state.audit.roots().iter().map(|r| sanitize::path(r).into_owned()).collect();
     if roots.is_empty() {
-        // Before the first batch: the roots as given, so the first frame
-        // already says what is being scanned.
-        roots = state.audit.roots().iter().map(|r| sanitize::path(r).into_owned()).collect();
+        roots =
+            state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
     }
     let mut title = format!(" {} · sort: {}", roots.join(", "), state.options.sort.label());
     if !state.options.show_hidden {

@@ -377,6 +377,12 @@ pub fn apply_scan(state: &mut State, event: ScanEvent) -> (bool, Vec<Effect>) {
             }
             (changed, effects)
         }
+        ScanEvent::RootError { root, path, error } => {
+            // The root has no row to carry the error: say it where every
+            // message is kept (the status bar, then the log behind `m`).
+            state.error(format!("root not read: {}: {error}", crate::sanitize::path(&path)));
+            (state.tree.apply(ScanEvent::RootError { root, path, error }), effects)
+        }
         event @ ScanEvent::Finished { .. } => {
             let changed = state.tree.apply(event);
             if state.audit.pass == PassState::Waiting {
