@@ -101,6 +101,12 @@ fn libc_eloop() -> i32 {
     rustix::io::Errno::LOOP.raw_os_error()
 }
 
+/// An OS error in words, without std's "(os error N)" suffix: the words say
+/// it already, and every message statree shows uses this one wording.
+pub fn os_reason(err: &io::Error) -> String {
+    strip_os_suffix(err.to_string())
+}
+
 fn strip_os_suffix(mut reason: String) -> String {
     if let Some(pos) = reason.find(" (os error") {
         reason.truncate(pos);
@@ -119,7 +125,7 @@ impl std::error::Error for ScanError {}
 /// A failure of a whole operation on one path (reading full metadata, and later
 /// the editing actions): carries the operation, the path and the OS error.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {}: {source}", op.describe(), crate::sanitize::path(path))]
+#[error("{}: {}: {}", op.describe(), crate::sanitize::path(path), os_reason(source))]
 pub struct FsError {
     /// What was being done.
     pub op: Op,

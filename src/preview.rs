@@ -202,13 +202,9 @@ fn not_opened(kind: FileKind, err: Errno) -> Preview {
     Preview::NotRead { kind, why: format!("could not read: {}", reason(err)) }
 }
 
-/// The OS's wording without std's "(os error N)" suffix.
+/// The OS's wording, as every message says it.
 fn reason(err: Errno) -> String {
-    let text = std::io::Error::from(err).to_string();
-    match text.find(" (os error") {
-        Some(pos) => text[..pos].to_owned(),
-        None => text,
-    }
+    crate::error::os_reason(&std::io::Error::from(err))
 }
 
 /// A hex dump, `width` bytes a line (16 or 8; 0 is taken as 16):

@@ -63,12 +63,7 @@ fn failed(summary: String) -> OpReport {
 /// large.log: already exists".
 pub fn failure(what: &str, e: &FsError) -> String {
     let name = e.path.file_name().unwrap_or_else(|| e.path.as_os_str());
-    let mut reason = e.source.to_string();
-    // The std message ends in "(os error N)": the words say it already.
-    if let Some(at) = reason.find(" (os error") {
-        reason.truncate(at);
-    }
-    format!("{what}: {}: {reason}", sanitize::os(name))
+    format!("{what}: {}: {}", sanitize::os(name), crate::error::os_reason(&e.source))
 }
 
 fn mode_text(mode: u32) -> String {

@@ -124,15 +124,10 @@ const INSTANCE_LIMIT: &str =
     "inotify instance limit reached (sysctl fs.inotify.max_user_instances)";
 
 fn describe(err: &notify::Error) -> String {
-    let mut reason = match &err.kind {
-        notify::ErrorKind::Io(io) => io.to_string(),
+    match &err.kind {
+        notify::ErrorKind::Io(io) => crate::error::os_reason(io),
         _ => err.to_string(),
-    };
-    // The std message ends in "(os error N)"; the bare reason reads better.
-    if let Some(pos) = reason.find(" (os error") {
-        reason.truncate(pos);
     }
-    reason
 }
 
 type Sink = Box<dyn Fn(WatchEvent) + Send>;
