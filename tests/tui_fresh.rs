@@ -268,3 +268,44 @@ fn opening_a_changed_directory_of_ten_thousand_entries_is_current_within_the_bou
     assert!(h.state.tree.find_child(beta, b"n00099").is_some());
     assert!(took < std::time::Duration::from_secs(1), "{took:?}");
 }
+
+/// A collapsed directory on screen is not watched; files written into it
+/// behind the view's back are found by the once-a-second check of the rows
+/// on screen: it is marked, re-read in the background, and the totals
+/// converge to the disk without opening it.
+#[test]
+fn a_collapsed_directory_on_screen_written_into_is_re_read_without_opening_it() {
+    use statree::view::{Effect, update};
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    fs::create_dir(f.root.join("beta/pop")).unwrap();
+    for i in 0..200 {
+        fs::write(f.root.join(format!("beta/pop/x{i}")), [b'a'; 1024]).unwrap();
+    }
+    assert!(!h.state.rows.is_expanded(h.node("beta")), "beta starts collapsed");
+    h.state.now += statree::view::sweep::SWEEP_EVERY;
+    let effects = update(&mut h.state, Msg::Tick);
+    let Some(Effect::CheckDirs { ticket, dirs }) =
+        effects.into_iter().find(|e| matches!(e, Effect::CheckDirs { .. }))
+    else {
+        panic!("no check of the directories on screen");
+    };
+    assert!(dirs.iter().any(|(id, _)| *id == h.node("beta")), "beta is checked: {dirs:?}");
+    let stats = statree::watch::relist::lstat_each(&dirs);
+    let effects = update(&mut h.state, Msg::DirsChecked { ticket, stats });
+    assert!(effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
+    h.state.rebuild_rows();
+    let screen = h.screen();
+    let beta_line = screen.lines().find(|l| l.contains("beta")).expect("beta row");
+    assert!(beta_line.contains("beta ↻"), "marked while it is re-read:\n{screen}");
+    h.io.run_effects(&mut h.state, effects);
+    h.state.rebuild_rows();
+    assert!(!h.screen().contains('↻'), "{}", h.screen());
+    assert!(!h.state.rows.is_expanded(h.node("beta")), "still collapsed");
+    assert_eq!(h.state.tree.dir(h.node("beta/pop")).unwrap().total_entries, 200);
+    assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+    // Nothing changed since: the next check asks for no re-read.
+    h.state.now += statree::view::sweep::SWEEP_EVERY;
+    let effects = h.send(Msg::Tick);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
+}

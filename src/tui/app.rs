@@ -220,6 +220,10 @@ impl Io {
                         Workers::Inline => next.extend(update(state, listed(ticket, dir, &path))),
                         Workers::Threads(tx) => spawn_relist(tx.clone(), ticket, dir, path),
                     },
+                    Effect::CheckDirs { ticket, dirs } => match &self.workers {
+                        Workers::Inline => next.extend(update(state, dirs_checked(ticket, &dirs))),
+                        Workers::Threads(tx) => spawn_dir_check(tx.clone(), ticket, dirs),
+                    },
                     Effect::OpenExternal { path, pager, .. } => match &self.workers {
                         Workers::Inline => {
                             let result = external::run(&self.programs, &path, pager);
@@ -291,6 +295,26 @@ fn spawn_relist(tx: Sender<Msg>, ticket: u64, dir: crate::model::NodeId, path: P
     if let Err(e) = spawned {
         let listing = Err(format!("cannot list {}: {e}", crate::sanitize::path(&path)));
         let _ = tx.try_send(Msg::Listed { ticket, dir, listing });
+    }
+}
+
+fn dirs_checked(ticket: u64, dirs: &[(crate::model::NodeId, PathBuf)]) -> Msg {
+    Msg::DirsChecked { ticket, stats: crate::watch::relist::lstat_each(dirs) }
+}
+
+/// Checks the directories on screen on a thread of its own: a screenful of
+/// `lstat`s, but one on a hung mount must not stop the interface.
+fn spawn_dir_check(tx: Sender<Msg>, ticket: u64, dirs: Vec<(crate::model::NodeId, PathBuf)>) {
+    let spawned = std::thread::Builder::new().name("statree-check".into()).spawn({
+        let tx = tx.clone();
+        move || {
+            let _ = tx.send(dirs_checked(ticket, &dirs));
+        }
+    });
+    if spawned.is_err() {
+        // No thread: answer "unknown" for each, so the next check can run.
+        let stats = Vec::new();
+        let _ = tx.try_send(Msg::DirsChecked { ticket, stats });
     }
 }
 

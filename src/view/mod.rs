@@ -13,6 +13,7 @@ pub mod prompt;
 pub mod rows;
 pub mod search;
 pub mod state;
+pub mod sweep;
 pub mod update;
 
 pub use ops::{Change, OpOutcome, OpReport, OpRequest, Target};

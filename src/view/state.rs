@@ -81,6 +81,14 @@ pub enum Effect {
         /// Its path.
         path: PathBuf,
     },
+    /// `lstat` these directories (the collapsed ones on screen) and answer
+    /// with [`crate::view::Msg::DirsChecked`] carrying this ticket.
+    CheckDirs {
+        /// Which check the answer belongs to.
+        ticket: u64,
+        /// The directories' nodes and paths.
+        dirs: Vec<(NodeId, PathBuf)>,
+    },
     /// Start the audit pass: scan these roots again gathering xattrs and
     /// symlink facts, answering with [`super::Msg::AuditPass`].
     StartAuditPass {
@@ -310,6 +318,8 @@ pub struct State {
     pub message_log: std::collections::VecDeque<StatusMessage>,
     /// Which open directories were listed again since they were opened.
     pub fresh: super::fresh::Freshness,
+    /// The once-a-second check of the collapsed directories on screen.
+    pub sweep: super::sweep::Sweep,
 }
 
 /// How many messages the log keeps.
@@ -352,6 +362,7 @@ impl State {
             audit: AuditState::default(),
             message_log: std::collections::VecDeque::new(),
             fresh: Default::default(),
+            sweep: Default::default(),
         }
     }
 

@@ -84,6 +84,14 @@ pub enum Msg {
         /// What is in it now, or why it could not be read.
         listing: Result<crate::watch::relist::Listing, String>,
     },
+    /// The directories of an [`Effect::CheckDirs`] as they are now (`None`:
+    /// gone or unreadable).
+    DirsChecked {
+        /// The check's ticket (a stale one is dropped).
+        ticket: u64,
+        /// Each directory's `lstat`.
+        stats: Vec<(NodeId, Option<crate::scan::EntryStat>)>,
+    },
 }
 
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
@@ -161,7 +169,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             // The progress line moves while the scan or an action runs.
             state.needs_draw |= state.scanning() || state.running.is_some();
-            Vec::new()
+            super::sweep::on_tick(state).into_iter().collect()
         }
         Msg::Terminate => quit(state),
         Msg::Resumed => {
@@ -213,6 +221,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Listed { ticket, dir, listing } => fresh::on_listed(state, ticket, dir, listing),
+        Msg::DirsChecked { ticket, stats } => super::sweep::on_checked(state, ticket, stats),
     }
 }
 

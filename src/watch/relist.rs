@@ -70,6 +70,14 @@ pub fn list_dir(dir: &Path) -> Result<Listing, ListError> {
     Ok(Listing { dir: from_stat(&own), entries })
 }
 
+/// The `lstat` of each directory now (`None`: gone or unreadable), for the
+/// check of the directories on screen.
+pub fn lstat_each<Id: Copy>(dirs: &[(Id, PathBuf)]) -> Vec<(Id, Option<EntryStat>)> {
+    dirs.iter()
+        .map(|(id, path)| (*id, rustix::fs::lstat(path.as_path()).ok().map(|st| from_stat(&st))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,88 @@
+//! The directories on screen are checked against the disk once a second.
+//!
+//! A collapsed directory is not watched: files written into it change its
+//! mtime, which no watch on its parent reports. So the collapsed directory
+//! rows on screen (at most a screenful of `lstat`s, off the interface's
+//! thread) are compared with the stamp taken when their children were read;
+//! one that differs is re-scanned in the background and shows `↻` until the
+//! re-scan lands, and the totals above it converge to the disk.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::fresh::is_rereading;
+use super::outcomes;
+use super::state::{Effect, State};
+use super::update::tree_height;
+use crate::model::{DirState, FileKind, NodeId};
+use crate::scan::EntryStat;
+
+/// How often the directories on screen are compared with the disk.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// When the last check was asked for, and the ticket of the one in flight.
+#[derive(Debug, Default)]
+pub struct Sweep {
+    last: Option<Instant>,
+    pending: Option<u64>,
+}
+
+/// On a tick: asks for the `lstat` of every collapsed directory row on
+/// screen, at most once per [`SWEEP_EVERY`] and never two at a time. Not
+/// while the first scan runs: what it is filling is as fresh as the walk.
+pub fn on_tick(state: &mut State) -> Option<Effect> {
+    let due = state.sweep.last.is_none_or(|t| state.now.duration_since(t) >= SWEEP_EVERY);
+    if !due || state.sweep.pending.is_some() || state.scanning() {
+        return None;
+    }
+    state.sweep.last = Some(state.now);
+    let dirs = collapsed_dirs_on_screen(state);
+    if dirs.is_empty() {
+        return None;
+    }
+    let ticket = state.next_ticket;
+    state.next_ticket += 1;
+    state.sweep.pending = Some(ticket);
+    Some(Effect::CheckDirs { ticket, dirs })
+}
+
+/// The `lstat`s came back: every directory that changed since its children
+/// were read is re-scanned (and marked until that lands).
+pub fn on_checked(
+    state: &mut State,
+    ticket: u64,
+    stats: Vec<(NodeId, Option<EntryStat>)>,
+) -> Vec<Effect> {
+    if state.sweep.pending != Some(ticket) {
+        return Vec::new();
+    }
+    state.sweep.pending = None;
+    let mut effects = Vec::new();
+    for (dir, stat) in stats {
+        // Gone, or unreadable: the watcher on its parent, or the next
+        // opening, says so; nothing to re-read here.
+        let Some(stat) = stat else { continue };
+        if state.tree.is_live(dir)
+            && !state.rows.is_expanded(dir)
+            && state.tree.is_stale_dir(dir, &stat)
+            && !is_rereading(state, dir)
+        {
+            effects.extend(outcomes::start_rescan(state, dir));
+        }
+    }
+    effects
+}
+
+fn collapsed_dirs_on_screen(state: &State) -> Vec<(NodeId, PathBuf)> {
+    let tree = &state.tree;
+    let first = state.scroll;
+    let last = (first + tree_height(state)).min(state.rows.len());
+    (first..last)
+        .filter_map(|i| state.rows.get(i))
+        .map(|row| row.id)
+        .filter(|&id| tree.kind(id) == FileKind::Dir && tree.is_live(id))
+        .filter(|&id| !state.rows.is_expanded(id) && !is_rereading(state, id))
+        .filter(|&id| tree.dir(id).is_some_and(|d| d.state == DirState::Complete))
+        .map(|id| (id, tree.path(id)))
+        .collect()
+}
