@@ -40,8 +40,10 @@
 //!   directories ([`tui::live`]); the audit pass gathers xattrs and symlink
 //!   facts on a second scan.
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
-//!   create, remove, trash): identity re-checked before acting, symlinks never
-//!   followed, no clobbering, handle-relative walks.
+//!   create, remove, trash), and the counts on disk the delete, trash and
+//!   recursive-chmod confirmations show (never the scan's figures, which may
+//!   be older than the disk): identity re-checked before acting, symlinks
+//!   never followed, no clobbering, handle-relative walks.
 //! * [`watch`] — live updates: debounced, non-recursive inotify watches on the
 //!   open directories, reported as fresh `lstat`s of the names that changed.
 //! * [`keymap`], [`config`], [`theme`], [`preview`] — the key table (also the

@@ -7,7 +7,7 @@ mod tui_support;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use statree::view::{Effect, Mode, OpRequest};
+use statree::view::{Effect, Mode};
 use tui_support::{Fixture, Harness};
 
 const SMALL: (u16, u16) = (80, 24);
@@ -17,10 +17,7 @@ fn status(h: &Harness) -> String {
 }
 
 fn ran_a_change(effects: &[Effect]) -> bool {
-    effects.iter().any(|e| {
-        matches!(e, Effect::Run { request, .. }
-            if !matches!(request, OpRequest::CountRecursive { .. }))
-    })
+    effects.iter().any(|e| matches!(e, Effect::Run { request, .. } if !request.only_counts()))
 }
 
 #[test]

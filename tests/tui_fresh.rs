@@ -309,3 +309,56 @@ fn a_collapsed_directory_on_screen_written_into_is_re_read_without_opening_it() 
     let effects = h.send(Msg::Tick);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
 }
+
+/// A filter opens every directory it keeps: those on screen are listed
+/// again as an expand would list them, so what the filter shows of a
+/// directory changed while it was collapsed is the disk's.
+#[test]
+fn a_filter_that_opens_a_directory_changed_while_collapsed_shows_the_disk() {
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    let alpha = h.node("alpha");
+    assert!(!h.state.rows.is_expanded(alpha));
+    // Behind the view's back: big.bin goes, new.bin comes, and nested (kept
+    // open by the filter for its deep.bin) gains extra.bin.
+    fs::remove_file(f.root.join("alpha/big.bin")).unwrap();
+    fs::write(f.root.join("alpha/new.bin"), "new").unwrap();
+    fs::write(f.root.join("alpha/nested/extra.bin"), "extra").unwrap();
+    h.press("f");
+    h.type_text("bin");
+    let rows = h.row_paths();
+    for shown in ["alpha/new.bin", "alpha/nested/extra.bin", "alpha/nested/deep.bin"] {
+        assert!(rows.iter().any(|r| r == shown), "{shown} missing: {rows:?}");
+    }
+    assert!(!rows.iter().any(|r| r == "alpha/big.bin"), "a deleted file shown: {rows:?}");
+    h.press("enter");
+    assert_eq!(h.row_paths(), rows, "accepting the filter keeps the rows");
+    assert!(h.state.rescans.is_empty());
+    assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+}
+
+/// A filter over many directories lists those on screen, not every one it
+/// opens (a filter on a large tree would otherwise list all of it at once);
+/// the others are listed as they scroll into view.
+#[test]
+fn a_filter_lists_the_open_directories_on_screen_only() {
+    use statree::view::Effect;
+    let f = Fixture::new();
+    for i in 0..60 {
+        let dir = f.root.join(format!("d{i:02}"));
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("match.txt"), "m").unwrap();
+    }
+    let mut h = Harness::fixture(&f, SIZE);
+    h.press("f");
+    let effects = h.type_text("match");
+    let listed =
+        |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::Relist { .. })).count();
+    let on_screen = usize::from(SIZE.1);
+    let first = listed(&effects);
+    assert!(first > 0 && first <= on_screen, "{first} listings for one screen");
+    // Scrolling to the end brings the last directories into view: listed then.
+    h.press("enter");
+    let effects = h.press("G");
+    assert!(listed(&effects) > 0, "{effects:?}");
+}

@@ -25,12 +25,13 @@
 //!   `linkat` + `unlinkat` for regular files on filesystems without it, and a
 //!   refusal for other types; create is `O_CREAT | O_EXCL`. An existing name is
 //!   an error and nothing changes.
-//! * **Handle-relative walks.** Recursive chmod and removal walk with
-//!   directory handles (`openat`, `fstatat`/`statx`, `unlinkat`), iteratively
-//!   (no recursion: depth is bounded by memory, not by the stack or by
-//!   `PATH_MAX`), with a bounded number of open handles, never leaving the
-//!   starting filesystem (mount points inside are reported and skipped), and
-//!   keep going past per-entry failures, which come back in the report.
+//! * **Handle-relative walks.** Recursive chmod, removal and the counts
+//!   their confirmations show walk with directory handles (`openat`,
+//!   `fstatat`/`statx`, `unlinkat`), iteratively (no recursion: depth is
+//!   bounded by memory, not by the stack or by `PATH_MAX`), with a bounded
+//!   number of open handles, never leaving the starting filesystem (mount
+//!   points inside are reported and skipped), and keep going past per-entry
+//!   failures, which come back in the report.
 //! * **Cancellable.** Long operations take a cancel flag, checked between
 //!   entries, and a progress callback told the number of entries seen.
 //!
@@ -39,6 +40,7 @@
 //! control characters and invalid UTF-8, is kept exactly.
 
 mod chmod;
+mod count;
 mod create;
 mod identity;
 mod remove;
@@ -50,6 +52,7 @@ pub use chmod::{
     ChmodOutcome, MixedBits, RecursiveCount, RecursiveReport, Scope, apply_mask, chmod,
     chmod_recursive, count_recursive, dropped_bits,
 };
+pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
 pub use identity::{Identity, check};
 pub use remove::{RemoveReport, remove_permanently, trash};

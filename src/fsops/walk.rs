@@ -1,5 +1,5 @@
-//! The handle-relative tree walk shared by recursive chmod, the count before
-//! it, and permanent removal.
+//! The handle-relative tree walk shared by recursive chmod, permanent
+//! removal, and the counts their confirmations show.
 //!
 //! * Iterative: an explicit stack of frames, no recursion, so a tree 5,000
 //!   levels deep (far beyond `PATH_MAX`) costs memory, not stack.

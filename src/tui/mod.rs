@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod audit;
+mod count;
 pub mod external;
 pub mod live;
 pub mod ops;

@@ -14,6 +14,7 @@ use crate::model::mode::{PERM_MASK, octal_string, perms_string};
 use crate::sanitize;
 use crate::scan::statx_path;
 use crate::ui::text::{group_digits, human_size};
+use crate::view::actions::LISTED_NAMES;
 use crate::view::ops::{Change, OpOutcome, OpReport, OpRequest, Target};
 
 /// How many per-entry errors a report lists.
@@ -32,6 +33,9 @@ pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) 
         }
         OpRequest::Rename { target, new_name } => OpOutcome::Done(rename(&target, &new_name)),
         OpRequest::Create { dir, relative } => OpOutcome::Done(create(&dir, &relative)),
+        OpRequest::CountRemove { targets, permanent } => {
+            super::count::count_removal(targets, permanent, cancel, progress)
+        }
         OpRequest::Remove { targets, permanent } => {
             OpOutcome::Done(remove(&targets, permanent, cancel, progress))
         }
@@ -221,14 +225,14 @@ fn recursive_lines(
 ) -> Vec<String> {
     let mut lines: Vec<String> = targets
         .iter()
-        .take(8)
+        .take(LISTED_NAMES)
         .map(|t| {
             let slash = if t.identity.kind == FileKind::Dir { "/" } else { "" };
             format!("  {}{slash}", sanitize::path(&t.path))
         })
         .collect();
-    if targets.len() > 8 {
-        lines.push(format!("  … and {} more", targets.len() - 8));
+    if targets.len() > LISTED_NAMES {
+        lines.push(format!("  … and {} more", targets.len() - LISTED_NAMES));
     }
     lines.extend([
         format!("  and what is below them: {} · {}", mask_text(set, clear), scope_text(scope)),
@@ -440,8 +444,8 @@ fn remove(
         n => format!("; {} errors", group_digits(n as u64)),
     };
     report.summary = if permanent {
-        // The same count as the dialog's: every entry, directories too, and
-        // their apparent size.
+        // The same count as the dialog's (taken on disk just before): every
+        // entry, directories too, and their apparent size.
         format!(
             "deleted {} of {} items ({} entries, {} apparent){errors_text}",
             whole,

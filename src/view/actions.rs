@@ -14,10 +14,9 @@ use super::update::selection_changed;
 use crate::fsops::Identity;
 use crate::model::{FileKind, NodeId};
 use crate::sanitize;
-use crate::ui::text::{group_digits, human_size};
 
 /// How many names a confirmation lists before "and N more".
-const LISTED_NAMES: usize = 8;
+pub const LISTED_NAMES: usize = 8;
 
 /// The selected entry as the metadata pane shows it (its identity comes from
 /// the `lstat` read when it was selected).
@@ -242,8 +241,11 @@ pub fn on_name_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// `d` (trash) and `D` (permanent): the confirmation with names, counts and
-/// total size.
+/// `d` (trash) and `D` (permanent): counts on disk what would go, on the
+/// action thread; the confirmation opens with that count when it lands
+/// ([`super::outcomes::on_op_done`]). The scan's figures are not used: a
+/// directory changed while it was collapsed is not watched, so they may be
+/// older than the disk.
 pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
@@ -254,51 +256,20 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
         state.error(format!("not removed: {name}: a scan root; statree does not remove it"));
         return Vec::new();
     }
-    let (mut entries, mut bytes, mut dirs) = (0u64, 0u64, 0u64);
-    for target in &targets {
-        entries += 1;
-        bytes += state.tree.total_size(target.id);
-        if let Some(info) = state.tree.dir(target.id) {
-            entries += info.total_entries;
-            dirs += 1;
-        }
+    run(state, OpRequest::CountRemove { targets, permanent })
+}
+
+/// The title of the confirmation of `request`, and whether it is shown in
+/// the error colour (what cannot be undone and removes data).
+pub fn confirm_title(request: &OpRequest) -> (String, bool) {
+    match request {
+        OpRequest::Remove { permanent: true, .. } => ("Delete permanently?".into(), true),
+        OpRequest::Remove { permanent: false, .. } => ("Move to the trash?".into(), false),
+        OpRequest::RemoveEmptyDirs { .. } => ("Remove empty directories?".into(), false),
+        OpRequest::ChmodRecursive { .. } => ("Change permissions recursively?".into(), false),
+        // Not confirmed with a dialog: run as soon as they are asked for.
+        _ => ("Go ahead?".into(), false),
     }
-    let mut lines = Vec::new();
-    for target in targets.iter().take(LISTED_NAMES) {
-        let kind = target.identity.kind;
-        let suffix = if kind == FileKind::Dir { "/" } else { "" };
-        lines.push(format!("  {}{suffix}", sanitize::path(&target.path)));
-    }
-    if targets.len() > LISTED_NAMES {
-        lines.push(format!("  … and {} more", targets.len() - LISTED_NAMES));
-    }
-    lines.push(String::new());
-    let what =
-        if targets.len() == 1 { "1 item".to_string() } else { format!("{} items", targets.len()) };
-    let inside = if dirs > 0 {
-        format!(", {} entries in all", group_digits(entries))
-    } else {
-        String::new()
-    };
-    // Counted as the result will be: every entry, directories too, by
-    // apparent size (the scan's totals).
-    lines.push(format!("{what}{inside}, {} apparent", human_size(bytes)));
-    if permanent {
-        lines.push("This cannot be undone.".into());
-    }
-    lines.push(confirm_keys_line(!permanent));
-    let title = if permanent {
-        "Delete permanently?".to_string()
-    } else {
-        "Move to the trash?".to_string()
-    };
-    state.mode = Mode::Confirm(Confirm {
-        title,
-        lines,
-        request: OpRequest::Remove { targets, permanent },
-        danger: permanent,
-    });
-    Vec::new()
 }
 
 /// `x`: remove the selected empty directory and the parents it leaves empty.
@@ -323,12 +294,9 @@ pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
         format!("  {}", sanitize::path(&stop_at)),
         confirm_keys_line(false),
     ];
-    state.mode = Mode::Confirm(Confirm {
-        title: "Remove empty directories?".into(),
-        lines,
-        request: OpRequest::RemoveEmptyDirs { target, stop_at },
-        danger: false,
-    });
+    let request = OpRequest::RemoveEmptyDirs { target, stop_at };
+    let (title, danger) = confirm_title(&request);
+    state.mode = Mode::Confirm(Confirm { title, lines, request, danger });
     Vec::new()
 }
 

@@ -1,5 +1,6 @@
-//! Freshness of what the view shows: every directory the user opens is
-//! listed again off the interface's thread and the model reconciled with the
+//! Freshness of what the view shows: every directory the user opens (or a
+//! filter shows open, as far as it is on screen) is listed again off the
+//! interface's thread and the model reconciled with the
 //! listing (entries added, removed, changed), so the rows of an open
 //! directory are never older than the moment it was opened; from then on the
 //! watcher keeps it current. A child directory whose mtime or ctime differs
@@ -32,14 +33,19 @@ pub struct Freshness {
 }
 
 /// Asks for a listing of every directory opened since the last call, and
-/// forgets the closed ones.
+/// forgets the closed ones. Opened means shown open: expanded by the user
+/// (a key, a click, a search's reveal) or kept open by a filter.
 pub fn list_opened(state: &mut State) -> Vec<Effect> {
-    let expanded = state.rows.expanded();
     let tree = &state.tree;
-    state.fresh.listed.retain(|id| expanded.contains(id) && tree.is_live(*id));
-    let opened: Vec<NodeId> = expanded
-        .iter()
-        .copied()
+    let rows = &state.rows;
+    state.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
+    let candidates: Vec<NodeId> = if rows.filtered() {
+        open_on_screen(state)
+    } else {
+        rows.expanded().iter().copied().collect()
+    };
+    let opened: Vec<NodeId> = candidates
+        .into_iter()
         .filter(|id| !state.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
         .filter(|&id| tree.is_live(id))
         .collect();
@@ -61,6 +67,21 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
         effects.push(Effect::Relist { ticket, dir, path: state.tree.path(dir) });
     }
     effects
+}
+
+/// The directories shown open among the rows on screen. A filter can open
+/// every directory of a large tree at once: listing only what is on screen
+/// bounds the work to a screen's worth, and the others are listed as
+/// scrolling brings them into view.
+fn open_on_screen(state: &State) -> Vec<NodeId> {
+    let rows = state.rows.rows();
+    let start = state.scroll.min(rows.len());
+    let end = (start + super::update::tree_height(state).max(1)).min(rows.len());
+    rows[start..end]
+        .iter()
+        .map(|row| row.id)
+        .filter(|&id| state.tree.kind(id) == FileKind::Dir && state.rows.shows_open(id))
+        .collect()
 }
 
 /// A listing came back: reconcile the directory's children with it, and

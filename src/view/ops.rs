@@ -107,6 +107,14 @@ pub enum OpRequest {
         /// The relative path typed.
         relative: Vec<u8>,
     },
+    /// Count on disk what removing the targets would remove (for the
+    /// confirmation: the scan's figures may be older than the disk).
+    CountRemove {
+        /// The entries (directories are walked).
+        targets: Vec<Target>,
+        /// True for a permanent delete, false for the trash.
+        permanent: bool,
+    },
     /// Remove the targets, permanently or to the trash.
     Remove {
         /// The entries.
@@ -129,7 +137,7 @@ impl OpRequest {
     pub fn label(&self) -> &'static str {
         match self {
             OpRequest::Chmod { .. } => "changing permissions",
-            OpRequest::CountRecursive { .. } => "counting entries",
+            OpRequest::CountRecursive { .. } | OpRequest::CountRemove { .. } => "counting entries",
             OpRequest::ChmodRecursive { .. } => "changing permissions recursively",
             OpRequest::Rename { .. } => "renaming",
             OpRequest::Create { .. } => "creating",
@@ -137,6 +145,11 @@ impl OpRequest {
             OpRequest::Remove { permanent: false, .. } => "moving to the trash",
             OpRequest::RemoveEmptyDirs { .. } => "removing empty directories",
         }
+    }
+
+    /// True for the counts that only read, ahead of a confirmation.
+    pub fn only_counts(&self) -> bool {
+        matches!(self, OpRequest::CountRecursive { .. } | OpRequest::CountRemove { .. })
     }
 }
 
@@ -192,13 +205,13 @@ pub struct OpReport {
 pub enum OpOutcome {
     /// It ran (or was refused): apply the report.
     Done(OpReport),
-    /// A count for a recursive change, to be confirmed.
+    /// A count on disk for a recursive change or a removal, to be confirmed.
     Counted {
         /// The change to run when the user confirms.
         request: OpRequest,
         /// The lines of the confirmation.
         lines: Vec<String>,
-        /// Entries that would change.
+        /// Entries that would change (or go).
         will_change: u64,
     },
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::os::unix::ffi::OsStrExt;
 
 use super::audit;
-use super::ops::{self, Change, OpOutcome, OpReport};
+use super::ops::{self, Change, OpOutcome, OpReport, OpRequest};
 use super::state::{Confirm, Effect, Mode, Report, State};
 use super::update::{keep_selection_visible, reveal_node, selection_changed};
 use crate::model::{DirState, NodeId};
@@ -105,16 +105,12 @@ pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
                 state.message("cancelled: nothing changed");
                 return Vec::new();
             }
-            if will_change == 0 {
+            if will_change == 0 && matches!(request, OpRequest::ChmodRecursive { .. }) {
                 state.message("nothing to change: every entry in scope already has that mode");
                 return Vec::new();
             }
-            state.mode = Mode::Confirm(Confirm {
-                title: "Change permissions recursively?".into(),
-                lines,
-                request,
-                danger: false,
-            });
+            let (title, danger) = super::actions::confirm_title(&request);
+            state.mode = Mode::Confirm(Confirm { title, lines, request, danger });
             Vec::new()
         }
         OpOutcome::Done(report) => apply_report(state, report),

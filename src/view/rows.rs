@@ -101,6 +101,20 @@ impl RowIndex {
         &self.expanded
     }
 
+    /// True while a filter (the name filter or the audit's) decides the rows:
+    /// every kept directory then shows open, whatever [`Self::expanded`] holds.
+    pub fn filtered(&self) -> bool {
+        self.kept.is_some()
+    }
+
+    /// True when `id` shows open: expanded, or kept open by a filter.
+    pub fn shows_open(&self, id: NodeId) -> bool {
+        match self.kept {
+            Some(_) => self.keeps(id) && !self.filter_collapsed.contains(&id),
+            None => self.expanded.contains(&id),
+        }
+    }
+
     /// The row showing `id`, if visible.
     pub fn position(&self, id: NodeId) -> Option<usize> {
         self.rows.iter().position(|row| row.id == id)
