@@ -253,12 +253,12 @@ fn stat_fields(state: &State, full: &FullStat, now: i64) -> Vec<Field> {
     out.push(Field::new(
         "size",
         "size",
-        format!("{} ({} bytes)", human_size(st.size), group_digits(st.size)),
+        format!("{} ({} {})", human_size(st.size), group_digits(st.size), plural(st.size, "byte")),
     ));
     out.push(Field::new(
         "alloc",
         "alloc",
-        format!("{} ({} blocks)", human_size(st.allocated()), st.blocks),
+        format!("{} ({} {})", human_size(st.allocated()), st.blocks, plural(st.blocks, "block")),
     ));
     out.push(Field::new(
         "user",
@@ -318,4 +318,9 @@ fn zoned(t: Timespec) -> Option<String> {
     let ts = Timestamp::new(t.sec, t.nsec as i32).ok()?;
     let zoned = ts.to_zoned_datetime(TimeZone::system());
     Some(zoned.strftime("%Y-%m-%d %H:%M:%S%.9f").to_string())
+}
+
+/// "1 byte", "2 bytes": the count is shown beside it.
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
 }
