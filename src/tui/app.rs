@@ -3,22 +3,20 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::{Receiver, Sender, select};
-use ratatui::crossterm::event::{self, Event};
 
 use super::audit;
 use super::external::{self, Programs};
+use super::input::{self, Input};
 use super::live::LiveWatch;
 use super::ops;
 use super::term::TerminalGuard;
 use crate::model::FullStat;
 use crate::names::OwnerNames;
 use crate::preview::read_preview;
-use crate::scan::{self, ScanEvent, ScanHandle, ScanOptions};
+use crate::scan::{self, ScanCanceller, ScanEvent, ScanHandle, ScanOptions};
 use crate::theme::Theme;
 use crate::ui;
 use crate::ui::preview::PREVIEW_CAP;
@@ -31,6 +29,9 @@ const FRAME: Duration = Duration::from_millis(16);
 const SCAN_BUDGET: Duration = Duration::from_millis(8);
 /// Wake-up interval for fading messages and animating progress.
 const TICK: Duration = Duration::from_millis(100);
+/// How long quitting waits for the first scan's threads after cancelling
+/// it; the process exit ends any still in an uninterruptible syscall.
+const QUIT_WAIT: Duration = Duration::from_millis(40);
 
 /// Where user and group names are looked up.
 enum NameLookup {
@@ -71,6 +72,9 @@ pub struct Io {
     external: Vec<ExternalRequest>,
     /// Where the audit pass reports (`None`: it runs inline).
     audit_tx: Option<Sender<Msg>>,
+    /// Scans running on threads of their own: re-scans by ticket, the audit
+    /// pass without one. Cancelled when superseded and when the loop ends.
+    background_scans: Vec<(Option<u64>, ScanCanceller)>,
 }
 
 impl Default for Io {
@@ -84,6 +88,7 @@ impl Default for Io {
             programs: Programs::from_env(),
             external: Vec::new(),
             audit_tx: None,
+            background_scans: Vec::new(),
         }
     }
 }
@@ -112,6 +117,7 @@ impl Io {
             programs: Programs::from_env(),
             external: Vec::new(),
             audit_tx,
+            background_scans: Vec::new(),
         })
     }
 
@@ -136,6 +142,25 @@ impl Io {
     /// The programs for `e` and `o`.
     pub fn programs(&self) -> &Programs {
         &self.programs
+    }
+
+    /// Cancels the re-scans the state no longer waits for (superseded by
+    /// another of the same directory, or finished).
+    pub fn cancel_superseded(&mut self, state: &State) {
+        self.background_scans.retain(|(ticket, scan)| match ticket {
+            Some(ticket) if !state.rescans.contains_key(ticket) => {
+                scan.cancel();
+                false
+            }
+            _ => true,
+        });
+    }
+
+    /// Cancels every scan running on a thread of its own.
+    pub fn cancel_background_scans(&mut self) {
+        for (_, scan) in self.background_scans.drain(..) {
+            scan.cancel();
+        }
     }
 
     fn rescan_options(&self, path: PathBuf) -> ScanOptions {
@@ -175,11 +200,10 @@ impl Io {
                         let options = audit::pass_options(roots, follow_links, one_file_system);
                         match &self.audit_tx {
                             None => next.extend(audit::run_inline(state, options)),
-                            Some(tx) => {
-                                if let Err(e) = audit::spawn(options, tx.clone()) {
-                                    state.error(format!("audit scan: {e}"));
-                                }
-                            }
+                            Some(tx) => match audit::spawn(options, tx.clone()) {
+                                Ok(pass) => self.background_scans.push((None, pass)),
+                                Err(e) => state.error(format!("audit scan: {e}")),
+                            },
                         }
                     }
                     Effect::Suspend => suspend = true,
@@ -204,6 +228,7 @@ impl Io {
                                 }
                             }
                             (Workers::Threads(tx), Ok(handle)) => {
+                                self.background_scans.push((Some(ticket), handle.canceller()));
                                 spawn_rescan_forwarder(tx.clone(), ticket, handle);
                             }
                             (_, Err(e)) => {
@@ -287,69 +312,23 @@ fn spawn_rescan_forwarder(tx: Sender<Msg>, ticket: u64, handle: ScanHandle) {
     }
 }
 
-/// Tells the input thread to stop reading the terminal (while another
-/// program owns it) and waits until it has.
-struct InputPause {
-    paused: Arc<AtomicBool>,
-    idle: Arc<AtomicBool>,
-}
-
-impl InputPause {
-    fn pause(&self) {
-        self.idle.store(false, Ordering::SeqCst);
-        self.paused.store(true, Ordering::SeqCst);
-        let deadline = Instant::now() + Duration::from_millis(500);
-        while !self.idle.load(Ordering::SeqCst) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-
-    fn resume(&self) {
-        self.paused.store(false, Ordering::SeqCst);
-    }
-}
-
-/// Reads terminal events on a thread of their own.
-fn spawn_input(
-    tx: Sender<Msg>,
-    stop: Arc<AtomicBool>,
-    pause: &InputPause,
-) -> io::Result<std::thread::JoinHandle<()>> {
-    let (paused, idle) = (Arc::clone(&pause.paused), Arc::clone(&pause.idle));
-    std::thread::Builder::new().name("statree-input".into()).spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
-            if paused.load(Ordering::SeqCst) {
-                idle.store(true, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            }
-            match event::poll(Duration::from_millis(50)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(_) => break,
-            }
-            let msg = match event::read() {
-                Ok(Event::Key(key)) => Msg::Key(key),
-                Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
-                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => break,
-            };
-            if tx.send(msg).is_err() {
-                break;
-            }
-        }
-    })
-}
-
-/// Turns SIGTERM, SIGHUP and SIGINT into a quit message.
+/// Turns SIGTERM, SIGHUP and SIGINT into a quit message, and SIGWINCH into
+/// a resize (the input thread reads bytes only, not crossterm's events).
 fn spawn_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGWINCH])?;
     let handle = signals.handle();
     std::thread::Builder::new().name("statree-signals".into()).spawn(move || {
-        for _ in signals.forever() {
-            if tx.send(Msg::Terminate).is_err() {
+        for signal in signals.forever() {
+            let msg = if signal == SIGWINCH {
+                match ratatui::crossterm::terminal::size() {
+                    Ok((w, h)) => Msg::Resize(w, h),
+                    Err(_) => continue,
+                }
+            } else {
+                Msg::Terminate
+            };
+            if tx.send(msg).is_err() {
                 break;
             }
         }
@@ -373,8 +352,6 @@ pub fn run(
     title: String,
 ) -> io::Result<Option<PathBuf>> {
     let mut guard = TerminalGuard::new(title)?;
-    // Resize events are only reported after the first poll.
-    let _ = event::poll(Duration::ZERO);
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
     state.now = Instant::now();
@@ -386,12 +363,7 @@ pub fn run(
     state.scan_started = Instant::now();
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
-    let stop = Arc::new(AtomicBool::new(false));
-    let pause = InputPause {
-        paused: Arc::new(AtomicBool::new(false)),
-        idle: Arc::new(AtomicBool::new(false)),
-    };
-    let input = spawn_input(tx.clone(), Arc::clone(&stop), &pause)?;
+    let mut input = Input::spawn(tx.clone())?;
     let signals = spawn_signals(tx.clone())?;
     let mut io_ctx = Io::with_name_thread(tx.clone())?.with_scan_options(options);
     let (mut live, watch_failed) = LiveWatch::start(tx.clone());
@@ -411,17 +383,29 @@ pub fn run(
         state.now = Instant::now();
         state.now_unix = unix_now();
         let mut suspend = false;
+        // A key or click applied this turn: the input thread waits to hear
+        // that it did not quit before it reads on.
+        let mut unacked = false;
         if let Some(msg) = first {
             if matches!(msg, Msg::Scan(ScanEvent::Finished { .. })) {
                 scan_open = false;
             }
+            unacked |= input::needs_ack(&msg);
             let effects = update(&mut state, msg);
             suspend |= io_ctx.run_effects(&mut state, effects);
         }
         // Drain: every queued input first, then scanner batches within a budget.
         while let Ok(msg) = rx.try_recv() {
+            unacked |= input::needs_ack(&msg);
             let effects = update(&mut state, msg);
             suspend |= io_ctx.run_effects(&mut state, effects);
+        }
+        if state.quit {
+            break Ok(());
+        }
+        if unacked && !suspend && io_ctx.external.is_empty() {
+            input.acknowledge();
+            unacked = false;
         }
         let budget = Instant::now() + SCAN_BUDGET;
         while scan_open && Instant::now() < budget {
@@ -435,6 +419,7 @@ pub fn run(
         if state.quit {
             break Ok(());
         }
+        io_ctx.cancel_superseded(&state);
         if suspend {
             if let Err(e) = guard.suspend() {
                 break Err(e);
@@ -443,11 +428,11 @@ pub fn run(
             io_ctx.run_effects(&mut state, effects);
         }
         let mut handover_failed = None;
+        // The input thread is not reading here: it waits for the
+        // acknowledgement of the key that asked for the hand-over.
         for request in io_ctx.take_external() {
-            pause.pause();
             let programs = io_ctx.programs().clone();
             let handed = guard.hand_over(|| external::run(&programs, &request.path, request.pager));
-            pause.resume();
             match handed {
                 Ok(result) => {
                     let change = external::fresh_change(&request.path);
@@ -460,6 +445,9 @@ pub fn run(
         if let Some(e) = handover_failed {
             break Err(e);
         }
+        if unacked && !state.quit {
+            input.acknowledge();
+        }
         state.refresh_rows();
         live.sync(&state);
         if state.needs_draw && last_draw.elapsed() >= FRAME {
@@ -470,11 +458,18 @@ pub fn run(
             last_draw = Instant::now();
         }
     };
-    stop.store(true, Ordering::Relaxed);
+    // Quitting: first stop reading, so nothing typed after the quit key is
+    // taken from the terminal; then restore it (raw mode is left with
+    // TCSANOW, which keeps the pending input for the shell).
+    input.stop();
     signals.close();
     drop(guard);
-    let _ = input.join();
-    drop(scan);
+    // The loop's own clone of the receiver goes first (the scan's handle
+    // does not depend on it, but nothing should keep the channel open);
+    // every scan is cancelled, and the threads are given a short while.
+    drop(scan_rx);
+    io_ctx.cancel_background_scans();
+    scan.stop(QUIT_WAIT);
     result?;
     Ok(selected_directory(&state))
 }

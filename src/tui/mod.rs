@@ -5,6 +5,8 @@
 pub mod app;
 pub mod audit;
 pub mod external;
+mod input;
+mod keys;
 pub mod live;
 pub mod ops;
 pub mod term;
