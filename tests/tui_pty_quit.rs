@@ -45,7 +45,7 @@ fn generated_tree(tmp: &TempDir, dirs: usize, files: usize) -> PathBuf {
         rustix::fs::mkdirat(&top, name.as_str(), Mode::from_raw_mode(0o755)).expect("mkdirat");
         let dir = rustix::fs::openat(&top, name.as_str(), dir_flags, Mode::empty()).expect("open");
         for f in 0..files {
-            let file = format!("f{f:03}");
+            let file = format!("f{f:06}");
             drop(rustix::fs::openat(&dir, file.as_str(), file_flags, Mode::from_raw_mode(0o644)));
         }
     }
@@ -136,6 +136,101 @@ fn quitting_at_any_point_of_a_large_scan_exits_promptly() {
     }
     eprintln!("slowest exit: {slowest:?}");
     assert!(during_scan >= 5, "only {during_scan} quits landed while the scan ran");
+}
+
+/// Waits for the child to exit after `asked` and checks the bound and the
+/// terminal; returns the time taken.
+fn assert_exits(mut pty: PtySession, what: &str, asked: Instant) -> Duration {
+    if wait_exited(&pty, EXIT_BOUND).is_none() {
+        let screen = pty.screen();
+        drop(pty);
+        panic!("{what}: statree still running after 5 s (hung); screen:\n{screen}");
+    }
+    let took = asked.elapsed();
+    eprintln!("{what}: exited in {took:?}");
+    assert!(took <= EXIT_BOUND, "{what}: exit took {took:?}");
+    pty.wait_exit(Duration::from_secs(5));
+    pty.assert_restored();
+    took
+}
+
+fn terminate(pty: &PtySession) {
+    let pid = Pid::from_raw(pty.pid() as i32).expect("pid");
+    kill_process(pid, Signal::TERM).expect("signal statree");
+}
+
+#[test]
+fn quitting_during_a_rescan_the_audit_pass_and_a_scan_of_several_roots() {
+    let tmp = fast_tempdir();
+    // 600 directories of 100 files: 60,601 entries, about a second to re-read
+    // in a debug build.
+    let root = generated_tree(&tmp, 600, 100);
+    let cwd = tmp.path();
+
+    // Several roots, still scanning.
+    let other = tmp.path().join("tree").join("d0001");
+    let mut pty = PtySession::spawn(&[root.as_os_str(), other.as_os_str()], cwd);
+    pty.wait_for("the first frame", START, |s| s.contains("entries"));
+    std::thread::sleep(Duration::from_millis(30));
+    let asked = Instant::now();
+    pty.send(b"q");
+    assert_exits(pty, "q while two roots are scanned", asked);
+
+    // A re-scan of the whole root (R), quit with q and with SIGTERM.
+    for signal in [false, true] {
+        let mut pty = PtySession::spawn(&[root.as_os_str()], cwd);
+        pty.wait_for("the finished scan", START, scanned);
+        pty.send(b"R");
+        pty.wait_for_text("re-reading", START);
+        let asked = Instant::now();
+        if signal {
+            terminate(&pty)
+        } else {
+            pty.send(b"q")
+        }
+        assert_exits(
+            pty,
+            &format!("{} during a re-scan", if signal { "SIGTERM" } else { "q" }),
+            asked,
+        );
+    }
+
+    // The audit pass (started by opening the panel), quit with Ctrl-c (q
+    // only closes the panel) and with SIGTERM.
+    for signal in [false, true] {
+        let mut pty = PtySession::spawn(&[root.as_os_str()], cwd);
+        pty.wait_for("the finished scan", START, scanned);
+        pty.send(b"!");
+        std::thread::sleep(Duration::from_millis(50));
+        let asked = Instant::now();
+        if signal {
+            terminate(&pty)
+        } else {
+            pty.send(b"\x03")
+        }
+        let what = if signal { "SIGTERM" } else { "Ctrl-c" };
+        assert_exits(pty, &format!("{what} during the audit pass"), asked);
+    }
+}
+
+#[test]
+fn quitting_while_a_huge_flat_directory_is_scanned_and_sorted() {
+    let tmp = fast_tempdir();
+    // One directory of 300,000 files: its listing, its slices and the
+    // sorting of its rows each keep a thread busy for a long while.
+    let root = generated_tree(&tmp, 1, 300_000);
+    let mut slowest = Duration::ZERO;
+    for after in [0, 200, 500, 900, 1400].map(Duration::from_millis) {
+        let mut pty = PtySession::spawn(&[root.as_os_str()], tmp.path());
+        pty.wait_for("the first frame", START, |s| s.contains("entries"));
+        std::thread::sleep(after);
+        let state = if scanned(&pty.screen()) { "scan done" } else { "scan running" };
+        let asked = Instant::now();
+        pty.send(b"q");
+        let took = assert_exits(pty, &format!("q {after:?} into the flat scan ({state})"), asked);
+        slowest = slowest.max(took);
+    }
+    eprintln!("slowest exit: {slowest:?}");
 }
 
 /// Output of a program in a pseudo-terminal, drained so it never blocks.

@@ -2,7 +2,7 @@
 //! queued is drained and applied, then at most one frame is drawn, throttled.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::{Receiver, Sender, select};
@@ -12,15 +12,17 @@ use super::external::{self, Programs};
 use super::input::{self, Input};
 use super::live::LiveWatch;
 use super::ops;
+use super::quit::{GRACE, QuitWatch};
 use super::term::TerminalGuard;
 use crate::model::FullStat;
+use crate::model::NodeId;
 use crate::names::OwnerNames;
 use crate::preview::read_preview;
 use crate::scan::{self, ScanCanceller, ScanEvent, ScanHandle, ScanOptions};
 use crate::theme::Theme;
 use crate::ui;
 use crate::ui::preview::PREVIEW_CAP;
-use crate::view::{Effect, Loaded, Msg, State, update};
+use crate::view::{Effect, Loaded, Mode, Msg, State, update};
 
 /// Shortest time between two frames (≈ 60 fps at most).
 const FRAME: Duration = Duration::from_millis(16);
@@ -30,8 +32,10 @@ const SCAN_BUDGET: Duration = Duration::from_millis(8);
 /// Wake-up interval for fading messages and animating progress.
 const TICK: Duration = Duration::from_millis(100);
 /// How long quitting waits for the first scan's threads after cancelling
-/// it; the process exit ends any still in an uninterruptible syscall.
-const QUIT_WAIT: Duration = Duration::from_millis(40);
+/// it: not at all. Once cancelled they do no more work, the process exit
+/// ends them, and one may be inside a directory read jwalk cannot cut
+/// short (a million-entry listing takes longer than the whole quit may).
+const QUIT_WAIT: Duration = Duration::ZERO;
 
 /// Where user and group names are looked up.
 enum NameLookup {
@@ -312,9 +316,10 @@ fn spawn_rescan_forwarder(tx: Sender<Msg>, ticket: u64, handle: ScanHandle) {
     }
 }
 
-/// Turns SIGTERM, SIGHUP and SIGINT into a quit message, and SIGWINCH into
-/// a resize (the input thread reads bytes only, not crossterm's events).
-fn spawn_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
+/// Turns SIGTERM, SIGHUP and SIGINT into a quit message (carried out by
+/// `watch` if the loop has not begun quitting within the grace time), and
+/// SIGWINCH into a resize (the input thread reads bytes, not crossterm's events).
+fn spawn_signals(tx: Sender<Msg>, watch: QuitWatch) -> io::Result<signal_hook::iterator::Handle> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGWINCH])?;
     let handle = signals.handle();
@@ -328,8 +333,13 @@ fn spawn_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
             } else {
                 Msg::Terminate
             };
+            let terminate = matches!(msg, Msg::Terminate);
             if tx.send(msg).is_err() {
                 break;
+            }
+            if terminate {
+                std::thread::sleep(GRACE);
+                watch.enforce();
             }
         }
     })?;
@@ -344,12 +354,15 @@ fn unix_now() -> i64 {
 /// selected entry (for `--cwd-file`).
 ///
 /// The first frame is drawn before `start_scan` runs, so it appears at once
-/// whatever the size of the tree.
+/// whatever the size of the tree. `cwd_file` is only written here when the
+/// loop is too busy to quit in time (see [`super::quit`]); the caller writes
+/// it otherwise.
 pub fn run(
     mut state: State,
     theme: &Theme,
     options: ScanOptions,
     title: String,
+    cwd_file: Option<&Path>,
 ) -> io::Result<Option<PathBuf>> {
     let mut guard = TerminalGuard::new(title)?;
     let size = guard.terminal.size()?;
@@ -363,8 +376,10 @@ pub fn run(
     state.scan_started = Instant::now();
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
-    let mut input = Input::spawn(tx.clone())?;
-    let signals = spawn_signals(tx.clone())?;
+    let watch = QuitWatch::new(cwd_file.map(Path::to_path_buf));
+    let mut input = Input::spawn(tx.clone(), state.keymap.clone(), watch.clone())?;
+    let signals = spawn_signals(tx.clone(), watch.clone())?;
+    let mut published: Option<NodeId> = None;
     let mut io_ctx = Io::with_name_thread(tx.clone())?.with_scan_options(options);
     let (mut live, watch_failed) = LiveWatch::start(tx.clone());
     drop(tx);
@@ -404,6 +419,7 @@ pub fn run(
             break Ok(());
         }
         if unacked && !suspend && io_ctx.external.is_empty() {
+            watch.set_browsing(matches!(state.mode, Mode::Normal));
             input.acknowledge();
             unacked = false;
         }
@@ -421,7 +437,10 @@ pub fn run(
         }
         io_ctx.cancel_superseded(&state);
         if suspend {
-            if let Err(e) = guard.suspend() {
+            watch.set_owned(false);
+            let suspended = guard.suspend();
+            watch.set_owned(true);
+            if let Err(e) = suspended {
                 break Err(e);
             }
             let effects = update(&mut state, Msg::Resumed);
@@ -432,7 +451,9 @@ pub fn run(
         // acknowledgement of the key that asked for the hand-over.
         for request in io_ctx.take_external() {
             let programs = io_ctx.programs().clone();
+            watch.set_owned(false);
             let handed = guard.hand_over(|| external::run(&programs, &request.path, request.pager));
+            watch.set_owned(true);
             match handed {
                 Ok(result) => {
                     let change = external::fresh_change(&request.path);
@@ -446,7 +467,14 @@ pub fn run(
             break Err(e);
         }
         if unacked && !state.quit {
+            watch.set_browsing(matches!(state.mode, Mode::Normal));
             input.acknowledge();
+        }
+        // A dialog may also open without a key (an action's report).
+        watch.set_browsing(matches!(state.mode, Mode::Normal));
+        if watch.wants_selection() && state.selected_node() != published {
+            published = state.selected_node();
+            watch.publish_selection(selected_directory(&state));
         }
         state.refresh_rows();
         live.sync(&state);
@@ -458,6 +486,7 @@ pub fn run(
             last_draw = Instant::now();
         }
     };
+    watch.begin_quit();
     // Quitting: first stop reading, so nothing typed after the quit key is
     // taken from the terminal; then restore it (raw mode is left with
     // TCSANOW, which keeps the pending input for the shell).
@@ -466,7 +495,7 @@ pub fn run(
     drop(guard);
     // The loop's own clone of the receiver goes first (the scan's handle
     // does not depend on it, but nothing should keep the channel open);
-    // every scan is cancelled, and the threads are given a short while.
+    // then every scan is cancelled.
     drop(scan_rx);
     io_ctx.cancel_background_scans();
     scan.stop(QUIT_WAIT);

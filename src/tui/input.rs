@@ -20,11 +20,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender, TrySendError};
-use ratatui::crossterm::event::Event;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use rustix::event::{PollFd, PollFlags, Timespec};
 
 use super::keys::KeyParser;
+use super::quit::{GRACE, QuitWatch};
+use crate::keymap::{Action, KeyMap};
 use crate::view::Msg;
 
 /// Longest wait for input before the stop flag is checked again.
@@ -39,14 +41,17 @@ pub struct Input {
 }
 
 impl Input {
-    /// Starts reading standard input (the terminal) into `tx`.
-    pub fn spawn(tx: Sender<Msg>) -> io::Result<Input> {
+    /// Starts reading standard input (the terminal) into `tx`. A key that
+    /// quits (by `keymap`, while `watch` says the loop is browsing) and is
+    /// not acted on within the grace time is carried out by `watch`.
+    pub fn spawn(tx: Sender<Msg>, keymap: KeyMap, watch: QuitWatch) -> io::Result<Input> {
         let stop = Arc::new(AtomicBool::new(false));
         let (ack, acked) = crossbeam_channel::bounded(1);
         let flag = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
-            .name("statree-input".into())
-            .spawn(move || read_loop(io::stdin().as_fd(), &tx, &acked, &flag))?;
+        let quits = move |key: &KeyEvent| quits(key, &keymap, &watch).then(|| watch.clone());
+        let thread = std::thread::Builder::new().name("statree-input".into()).spawn(move || {
+            read_loop(io::stdin().as_fd(), &tx, &acked, &flag, &quits);
+        })?;
         Ok(Input { stop, ack: Some(ack), thread: Some(thread) })
     }
 
@@ -81,7 +86,36 @@ pub fn needs_ack(msg: &Msg) -> bool {
     matches!(msg, Msg::Key(_) | Msg::Mouse(_))
 }
 
-fn read_loop(fd: BorrowedFd<'_>, tx: &Sender<Msg>, acked: &Receiver<()>, stop: &AtomicBool) {
+/// True when `key` quits the interface: Ctrl-c always, a key bound to quit
+/// while browsing.
+fn quits(key: &KeyEvent, keymap: &KeyMap, watch: &QuitWatch) -> bool {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return true;
+    }
+    key.code != KeyCode::Esc && watch.browsing() && keymap.lookup(key) == Some(Action::Quit)
+}
+
+/// Waits for the loop's acknowledgement; after a quit key, a loop that has
+/// not acted within the grace time is quit for by the watch. False when the
+/// loop stopped the thread.
+fn wait_ack(acked: &Receiver<()>, quit: Option<QuitWatch>) -> bool {
+    if let Some(watch) = quit {
+        match acked.recv_timeout(GRACE) {
+            Ok(()) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => watch.enforce(),
+        }
+    }
+    acked.recv().is_ok()
+}
+
+fn read_loop(
+    fd: BorrowedFd<'_>,
+    tx: &Sender<Msg>,
+    acked: &Receiver<()>,
+    stop: &AtomicBool,
+    quits: &dyn Fn(&KeyEvent) -> Option<QuitWatch>,
+) {
     let mut parser = KeyParser::default();
     loop {
         // Inside a sequence the rest is already typed: no long wait.
@@ -112,12 +146,12 @@ fn read_loop(fd: BorrowedFd<'_>, tx: &Sender<Msg>, acked: &Receiver<()>, stop: &
             Err(_) => return,
         }
         let more = readable(fd, Duration::ZERO).unwrap_or(false);
-        let msg = match parser.push(byte[0], more) {
-            Some(Event::Key(key)) => Msg::Key(key),
-            Some(Event::Mouse(mouse)) => Msg::Mouse(mouse),
+        let (msg, quit) = match parser.push(byte[0], more) {
+            Some(Event::Key(key)) => (Msg::Key(key), quits(&key)),
+            Some(Event::Mouse(mouse)) => (Msg::Mouse(mouse), None),
             _ => continue,
         };
-        if tx.send(msg).is_err() || acked.recv().is_err() {
+        if tx.send(msg).is_err() || !wait_ack(acked, quit) {
             return;
         }
     }
