@@ -5,25 +5,28 @@
 //! engine (jwalk today) is private to this module: callers see only
 //! [`ScanOptions`], [`ScanHandle`] and [`ScanEvent`].
 
+mod cancel;
 mod deep;
 pub mod entry;
 pub(crate) mod stat;
 mod walker;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
+pub use cancel::ScanCanceller;
 pub use entry::{
     AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
 };
 pub use stat::statx_path;
 
 use crate::error::Op;
+use cancel::Cancel;
 use walker::{Client, DirState, Shared};
 
 /// How to scan.
@@ -89,14 +92,21 @@ impl ScanOptions {
     }
 }
 
-/// A running scan. Dropping it stops the walk and joins its threads.
+/// A running scan. Dropping it stops the walk and waits (a bounded time) for
+/// its threads to end; that holds even while clones of [`Self::events`] are
+/// kept alive elsewhere and nobody reads them.
 pub struct ScanHandle {
     events: Option<Receiver<ScanEvent>>,
-    cancel: Arc<AtomicBool>,
+    cancel: Arc<Cancel>,
     walkers: Vec<JoinHandle<()>>,
-    pool_exit: Arc<PoolExit>,
+    thread_exit: Arc<PoolExit>,
     threads: usize,
 }
+
+/// How long dropping a handle waits for the scan's threads: a worker stuck
+/// in a syscall on a dead network mount must not hang the caller; it exits
+/// on its own when the call returns.
+const DROP_WAIT: Duration = Duration::from_secs(2);
 
 impl ScanHandle {
     /// The stream of batches; it ends with [`ScanEvent::Finished`].
@@ -105,8 +115,34 @@ impl ScanHandle {
     }
 
     /// Asks the walk to stop; batches already queued may still arrive.
+    /// Workers waiting for room in the channel wake at once.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel.cancel();
+    }
+
+    /// A handle that can cancel this scan from elsewhere.
+    pub fn canceller(&self) -> ScanCanceller {
+        ScanCanceller(Arc::clone(&self.cancel))
+    }
+
+    /// Cancels the scan and waits at most `limit` for all its threads to
+    /// end. True when they all did.
+    pub fn stop(mut self, limit: Duration) -> bool {
+        self.stop_within(limit)
+    }
+
+    fn stop_within(&mut self, limit: Duration) -> bool {
+        self.cancel();
+        drop(self.events.take());
+        let all = self.walkers.len() + 2 * self.threads;
+        let ended = self.thread_exit.wait_all(all, limit);
+        // A walker still running is detached: it ends by itself, cancelled.
+        for walker in self.walkers.drain(..) {
+            if walker.is_finished() {
+                let _ = walker.join();
+            }
+        }
+        ended
     }
 
     /// Number of worker threads in each of the scanner's two pools.
@@ -117,19 +153,14 @@ impl ScanHandle {
 
 impl Drop for ScanHandle {
     fn drop(&mut self) {
-        self.cancel();
-        // Dropping the receiver wakes every worker blocked on a full channel.
-        drop(self.events.take());
-        for walker in self.walkers.drain(..) {
-            let _ = walker.join();
+        if !self.walkers.is_empty() {
+            self.stop_within(DROP_WAIT);
         }
-        // Bounded: a worker stuck in a syscall on a dead network mount must
-        // not hang the caller; it exits on its own when the call returns.
-        self.pool_exit.wait_all(2 * self.threads, Duration::from_secs(2));
     }
 }
 
-/// Counts pool threads that have exited, so dropping the handle can join them.
+/// Counts the scan's threads (root walkers and both pools) that have exited,
+/// so dropping the handle can wait for them with a bound.
 #[derive(Default)]
 struct PoolExit {
     exited: Mutex<usize>,
@@ -143,19 +174,30 @@ impl PoolExit {
         self.changed.notify_all();
     }
 
-    fn wait_all(&self, threads: usize, limit: Duration) {
+    /// Waits until `threads` have exited or `limit` passed; true when they have.
+    fn wait_all(&self, threads: usize, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
         let mut n = self.exited.lock().unwrap_or_else(|p| p.into_inner());
         while *n < threads {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return;
+                return false;
             }
             n = match self.changed.wait_timeout(n, left) {
                 Ok((guard, _)) => guard,
                 Err(poisoned) => poisoned.into_inner().0,
             };
         }
+        true
+    }
+}
+
+/// Counts its thread as exited when dropped, also when the thread panics.
+struct ExitOnDrop(Arc<PoolExit>);
+
+impl Drop for ExitOnDrop {
+    fn drop(&mut self) {
+        self.0.exited();
     }
 }
 
@@ -203,7 +245,7 @@ const QUEUED_BATCHES_PER_THREAD: usize = 8;
 pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
     let threads = options.thread_count();
     let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = Cancel::new();
     let pool_exit = Arc::new(PoolExit::default());
     let background = options.background;
     let pool = Arc::new(new_pool(threads, "statree-scan", &pool_exit, background)?);
@@ -234,8 +276,10 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
             remaining: Arc::clone(&remaining),
             started,
         };
+        let exit = ExitOnDrop(Arc::clone(&pool_exit));
         let walker =
             std::thread::Builder::new().name(format!("statree-root-{index}")).spawn(move || {
+                let _exit = exit;
                 // This thread drains jwalk's ordered iterator, which waits by
                 // spinning on sched_yield; at the lowest priority the spinning
                 // stops taking time from the workers it waits for.
@@ -247,7 +291,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
     if options.roots.is_empty() {
         let _ = tx.send(ScanEvent::Finished { elapsed: started.elapsed() });
     }
-    Ok(ScanHandle { events: Some(rx), cancel, walkers, pool_exit, threads })
+    Ok(ScanHandle { events: Some(rx), cancel, walkers, thread_exit: pool_exit, threads })
 }
 
 /// One root's walk, driven from its own thread.
@@ -278,8 +322,11 @@ impl RootJob {
                 None => walker::process_root(&shared, index, &root, children),
                 Some(_) => walker::process_dir(&shared, path, state, children),
             });
+        // Cancelled workers return from their callbacks without waiting for
+        // room in the channel, so the next item this iterator waits for
+        // always comes, and the loop sees the cancel.
         for item in walk {
-            if self.shared.cancel.load(Ordering::Relaxed) {
+            if self.shared.cancelled() {
                 break;
             }
             // Errors other than a failed directory read were already turned
@@ -289,12 +336,22 @@ impl RootJob {
             {
                 let path = err.path().map_or_else(|| entry.path(), Path::to_path_buf);
                 let error = walker::jwalk_error(Op::ReadDir, err);
-                let _ = self.tx.send(ScanEvent::DirError { dir: entry.client_state, path, error });
+                self.shared.send(ScanEvent::DirError { dir: entry.client_state, path, error });
             }
         }
-        let _ = self.tx.send(ScanEvent::RootDone(self.index));
+        self.send_end(ScanEvent::RootDone(self.index));
         if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.tx.send(ScanEvent::Finished { elapsed: self.started.elapsed() });
+            self.send_end(ScanEvent::Finished { elapsed: self.started.elapsed() });
+        }
+    }
+
+    /// Sends an end-of-walk event; once cancelled only if there is room, so
+    /// a reader that stopped reading never holds this thread.
+    fn send_end(&self, event: ScanEvent) {
+        if self.shared.cancelled() {
+            let _ = self.tx.try_send(event);
+        } else {
+            self.shared.send(event);
         }
     }
 }

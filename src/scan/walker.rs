@@ -24,13 +24,14 @@ use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crossbeam_channel::Sender;
 use jwalk::rayon::prelude::*;
 use rustix::io::Errno;
 
 use super::AuditScan;
+use super::cancel::Cancel;
 use super::deep;
 use super::entry::{AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
 use super::stat;
@@ -45,7 +46,7 @@ const SLICE: usize = 2048;
 /// What every callback invocation shares.
 pub(crate) struct Shared {
     pub tx: Sender<ScanEvent>,
-    pub cancel: Arc<AtomicBool>,
+    pub cancel: Arc<Cancel>,
     pub next_batch: AtomicU32,
     pub follow: bool,
     pub one_file_system: bool,
@@ -57,15 +58,18 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Sends an event, waiting for room or for the cancel: a worker never
+    /// waits only for room (a reader that stopped reading while keeping the
+    /// channel open would hold it forever).
     pub(super) fn send(&self, event: ScanEvent) {
-        if self.tx.send(event).is_err() {
-            // The receiver is gone: nobody wants the rest of the walk.
-            self.cancel.store(true, Ordering::Relaxed);
+        if !self.cancel.send(&self.tx, event) {
+            // Cancelled, or the receiver is gone: nobody wants the rest.
+            self.cancel.cancel();
         }
     }
 
     pub(super) fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+        self.cancel.is_cancelled()
     }
 
     pub(super) fn batch_id(&self) -> u32 {
@@ -215,6 +219,14 @@ pub(crate) fn process_dir(
 
     let total = children.len();
     let run = |offset: usize, slice: &mut [Item]| {
+        // The slices of a huge directory still waiting when the scan is
+        // cancelled are skipped, not stat-ed for nobody.
+        if shared.cancelled() {
+            for entry in slice.iter_mut().flatten() {
+                entry.read_children = None;
+            }
+            return;
+        }
         let (batch, handovers) = build_batch(shared, ctx, dir_path, dir_fd, offset, total, slice);
         shared.send(ScanEvent::Batch(batch));
         // Only now, after the batch that announced them: the parent's batch

@@ -2,27 +2,27 @@
 //! queued is drained and applied, then at most one frame is drawn, throttled.
 
 use std::io;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::{Receiver, Sender, select};
-use ratatui::crossterm::event::{self, Event};
 
 use super::audit;
 use super::external::{self, Programs};
+use super::input::{self, Input};
 use super::live::LiveWatch;
 use super::ops;
+use super::quit::{GRACE, QuitWatch};
 use super::term::TerminalGuard;
 use crate::model::FullStat;
+use crate::model::NodeId;
 use crate::names::OwnerNames;
 use crate::preview::read_preview;
-use crate::scan::{self, ScanEvent, ScanHandle, ScanOptions};
+use crate::scan::{self, ScanCanceller, ScanEvent, ScanHandle, ScanOptions};
 use crate::theme::Theme;
 use crate::ui;
 use crate::ui::preview::PREVIEW_CAP;
-use crate::view::{Effect, Loaded, Msg, State, update};
+use crate::view::{Effect, Loaded, Mode, Msg, State, update};
 
 /// Shortest time between two frames (≈ 60 fps at most).
 const FRAME: Duration = Duration::from_millis(16);
@@ -31,6 +31,11 @@ const FRAME: Duration = Duration::from_millis(16);
 const SCAN_BUDGET: Duration = Duration::from_millis(8);
 /// Wake-up interval for fading messages and animating progress.
 const TICK: Duration = Duration::from_millis(100);
+/// How long quitting waits for the first scan's threads after cancelling
+/// it: not at all. Once cancelled they do no more work, the process exit
+/// ends them, and one may be inside a directory read jwalk cannot cut
+/// short (a million-entry listing takes longer than the whole quit may).
+const QUIT_WAIT: Duration = Duration::ZERO;
 
 /// Where user and group names are looked up.
 enum NameLookup {
@@ -71,6 +76,9 @@ pub struct Io {
     external: Vec<ExternalRequest>,
     /// Where the audit pass reports (`None`: it runs inline).
     audit_tx: Option<Sender<Msg>>,
+    /// Scans running on threads of their own: re-scans by ticket, the audit
+    /// pass without one. Cancelled when superseded and when the loop ends.
+    background_scans: Vec<(Option<u64>, ScanCanceller)>,
 }
 
 impl Default for Io {
@@ -84,6 +92,7 @@ impl Default for Io {
             programs: Programs::from_env(),
             external: Vec::new(),
             audit_tx: None,
+            background_scans: Vec::new(),
         }
     }
 }
@@ -112,6 +121,7 @@ impl Io {
             programs: Programs::from_env(),
             external: Vec::new(),
             audit_tx,
+            background_scans: Vec::new(),
         })
     }
 
@@ -136,6 +146,25 @@ impl Io {
     /// The programs for `e` and `o`.
     pub fn programs(&self) -> &Programs {
         &self.programs
+    }
+
+    /// Cancels the re-scans the state no longer waits for (superseded by
+    /// another of the same directory, or finished).
+    pub fn cancel_superseded(&mut self, state: &State) {
+        self.background_scans.retain(|(ticket, scan)| match ticket {
+            Some(ticket) if !state.rescans.contains_key(ticket) => {
+                scan.cancel();
+                false
+            }
+            _ => true,
+        });
+    }
+
+    /// Cancels every scan running on a thread of its own.
+    pub fn cancel_background_scans(&mut self) {
+        for (_, scan) in self.background_scans.drain(..) {
+            scan.cancel();
+        }
     }
 
     fn rescan_options(&self, path: PathBuf) -> ScanOptions {
@@ -175,11 +204,10 @@ impl Io {
                         let options = audit::pass_options(roots, follow_links, one_file_system);
                         match &self.audit_tx {
                             None => next.extend(audit::run_inline(state, options)),
-                            Some(tx) => {
-                                if let Err(e) = audit::spawn(options, tx.clone()) {
-                                    state.error(format!("audit scan: {e}"));
-                                }
-                            }
+                            Some(tx) => match audit::spawn(options, tx.clone()) {
+                                Ok(pass) => self.background_scans.push((None, pass)),
+                                Err(e) => state.error(format!("audit scan: {e}")),
+                            },
                         }
                     }
                     Effect::Suspend => suspend = true,
@@ -204,6 +232,7 @@ impl Io {
                                 }
                             }
                             (Workers::Threads(tx), Ok(handle)) => {
+                                self.background_scans.push((Some(ticket), handle.canceller()));
                                 spawn_rescan_forwarder(tx.clone(), ticket, handle);
                             }
                             (_, Err(e)) => {
@@ -336,70 +365,30 @@ fn spawn_rescan_forwarder(tx: Sender<Msg>, ticket: u64, handle: ScanHandle) {
     }
 }
 
-/// Tells the input thread to stop reading the terminal (while another
-/// program owns it) and waits until it has.
-struct InputPause {
-    paused: Arc<AtomicBool>,
-    idle: Arc<AtomicBool>,
-}
-
-impl InputPause {
-    fn pause(&self) {
-        self.idle.store(false, Ordering::SeqCst);
-        self.paused.store(true, Ordering::SeqCst);
-        let deadline = Instant::now() + Duration::from_millis(500);
-        while !self.idle.load(Ordering::SeqCst) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-
-    fn resume(&self) {
-        self.paused.store(false, Ordering::SeqCst);
-    }
-}
-
-/// Reads terminal events on a thread of their own.
-fn spawn_input(
-    tx: Sender<Msg>,
-    stop: Arc<AtomicBool>,
-    pause: &InputPause,
-) -> io::Result<std::thread::JoinHandle<()>> {
-    let (paused, idle) = (Arc::clone(&pause.paused), Arc::clone(&pause.idle));
-    std::thread::Builder::new().name("statree-input".into()).spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
-            if paused.load(Ordering::SeqCst) {
-                idle.store(true, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            }
-            match event::poll(Duration::from_millis(50)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(_) => break,
-            }
-            let msg = match event::read() {
-                Ok(Event::Key(key)) => Msg::Key(key),
-                Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
-                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => break,
+/// Turns SIGTERM, SIGHUP and SIGINT into a quit message (carried out by
+/// `watch` if the loop has not begun quitting within the grace time), and
+/// SIGWINCH into a resize (the input thread reads bytes, not crossterm's events).
+fn spawn_signals(tx: Sender<Msg>, watch: QuitWatch) -> io::Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGWINCH])?;
+    let handle = signals.handle();
+    std::thread::Builder::new().name("statree-signals".into()).spawn(move || {
+        for signal in signals.forever() {
+            let msg = if signal == SIGWINCH {
+                match ratatui::crossterm::terminal::size() {
+                    Ok((w, h)) => Msg::Resize(w, h),
+                    Err(_) => continue,
+                }
+            } else {
+                Msg::Terminate
             };
+            let terminate = matches!(msg, Msg::Terminate);
             if tx.send(msg).is_err() {
                 break;
             }
-        }
-    })
-}
-
-/// Turns SIGTERM, SIGHUP and SIGINT into a quit message.
-fn spawn_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
-    let handle = signals.handle();
-    std::thread::Builder::new().name("statree-signals".into()).spawn(move || {
-        for _ in signals.forever() {
-            if tx.send(Msg::Terminate).is_err() {
-                break;
+            if terminate {
+                std::thread::sleep(GRACE);
+                watch.enforce();
             }
         }
     })?;
@@ -414,16 +403,17 @@ fn unix_now() -> i64 {
 /// selected entry (for `--cwd-file`).
 ///
 /// The first frame is drawn before `start_scan` runs, so it appears at once
-/// whatever the size of the tree.
+/// whatever the size of the tree. `cwd_file` is only written here when the
+/// loop is too busy to quit in time (see [`super::quit`]); the caller writes
+/// it otherwise.
 pub fn run(
     mut state: State,
     theme: &Theme,
     options: ScanOptions,
     title: String,
+    cwd_file: Option<&Path>,
 ) -> io::Result<Option<PathBuf>> {
     let mut guard = TerminalGuard::new(title)?;
-    // Resize events are only reported after the first poll.
-    let _ = event::poll(Duration::ZERO);
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
     state.now = Instant::now();
@@ -435,13 +425,10 @@ pub fn run(
     state.scan_started = Instant::now();
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
-    let stop = Arc::new(AtomicBool::new(false));
-    let pause = InputPause {
-        paused: Arc::new(AtomicBool::new(false)),
-        idle: Arc::new(AtomicBool::new(false)),
-    };
-    let input = spawn_input(tx.clone(), Arc::clone(&stop), &pause)?;
-    let signals = spawn_signals(tx.clone())?;
+    let watch = QuitWatch::new(cwd_file.map(Path::to_path_buf));
+    let mut input = Input::spawn(tx.clone(), state.keymap.clone(), watch.clone())?;
+    let signals = spawn_signals(tx.clone(), watch.clone())?;
+    let mut published: Option<NodeId> = None;
     let mut io_ctx = Io::with_name_thread(tx.clone())?.with_scan_options(options);
     let (mut live, watch_failed) = LiveWatch::start(tx.clone());
     drop(tx);
@@ -460,17 +447,30 @@ pub fn run(
         state.now = Instant::now();
         state.now_unix = unix_now();
         let mut suspend = false;
+        // A key or click applied this turn: the input thread waits to hear
+        // that it did not quit before it reads on.
+        let mut unacked = false;
         if let Some(msg) = first {
             if matches!(msg, Msg::Scan(ScanEvent::Finished { .. })) {
                 scan_open = false;
             }
+            unacked |= input::needs_ack(&msg);
             let effects = update(&mut state, msg);
             suspend |= io_ctx.run_effects(&mut state, effects);
         }
         // Drain: every queued input first, then scanner batches within a budget.
         while let Ok(msg) = rx.try_recv() {
+            unacked |= input::needs_ack(&msg);
             let effects = update(&mut state, msg);
             suspend |= io_ctx.run_effects(&mut state, effects);
+        }
+        if state.quit {
+            break Ok(());
+        }
+        if unacked && !suspend && io_ctx.external.is_empty() {
+            watch.set_browsing(matches!(state.mode, Mode::Normal));
+            input.acknowledge();
+            unacked = false;
         }
         let budget = Instant::now() + SCAN_BUDGET;
         while scan_open && Instant::now() < budget {
@@ -484,19 +484,25 @@ pub fn run(
         if state.quit {
             break Ok(());
         }
+        io_ctx.cancel_superseded(&state);
         if suspend {
-            if let Err(e) = guard.suspend() {
+            watch.set_owned(false);
+            let suspended = guard.suspend();
+            watch.set_owned(true);
+            if let Err(e) = suspended {
                 break Err(e);
             }
             let effects = update(&mut state, Msg::Resumed);
             io_ctx.run_effects(&mut state, effects);
         }
         let mut handover_failed = None;
+        // The input thread is not reading here: it waits for the
+        // acknowledgement of the key that asked for the hand-over.
         for request in io_ctx.take_external() {
-            pause.pause();
             let programs = io_ctx.programs().clone();
+            watch.set_owned(false);
             let handed = guard.hand_over(|| external::run(&programs, &request.path, request.pager));
-            pause.resume();
+            watch.set_owned(true);
             match handed {
                 Ok(result) => {
                     let change = external::fresh_change(&request.path);
@@ -509,6 +515,16 @@ pub fn run(
         if let Some(e) = handover_failed {
             break Err(e);
         }
+        if unacked && !state.quit {
+            watch.set_browsing(matches!(state.mode, Mode::Normal));
+            input.acknowledge();
+        }
+        // A dialog may also open without a key (an action's report).
+        watch.set_browsing(matches!(state.mode, Mode::Normal));
+        if watch.wants_selection() && state.selected_node() != published {
+            published = state.selected_node();
+            watch.publish_selection(selected_directory(&state));
+        }
         state.refresh_rows();
         live.sync(&state);
         if state.needs_draw && last_draw.elapsed() >= FRAME {
@@ -519,11 +535,19 @@ pub fn run(
             last_draw = Instant::now();
         }
     };
-    stop.store(true, Ordering::Relaxed);
+    watch.begin_quit();
+    // Quitting: first stop reading, so nothing typed after the quit key is
+    // taken from the terminal; then restore it (raw mode is left with
+    // TCSANOW, which keeps the pending input for the shell).
+    input.stop();
     signals.close();
     drop(guard);
-    let _ = input.join();
-    drop(scan);
+    // The loop's own clone of the receiver goes first (the scan's handle
+    // does not depend on it, but nothing should keep the channel open);
+    // then every scan is cancelled.
+    drop(scan_rx);
+    io_ctx.cancel_background_scans();
+    scan.stop(QUIT_WAIT);
     result?;
     Ok(selected_directory(&state))
 }
@@ -555,4 +579,30 @@ pub fn selected_directory(state: &State) -> Option<PathBuf> {
         state.tree.parent(id).unwrap_or(id)
     };
     std::path::absolute(state.tree.path(dir)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_of(dir: &Path) -> ScanHandle {
+        scan::start(ScanOptions::new(vec![dir.to_path_buf()])).expect("start a scan")
+    }
+
+    #[test]
+    fn a_rescan_the_state_no_longer_waits_for_is_cancelled_and_the_rest_at_quit() {
+        let tmp = tempfile::TempDir::new().expect("temp dir");
+        let (superseded, audit) = (scan_of(tmp.path()), scan_of(tmp.path()));
+        let mut io = Io::default();
+        io.background_scans.push((Some(7), superseded.canceller()));
+        io.background_scans.push((None, audit.canceller()));
+        // No re-scan with ticket 7 in the state: it was replaced or is done.
+        let state = State::new(Default::default(), Default::default(), Instant::now());
+        io.cancel_superseded(&state);
+        assert!(superseded.canceller().is_cancelled());
+        assert!(!audit.canceller().is_cancelled(), "the audit pass has no ticket");
+        io.cancel_background_scans();
+        assert!(audit.canceller().is_cancelled());
+        assert!(io.background_scans.is_empty());
+    }
 }

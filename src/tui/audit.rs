@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crossbeam_channel::Sender;
 
-use crate::scan::{self, AuditScan, ScanEvent, ScanOptions};
+use crate::scan::{self, AuditScan, ScanCanceller, ScanEvent, ScanOptions};
 use crate::view::{Effect, Msg, State, update};
 
 /// The options of the pass.
@@ -23,9 +23,10 @@ pub fn pass_options(roots: Vec<PathBuf>, follow_links: bool, one_file_system: bo
 
 /// Runs the pass on a thread of its own that forwards every event as
 /// [`Msg::AuditPass`]; the thread (and the scan) stop when the interface
-/// stops listening.
-pub fn spawn(options: ScanOptions, tx: Sender<Msg>) -> io::Result<()> {
+/// stops listening or cancels the pass with the returned canceller.
+pub fn spawn(options: ScanOptions, tx: Sender<Msg>) -> io::Result<ScanCanceller> {
     let handle = scan::start(options)?;
+    let canceller = handle.canceller();
     std::thread::Builder::new().name("statree-audit".into()).spawn(move || {
         for event in handle.events().iter() {
             let finished = matches!(event, ScanEvent::Finished { .. });
@@ -35,7 +36,7 @@ pub fn spawn(options: ScanOptions, tx: Sender<Msg>) -> io::Result<()> {
         }
         drop(handle);
     })?;
-    Ok(())
+    Ok(canceller)
 }
 
 /// Runs the pass to the end on this thread (tests, where the answer must be

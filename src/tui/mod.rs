@@ -6,8 +6,11 @@ pub mod app;
 pub mod audit;
 mod count;
 pub mod external;
+mod input;
+mod keys;
 pub mod live;
 pub mod ops;
+mod quit;
 pub mod term;
 
 pub use app::{Io, run, selected_directory};
@@ -57,7 +60,7 @@ pub fn start_with_baseline(
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }
-    let selected = app::run(state, &theme, options, title)?;
+    let selected = app::run(state, &theme, options, title, cwd_file)?;
     if let (Some(file), Some(dir)) = (cwd_file, selected) {
         write_cwd_file(file, &dir)?;
     }
@@ -66,7 +69,7 @@ pub fn start_with_baseline(
 
 /// Writes the raw bytes of `dir` (no newline, no escaping: it is read by a
 /// shell function, never shown).
-fn write_cwd_file(file: &Path, dir: &Path) -> io::Result<()> {
+pub(crate) fn write_cwd_file(file: &Path, dir: &Path) -> io::Result<()> {
     let mut out = std::fs::File::create(file)?;
     out.write_all(dir.as_os_str().as_bytes())?;
     out.flush()
