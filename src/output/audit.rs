@@ -253,14 +253,7 @@ impl Judge {
         let change = match self.baseline.as_mut() {
             None => None,
             Some(baseline) => {
-                let now = Current {
-                    kind: entry.kind(),
-                    mode: entry.stat.map(|st| st.mode),
-                    uid: entry.stat.map(|st| st.uid),
-                    gid: entry.stat.map(|st| st.gid),
-                    findings,
-                    selection: self.selection.unwrap_or_default(),
-                };
+                let now = Current::of(&entry, findings, self.selection.unwrap_or_default());
                 match baseline.compare(path.as_os_str().as_bytes(), &now) {
                     // Unchanged since the baseline: not shown.
                     None => return Ok(()),
