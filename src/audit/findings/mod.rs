@@ -43,118 +43,110 @@ impl Severity {
     }
 }
 
-/// One kind of finding. The declaration order is the report order: by
-/// severity, then as listed here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Finding {
+/// One row of the table: a finding's id, severity and explanation.
+struct Row {
+    finding: Finding,
+    id: &'static str,
+    severity: Severity,
+    explanation: &'static str,
+}
+
+/// Declares [`Finding`] and `TABLE`, its rows in declaration order, from one
+/// list.
+macro_rules! finding_table {
+    ($(
+        $(#[$doc:meta])+
+        $variant:ident = $id:literal, $severity:ident, $explanation:literal;
+    )+) => {
+        /// One kind of finding. The declaration order is the report order: by
+        /// severity, then as listed here.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Finding {
+            $($(#[$doc])+ $variant,)+
+        }
+
+        /// Every finding's row, in declaration order (so `Finding as usize`
+        /// indexes it).
+        const TABLE: &[Row] = &[$(
+            Row {
+                finding: Finding::$variant,
+                id: $id,
+                severity: Severity::$severity,
+                explanation: $explanation,
+            },
+        )+];
+    };
+}
+
+finding_table! {
     /// A setuid regular file owned by root.
-    SetuidRoot,
+    SetuidRoot = "setuid-root", High,
+        "setuid file owned by root: runs with root's privileges";
     /// A writable-by-others directory without the sticky bit.
-    WorldWritableDirNoSticky,
+    WorldWritableDirNoSticky = "world-writable-dir-no-sticky", High,
+        "directory anyone can write, without the sticky bit: anyone can delete or replace its entries";
     /// An executable regular file its group or others can write.
-    WritableExecutable,
+    WritableExecutable = "writable-by-group-or-other-executable", High,
+        "executable file that its group or others can modify";
     /// A setuid regular file with more than one hard link.
-    HardlinkedSetuid,
+    HardlinkedSetuid = "hardlinked-setuid", High,
+        "setuid file with more than one hard link: an old copy can outlive an upgrade";
     /// A setuid regular file.
-    Setuid,
+    Setuid = "setuid", Medium, "setuid file: runs with its owner's privileges";
     /// A setgid regular file.
-    Setgid,
+    Setgid = "setgid", Medium, "setgid file: runs with its group's privileges";
     /// A file with a `security.capability` xattr.
-    Capabilities,
+    Capabilities = "capabilities", Medium,
+        "file capabilities (security.capability): runs with extra privileges";
     /// Anything but a symlink writable by others.
-    WorldWritable,
+    WorldWritable = "world-writable", Medium, "anyone can write to it";
     /// A uid or gid with no name on this system.
-    OrphanOwner,
+    OrphanOwner = "orphan-owner", Low, "owner or group id has no name on this system";
     /// A symlink whose target resolves outside the scanned root.
-    SymlinkOutsideRoot,
+    SymlinkOutsideRoot = "symlink-outside-root", Low,
+        "symlink whose target lies outside the scanned root";
     /// An entry with a POSIX ACL xattr.
-    Acl,
+    Acl = "acl", Low, "POSIX ACL: access is granted beyond the mode bits";
     /// A symlink whose target does not exist.
-    DanglingSymlink,
+    DanglingSymlink = "dangling-symlink", Info, "symlink whose target does not exist";
     /// The scan could not read the entry (or, for a directory, its listing).
-    Unreadable,
+    Unreadable = "unreadable", Info, "the scan could not read it";
 }
 
 impl Finding {
     /// Every finding, in report order.
-    pub const ALL: [Finding; 13] = [
-        Finding::SetuidRoot,
-        Finding::WorldWritableDirNoSticky,
-        Finding::WritableExecutable,
-        Finding::HardlinkedSetuid,
-        Finding::Setuid,
-        Finding::Setgid,
-        Finding::Capabilities,
-        Finding::WorldWritable,
-        Finding::OrphanOwner,
-        Finding::SymlinkOutsideRoot,
-        Finding::Acl,
-        Finding::DanglingSymlink,
-        Finding::Unreadable,
-    ];
+    pub const ALL: [Finding; TABLE.len()] = {
+        let mut all = [Finding::SetuidRoot; TABLE.len()];
+        let mut i = 0;
+        while i < TABLE.len() {
+            all[i] = TABLE[i].finding;
+            i += 1;
+        }
+        all
+    };
 
     /// The short id used on the command line and in JSON.
     pub fn id(self) -> &'static str {
-        match self {
-            Finding::SetuidRoot => "setuid-root",
-            Finding::WorldWritableDirNoSticky => "world-writable-dir-no-sticky",
-            Finding::WritableExecutable => "writable-by-group-or-other-executable",
-            Finding::HardlinkedSetuid => "hardlinked-setuid",
-            Finding::Setuid => "setuid",
-            Finding::Setgid => "setgid",
-            Finding::Capabilities => "capabilities",
-            Finding::WorldWritable => "world-writable",
-            Finding::OrphanOwner => "orphan-owner",
-            Finding::SymlinkOutsideRoot => "symlink-outside-root",
-            Finding::Acl => "acl",
-            Finding::DanglingSymlink => "dangling-symlink",
-            Finding::Unreadable => "unreadable",
-        }
+        self.row().id
     }
 
     /// The finding with this id.
     pub fn from_id(id: &str) -> Option<Finding> {
-        Finding::ALL.into_iter().find(|f| f.id() == id)
+        TABLE.iter().find(|row| row.id == id).map(|row| row.finding)
     }
 
     /// How much it matters.
     pub fn severity(self) -> Severity {
-        match self {
-            Finding::SetuidRoot
-            | Finding::WorldWritableDirNoSticky
-            | Finding::WritableExecutable
-            | Finding::HardlinkedSetuid => Severity::High,
-            Finding::Setuid | Finding::Setgid | Finding::Capabilities | Finding::WorldWritable => {
-                Severity::Medium
-            }
-            Finding::OrphanOwner | Finding::SymlinkOutsideRoot | Finding::Acl => Severity::Low,
-            Finding::DanglingSymlink | Finding::Unreadable => Severity::Info,
-        }
+        self.row().severity
     }
 
     /// One line saying what it means.
     pub fn explanation(self) -> &'static str {
-        match self {
-            Finding::SetuidRoot => "setuid file owned by root: runs with root's privileges",
-            Finding::WorldWritableDirNoSticky => {
-                "directory anyone can write, without the sticky bit: anyone can delete or replace its entries"
-            }
-            Finding::WritableExecutable => "executable file that its group or others can modify",
-            Finding::HardlinkedSetuid => {
-                "setuid file with more than one hard link: an old copy can outlive an upgrade"
-            }
-            Finding::Setuid => "setuid file: runs with its owner's privileges",
-            Finding::Setgid => "setgid file: runs with its group's privileges",
-            Finding::Capabilities => {
-                "file capabilities (security.capability): runs with extra privileges"
-            }
-            Finding::WorldWritable => "anyone can write to it",
-            Finding::OrphanOwner => "owner or group id has no name on this system",
-            Finding::SymlinkOutsideRoot => "symlink whose target lies outside the scanned root",
-            Finding::Acl => "POSIX ACL: access is granted beyond the mode bits",
-            Finding::DanglingSymlink => "symlink whose target does not exist",
-            Finding::Unreadable => "the scan could not read it",
-        }
+        self.row().explanation
+    }
+
+    fn row(self) -> &'static Row {
+        &TABLE[self as usize]
     }
 
     /// Whether the finding holds for an entry with these facts.
