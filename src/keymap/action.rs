@@ -17,8 +17,8 @@ struct Row {
     keys: &'static [&'static str],
 }
 
-/// Declares [`Action`] (each variant documented by its description) and
-/// `TABLE`, its rows in declaration order, from one list.
+/// Declares [`Action`] (each variant documented by its description),
+/// `TABLE` (its rows in declaration order) and [`Action::ALL`] from one list.
 macro_rules! action_table {
     ($(
         $(#[$extra:meta])*
@@ -44,6 +44,11 @@ macro_rules! action_table {
                 keys: &[$($key),+],
             },
         )+];
+
+        impl Action {
+            /// Every action, in the order the help overlay lists them.
+            pub const ALL: [Action; TABLE.len()] = [$(Action::$variant),+];
+        }
     };
 }
 
@@ -90,17 +95,6 @@ action_table! {
 }
 
 impl Action {
-    /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; TABLE.len()] = {
-        let mut all = [Action::MoveDown; TABLE.len()];
-        let mut i = 0;
-        while i < TABLE.len() {
-            all[i] = TABLE[i].action;
-            i += 1;
-        }
-        all
-    };
-
     /// The stable name used in the config file's `[keys]` table.
     pub fn name(self) -> &'static str {
         self.row().name

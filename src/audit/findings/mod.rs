@@ -51,8 +51,8 @@ struct Row {
     explanation: &'static str,
 }
 
-/// Declares [`Finding`] and `TABLE`, its rows in declaration order, from one
-/// list.
+/// Declares [`Finding`], `TABLE` (its rows in declaration order) and
+/// [`Finding::ALL`] from one list.
 macro_rules! finding_table {
     ($(
         $(#[$doc:meta])+
@@ -75,6 +75,11 @@ macro_rules! finding_table {
                 explanation: $explanation,
             },
         )+];
+
+        impl Finding {
+            /// Every finding, in report order.
+            pub const ALL: [Finding; TABLE.len()] = [$(Finding::$variant),+];
+        }
     };
 }
 
@@ -114,17 +119,6 @@ finding_table! {
 }
 
 impl Finding {
-    /// Every finding, in report order.
-    pub const ALL: [Finding; TABLE.len()] = {
-        let mut all = [Finding::SetuidRoot; TABLE.len()];
-        let mut i = 0;
-        while i < TABLE.len() {
-            all[i] = TABLE[i].finding;
-            i += 1;
-        }
-        all
-    };
-
     /// The short id used on the command line and in JSON.
     pub fn id(self) -> &'static str {
         self.row().id
