@@ -21,24 +21,24 @@
 //! so a sink that blocks on a bounded channel drained by that thread cannot
 //! deadlock it.
 
+mod deliver;
+mod error;
 mod plan;
 pub mod relist;
 
+pub use error::{WatchError, WatchOp};
+
 use std::collections::HashMap;
-use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache};
-use rustix::io::Errno;
 
 use crate::scan::EntryStat;
-use crate::scan::stat::{open_dir, stat_at};
-
-use plan::{Plan, plan};
+use deliver::{Shared, notify_form};
 
 /// What the watcher reports. Directories are named by the path they were
 /// watched under (relative paths stay relative, resolved against the current
@@ -55,242 +55,6 @@ pub enum WatchEvent {
     /// exhausted (ENOSPC / EMFILE, notify's MaxFilesWatch): the UI says so once
     /// and keeps working with manual refresh. Sent at most once per watcher.
     LimitReached { dir: PathBuf, reason: String },
-}
-
-/// What the watcher was doing when it failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WatchOp {
-    /// Starting inotify and the debouncer.
-    Start,
-    /// Adding a watch on a directory.
-    Watch,
-}
-
-impl WatchOp {
-    /// Human wording used in messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            WatchOp::Start => "starting the file watcher",
-            WatchOp::Watch => "watching directory",
-        }
-    }
-}
-
-/// A watcher failure, with the operation and the path (empty for
-/// [`WatchOp::Start`]).
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {}: {reason}", op.describe(), crate::sanitize::path(path))]
-pub struct WatchError {
-    /// What was being done.
-    pub op: WatchOp,
-    /// Where.
-    pub path: PathBuf,
-    /// Why, worded for people.
-    pub reason: String,
-    limit: bool,
-    #[source]
-    source: notify::Error,
-}
-
-impl WatchError {
-    fn new(op: WatchOp, path: &Path, source: notify::Error) -> Self {
-        let limit = limit_reason(&source);
-        let reason = limit.map_or_else(|| describe(&source), str::to_owned);
-        WatchError { op, path: path.to_path_buf(), reason, limit: limit.is_some(), source }
-    }
-
-    /// True when a system inotify limit (watches or instances) was hit: the
-    /// watcher still works for the directories already watched.
-    pub fn is_limit(&self) -> bool {
-        self.limit
-    }
-}
-
-/// The wording of a limit error, `None` when `err` is not one.
-fn limit_reason(err: &notify::Error) -> Option<&'static str> {
-    match &err.kind {
-        notify::ErrorKind::MaxFilesWatch => Some(WATCH_LIMIT),
-        notify::ErrorKind::Io(io) => match io.raw_os_error().map(Errno::from_raw_os_error) {
-            Some(Errno::NOSPC) => Some(WATCH_LIMIT),
-            Some(Errno::MFILE) => Some(INSTANCE_LIMIT),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-const WATCH_LIMIT: &str = "inotify watch limit reached (sysctl fs.inotify.max_user_watches)";
-const INSTANCE_LIMIT: &str =
-    "inotify instance limit reached (sysctl fs.inotify.max_user_instances)";
-
-fn describe(err: &notify::Error) -> String {
-    match &err.kind {
-        notify::ErrorKind::Io(io) => crate::error::os_reason(io),
-        _ => err.to_string(),
-    }
-}
-
-type Sink = Box<dyn Fn(WatchEvent) + Send>;
-
-/// The watched directories: the path notify reports events under (the
-/// current directory joined to a relative one, as notify does when it adds
-/// the watch) → the path the caller gave. Events are matched in notify's form
-/// and reported in the caller's, so a relative root matches its tree.
-type WatchedSet = HashMap<PathBuf, PathBuf>;
-
-/// The form in which notify reports events under `dir`: it joins a relative
-/// path to the current directory when it adds the watch (and never
-/// canonicalizes it).
-fn notify_form(dir: &Path) -> PathBuf {
-    if dir.is_absolute() {
-        return dir.to_path_buf();
-    }
-    std::env::current_dir().map_or_else(|_| dir.to_path_buf(), |cwd| cwd.join(dir))
-}
-
-/// The caller's form of a directory the plan names in notify's form: a
-/// watched directory, or the parent of one (an event on a watched directory
-/// itself is a change in its parent). Anything else keeps its form.
-fn caller_form(watched: &WatchedSet, dir: PathBuf) -> PathBuf {
-    if let Some(given) = watched.get(&dir) {
-        return given.clone();
-    }
-    // `.` and `..` (or `x/..`) have no name in a parent the caller could
-    // look up: keep notify's form, which matches nothing.
-    let parent = watched
-        .iter()
-        .filter(|(key, given)| key.parent() == Some(dir.as_path()) && given.file_name().is_some())
-        .find_map(|(_, given)| given.parent())
-        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() });
-    parent.unwrap_or(dir)
-}
-
-/// Rewrites a plan made in notify's form into the caller's.
-fn to_caller_form(watched: &WatchedSet, plan: Plan) -> Plan {
-    let mut out = Plan::default();
-    for (dir, names) in plan.changes {
-        out.changes.entry(caller_form(watched, dir)).or_default().extend(names);
-    }
-    out.rescans = plan.rescans.into_iter().map(|dir| caller_form(watched, dir)).collect();
-    out.gone = plan.gone;
-    out
-}
-
-/// What the caller's thread and the debouncer's thread share.
-struct Shared {
-    watched: Mutex<WatchedSet>,
-    sink: Mutex<Sink>,
-    limit_reported: AtomicBool,
-}
-
-impl Shared {
-    fn watched(&self) -> MutexGuard<'_, WatchedSet> {
-        self.watched.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn send(&self, event: WatchEvent) {
-        (self.sink.lock().unwrap_or_else(PoisonError::into_inner))(event);
-    }
-
-    /// Claims the one `LimitReached` this watcher may send.
-    fn claim_limit(&self) -> bool {
-        !self.limit_reported.swap(true, Ordering::AcqRel)
-    }
-
-    /// Handles one debounced delivery, on the debouncer's thread.
-    fn deliver(&self, result: DebounceEventResult) {
-        let plan = match result {
-            Ok(events) => {
-                let mut watched = self.watched();
-                let plan =
-                    to_caller_form(&watched, plan(events.iter().map(|e| &e.event), &watched));
-                for dir in &plan.gone {
-                    watched.remove(dir);
-                }
-                plan
-            }
-            Err(errors) => {
-                let plan = self.plan_errors(errors);
-                to_caller_form(&self.watched(), plan)
-            }
-        };
-        for event in resolve(plan) {
-            self.send(event);
-        }
-    }
-
-    /// notify reports errors of its event stream here: a limit hit while it
-    /// worked on its own (only recursive watches do that) is reported once;
-    /// any other error may have lost events, so the directories it names —
-    /// or all of them — are re-read.
-    fn plan_errors(&self, errors: Vec<notify::Error>) -> Plan {
-        let mut plan = Plan::default();
-        let watched = self.watched();
-        for err in errors {
-            if let Some(reason) = limit_reason(&err) {
-                if self.claim_limit() {
-                    let dir = err.paths.first().cloned().unwrap_or_default();
-                    self.send(WatchEvent::LimitReached { dir, reason: reason.to_owned() });
-                }
-                continue;
-            }
-            let named: Vec<_> = err.paths.iter().filter(|p| watched.contains_key(*p)).collect();
-            if named.is_empty() {
-                plan.rescans.extend(watched.keys().cloned());
-            } else {
-                plan.rescans.extend(named.into_iter().cloned());
-            }
-        }
-        plan
-    }
-}
-
-/// Reads the fresh state of every planned name. A name that is gone (or whose
-/// directory is) reads as `None`; any other failure to read a directory's
-/// names turns into a re-read of that directory, which reports the error the
-/// usual way.
-fn resolve(plan: Plan) -> Vec<WatchEvent> {
-    let mut out = Vec::with_capacity(plan.changes.len() + plan.rescans.len());
-    let mut rescans = plan.rescans;
-    for (dir, names) in plan.changes {
-        if rescans.contains(&dir) {
-            continue;
-        }
-        match read_names(&dir, names) {
-            Some(entries) => out.push(WatchEvent::Changed { dir, entries }),
-            None => {
-                rescans.insert(dir);
-            }
-        }
-    }
-    out.extend(rescans.into_iter().map(|dir| WatchEvent::Rescan { dir }));
-    out
-}
-
-fn read_names(
-    dir: &Path,
-    names: impl IntoIterator<Item = Vec<u8>>,
-) -> Option<Vec<(Vec<u8>, Option<EntryStat>)>> {
-    // The directory itself is opened following links, as inotify resolved it
-    // when the watch was added; its entries are never followed.
-    let handle = match open_dir(dir, true) {
-        Ok(handle) => Some(handle),
-        Err(Errno::NOENT | Errno::NOTDIR) => None,
-        Err(_) => return None,
-    };
-    let mut entries = Vec::new();
-    for name in names {
-        let stat = match &handle {
-            None => None,
-            Some(handle) => match stat_at(handle.as_fd(), &name, false) {
-                Ok(stat) => Some(stat),
-                Err(Errno::NOENT | Errno::NOTDIR) => None,
-                Err(_) => return None,
-            },
-        };
-        entries.push((name, stat));
-    }
-    Some(entries)
 }
 
 /// Non-recursive watches on a set of directories, delivering [`WatchEvent`]s.

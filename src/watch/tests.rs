@@ -11,6 +11,14 @@ use notify::event::{CreateKind, EventAttributes, Flag, ModifyKind, RemoveKind, R
 use notify::{Event, EventKind};
 use notify_debouncer_full::DebouncedEvent;
 
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+use rustix::io::Errno;
+
+use super::deliver::{Shared, WatchedSet, caller_form};
+use super::error::{INSTANCE_LIMIT, WATCH_LIMIT};
 use super::*;
 
 fn shared(dirs: &[&Path]) -> (Arc<Shared>, mpsc::Receiver<WatchEvent>) {

@@ -401,14 +401,7 @@ fn judge_batch(state: &mut State, batch: &Batch) -> Vec<Pending> {
         let findings = audit::facts_of(entry, entry.error.is_some(), None).evaluate(selection);
         let owner = entry.stat.map(|st| (st.uid, st.gid));
         let change = state.audit.baseline.as_mut().and_then(|baseline| {
-            let now = Current {
-                kind: entry.kind(),
-                mode: entry.stat.map(|st| st.mode),
-                uid: entry.stat.map(|st| st.uid),
-                gid: entry.stat.map(|st| st.gid),
-                findings: None,
-                selection: FindingSet::EMPTY,
-            };
+            let now = Current::of(entry, None, FindingSet::EMPTY);
             let path = batch.path_of(entry);
             baseline.compare(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()), &now)
         });
