@@ -3,7 +3,7 @@
 //! confirmation shows exactly what the change will meet.
 
 use std::os::fd::AsFd;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustix::io::Errno;
@@ -16,7 +16,7 @@ use crate::model::Identity;
 use crate::model::mask::Scope;
 use crate::model::mode::FileKind;
 
-use super::report::{RecursiveCount, RecursiveReport, RecursiveTally};
+use super::report::{RecursiveCount, RecursiveReport};
 use super::visit::Chmodder;
 use super::{check_mode, symlink_refusal};
 
@@ -41,8 +41,7 @@ pub fn chmod_recursive(
     progress: &dyn Fn(u64),
 ) -> Result<RecursiveReport, FsError> {
     let visit = Chmodder::new(set, clear, scope, false);
-    let (changed, dropped, tally) = run(root, expected, visit, cancel, progress)?;
-    Ok(RecursiveReport { changed, dropped, tally })
+    run(root, expected, visit, cancel, progress)
 }
 
 /// Counts what [`chmod_recursive`] with the same arguments would change,
@@ -57,19 +56,20 @@ pub fn count_recursive(
     progress: &dyn Fn(u64),
 ) -> Result<RecursiveCount, FsError> {
     let visit = Chmodder::new(set, clear, scope, true);
-    let (will_change, _, tally) = run(root, expected, visit, cancel, progress)?;
-    Ok(RecursiveCount { will_change, tally })
+    // A dry walk drops no bits: its report is the count.
+    let report = run(root, expected, visit, cancel, progress)?;
+    Ok(RecursiveCount { will_change: report.changed, tally: report.tally })
 }
 
-/// The root's part of a recursive change, and the walk below it; returns
-/// what the visitor changed (or counted), the dropped bits, and the tally.
+/// The root's part of a recursive change, and the walk below it (dry for a
+/// count, whose report then holds what would change).
 fn run(
     root: &Path,
     expected: Identity,
     mut visit: Chmodder,
     cancel: &AtomicBool,
     progress: &dyn Fn(u64),
-) -> Result<(u64, Vec<(PathBuf, u32)>, RecursiveTally), FsError> {
+) -> Result<RecursiveReport, FsError> {
     check_mode(root, visit.set)?;
     check_mode(root, visit.clear)?;
     if expected.kind == FileKind::Symlink {

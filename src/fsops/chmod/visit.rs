@@ -16,7 +16,7 @@ use crate::model::mask::{Scope, apply_mask};
 use crate::model::mode::{FileKind, PERM_MASK};
 
 use super::chmod_at;
-use super::report::{ChmodOutcome, RecursiveTally};
+use super::report::{ChmodOutcome, RecursiveReport, RecursiveTally};
 
 /// The visitor of a recursive change (or of its dry count).
 pub(super) struct Chmodder {
@@ -52,15 +52,15 @@ impl Chmodder {
         }
     }
 
-    /// What the walk did, the walk's own log added to the tally: the
-    /// entries changed (or counted), the dropped bits, and the tally.
-    pub(super) fn finish(mut self, log: WalkLog) -> (u64, Vec<(PathBuf, u32)>, RecursiveTally) {
+    /// What the walk did, the walk's own log added to the tally (for a
+    /// count, `changed` is what would change).
+    pub(super) fn finish(mut self, log: WalkLog) -> RecursiveReport {
         let tally = &mut self.tally;
         tally.errors.extend(log.errors);
         tally.mounts_skipped = log.mounts;
         tally.cancelled = log.cancelled;
         tally.visited = log.visited;
-        (self.changed, self.dropped, self.tally)
+        RecursiveReport { changed: self.changed, dropped: self.dropped, tally: self.tally }
     }
 
     /// The new mode when the entry is in scope and would change.
