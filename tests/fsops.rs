@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use fsops_support::*;
 use statree::error::Op;
-use statree::fsops::{self, Scope};
+use statree::fsops;
+use statree::model::mask::Scope;
 use statree::model::mode::FileKind;
 
 /// Runs `act` and asserts that nothing below `root` changed.
@@ -574,16 +575,16 @@ fn recursive_chmod_with_scopes_counts_first_and_never_follows_links() {
                 .unwrap()
         });
         assert_eq!(count.will_change, 4, "{count:?}"); // f1 f2 f3 fifo
-        assert_eq!(count.out_of_scope, 3); // root d1 d2
-        assert_eq!(count.skipped_symlinks, 1);
-        assert!(count.errors.is_empty() && !count.cancelled);
+        assert_eq!(count.tally.out_of_scope, 3); // root d1 d2
+        assert_eq!(count.tally.skipped_symlinks, 1);
+        assert!(count.tally.errors.is_empty() && !count.tally.cancelled);
 
         let report =
             fsops::chmod_recursive(&root, shown, 0o001, 0, Scope::FilesOnly, &no_cancel(), &quiet)
                 .unwrap();
         assert_eq!(report.changed, 4, "{report:?}");
-        assert_eq!(report.skipped_symlinks, 1);
-        assert!(report.errors.is_empty() && report.dropped.is_empty());
+        assert_eq!(report.tally.skipped_symlinks, 1);
+        assert!(report.tally.errors.is_empty() && report.dropped.is_empty());
         let modes = |r: &Path| {
             ["", "f1", "d1", "d1/f2", "d1/d2", "d1/d2/f3", "fifo"].map(|p| perms(&r.join(p)))
         };
@@ -595,7 +596,7 @@ fn recursive_chmod_with_scopes_counts_first_and_never_follows_links() {
             fsops::count_recursive(&root, shown, 0, 0o077, Scope::DirsOnly, &no_cancel(), &quiet)
                 .unwrap();
         assert_eq!(count.will_change, 2); // root d1 (d2 is already 0700)
-        assert_eq!(count.unchanged, 1);
+        assert_eq!(count.tally.unchanged, 1);
         let report =
             fsops::chmod_recursive(&root, shown, 0, 0o077, Scope::DirsOnly, &no_cancel(), &quiet)
                 .unwrap();
@@ -607,14 +608,14 @@ fn recursive_chmod_with_scopes_counts_first_and_never_follows_links() {
         let report =
             fsops::chmod_recursive(&root, shown, 0o020, 0o500, Scope::All, &no_cancel(), &quiet)
                 .unwrap();
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert!(report.tally.errors.is_empty(), "{:?}", report.tally.errors);
         assert_eq!(report.changed, 7);
         assert_eq!(modes(&root), [0o220, 0o265, 0o220, 0o221, 0o220, 0o261, 0o265]);
         // And giving them back first thing.
         let report =
             fsops::chmod_recursive(&root, shown, 0o700, 0o020, Scope::All, &no_cancel(), &quiet)
                 .unwrap();
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert!(report.tally.errors.is_empty(), "{:?}", report.tally.errors);
         assert_eq!(modes(&root), [0o700, 0o745, 0o700, 0o701, 0o700, 0o741, 0o745]);
         assert_eq!(perms(&outside), 0o600);
 
@@ -649,7 +650,7 @@ fn recursive_chmod_stops_on_cancel() {
         let report = unchanged(tmp.path(), || {
             fsops::chmod_recursive(&root, shown, 0o111, 0, Scope::All, &cancel, &quiet).unwrap()
         });
-        assert!(report.cancelled);
+        assert!(report.tally.cancelled);
         assert_eq!(report.changed, 0);
 
         // Cancelled from the progress callback, part-way.
@@ -664,7 +665,7 @@ fn recursive_chmod_stops_on_cancel() {
         let report =
             fsops::chmod_recursive(&root, shown, 0o111, 0, Scope::FilesOnly, &cancel, &progress)
                 .unwrap();
-        assert!(report.cancelled, "{report:?}");
+        assert!(report.tally.cancelled, "{report:?}");
         assert!(report.changed >= 100 && report.changed < 1000, "{report:?}");
         assert!(calls.load(Ordering::Relaxed) >= 1);
         let changed_on_disk = snapshot(&root)
@@ -705,8 +706,12 @@ fn child_process_entry() {
                     &quiet,
                 )
                 .unwrap();
-                println!("\nreport changed={} errors={}", report.changed, report.errors.len());
-                for err in &report.errors {
+                println!(
+                    "\nreport changed={} errors={}",
+                    report.changed,
+                    report.tally.errors.len()
+                );
+                for err in &report.tally.errors {
                     println!("\nerror {err}");
                 }
             }

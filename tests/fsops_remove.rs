@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use fsops_support::*;
 use rustix::fs::{Mode, OFlags, RenameFlags};
 use statree::error::Op;
-use statree::fsops::{self, Scope};
+use statree::fsops;
+use statree::model::mask::Scope;
 use statree::model::mode::FileKind;
 
 /// `du -s --apparent-size -B1`: what the scan's totals (and the delete
@@ -128,9 +129,9 @@ fn a_tree_3000_levels_deep_is_counted_and_deleted_without_recursion() {
         let count =
             fsops::count_recursive(&root, shown, 0o002, 0, Scope::All, &no_cancel(), &quiet)
                 .unwrap();
-        assert!(count.errors.is_empty(), "{:?}", &count.errors[..1]);
+        assert!(count.tally.errors.is_empty(), "{:?}", &count.tally.errors[..1]);
         assert_eq!(count.will_change, 3002); // root, 3000 levels, the leaf
-        assert_eq!(count.visited, 3001);
+        assert_eq!(count.tally.visited, 3001);
         assert_eq!(perms(&root), 0o755, "the count changed nothing");
         let report = fsops::remove_permanently(&root, shown, &no_cancel(), &quiet).unwrap();
         assert!(report.complete(), "{:?}", &report.errors[..report.errors.len().min(3)]);
@@ -170,7 +171,7 @@ fn mounts_inside_are_reported_and_left_alone() {
         let report =
             fsops::chmod_recursive(&root, id(&root), 0o001, 0, Scope::All, &no_cancel(), &quiet)
                 .unwrap();
-        assert!(report.mounts_skipped.contains(&mnt), "{report:?}");
+        assert!(report.tally.mounts_skipped.contains(&mnt), "{report:?}");
         assert_eq!(perms(&mnt.join("on-tmpfs.txt")), 0o600);
 
         let report = fsops::remove_permanently(&root, id(&root), &no_cancel(), &quiet).unwrap();

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{FsError, Op};
+use crate::model::Identity;
 use crate::model::mode::FileKind;
 
-use super::identity::{self, Identity};
-use super::sys::{self, Located, Node};
+use super::identity::Checked;
+use super::sys::{self, Node};
 use super::walk::{self, Fail, Here, Seen, Visitor, WalkLog};
 
 /// What is on disk at and below one entry.
@@ -50,11 +51,8 @@ pub fn count_tree(
     cancel: &AtomicBool,
     progress: &dyn Fn(u64),
 ) -> Result<TreeCount, FsError> {
-    let located = Located::new(path, Op::Stat)?;
-    let parent = located.open_parent(Op::Stat)?;
-    let parent = parent.as_fd();
-    let name = located.name.as_c_str();
-    let node = identity::check_at(parent, name, &located.path, expected)?;
+    let start = Checked::by_path(path, expected, Op::Stat)?;
+    let node = start.node;
     let mut count = TreeCount { entries: 1, bytes: node.size, ..TreeCount::default() };
     if node.kind() != FileKind::Dir {
         return Ok(count);
@@ -63,20 +61,18 @@ pub fn count_tree(
         count.cancelled = true;
         return Ok(count);
     }
-    let fd = match sys::open_dir_at(parent, name) {
+    let fd = match sys::open_dir_at(start.parent.as_fd(), &start.located.name) {
         Ok(fd) => fd,
         Err(e) => {
             // The directory itself is counted; what is in it cannot be.
-            count.unreadable.push(sys::errno(Op::OpenDir, &located.path, e));
+            count.unreadable.push(sys::errno(Op::OpenDir, &start.located.path, e));
             return Ok(count);
         }
     };
-    let node = sys::node_of(fd.as_fd()).map_err(|e| sys::errno(Op::Stat, &located.path, e))?;
-    identity::check_node(&located.path, expected, &node)?;
+    let node = start.recheck(fd.as_fd())?;
     let mut counter = Counter::default();
     let mut log = WalkLog::default();
-    walk::walk(fd, node, &located.path, &mut counter, cancel, progress, &mut log);
-    progress(log.visited);
+    walk::walk(fd, node, &start.located.path, &mut counter, cancel, progress, &mut log);
     count.entries += counter.entries;
     count.bytes += counter.bytes;
     count.unreadable = log.errors;
@@ -106,16 +102,6 @@ impl Visitor for Counter {
         self.entries += 1;
         self.bytes += node.size;
         Ok(Seen::Done)
-    }
-
-    fn enter(
-        &mut self,
-        _fd: BorrowedFd<'_>,
-        _name: &CStr,
-        _node: &Node,
-        _at: &Here<'_>,
-    ) -> Result<(), Fail> {
-        Ok(())
     }
 
     fn open_denied(

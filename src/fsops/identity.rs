@@ -1,82 +1,28 @@
-//! The identity of an entry as it was shown (device, inode, type, and its
-//! birth time where the filesystem records one), and the re-check every
-//! action makes before it touches anything.
+//! Reading an entry's [`Identity`] from the disk, and the re-check every
+//! action makes before it touches anything: by path, relative to a handle of
+//! the parent, or on an open handle. The record itself is the model's
+//! ([`crate::model::Identity`]); the syscalls are here.
 
 use std::ffi::CStr;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 use rustix::io::Errno;
 
 use crate::error::{FsError, Op};
-use crate::model::mode::FileKind;
+use crate::model::Identity;
 use crate::scan::stat as scan_stat;
 use crate::scan::{EntryStat, Timespec};
 
 use super::sys::{self, Located, Node};
 
-/// What makes an entry *the same entry*: the device and inode it lives on and
-/// its type. Captured when the entry is shown; every action compares it with
-/// a fresh `lstat` before acting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Identity {
-    /// Device holding the entry (`st_dev`).
-    pub dev: u64,
-    /// Inode number (`st_ino`).
-    pub ino: u64,
-    /// File type.
-    pub kind: FileKind,
-    /// Birth time (`statx`), where the filesystem records it. An inode
-    /// number is reused as soon as it is freed: a file deleted and another
-    /// created in its place can get the same device and inode, but not the
-    /// same birth time. `None` (not known) matches any.
-    pub birth: Option<Timespec>,
-}
-
 impl Identity {
-    /// The identity recorded in an `lstat` record (from the scan or a fresh read).
-    /// (An `lstat` record has no birth time: see [`Identity::with_birth`].)
-    pub fn of(stat: &EntryStat) -> Self {
-        Identity { dev: stat.dev, ino: stat.ino, kind: stat.kind(), birth: None }
-    }
-
-    /// The same identity with the birth time `statx` gave.
-    pub fn with_birth(self, birth: Option<Timespec>) -> Self {
-        Identity { birth, ..self }
-    }
-
     /// Reads the identity of `path` now, never following a final symlink.
+    /// (The record is the model's; reading it is a syscall, so it is here.)
     pub fn read(path: &Path) -> Result<Self, FsError> {
         let (stat, birth) = lstat(path, Op::Identity)?;
         Ok(Identity::of(&stat).with_birth(birth))
-    }
-
-    /// True when `other` is the same object: same device, inode and type,
-    /// and the same birth time when both know one.
-    pub fn same_as(&self, other: &Identity) -> bool {
-        self.dev == other.dev
-            && self.ino == other.ino
-            && self.kind == other.kind
-            && match (self.birth, other.birth) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
-    }
-
-    /// Words for messages: "directory (device 8:1, inode 42)".
-    pub fn describe(&self) -> String {
-        format!(
-            "{} (device {}:{}, inode {})",
-            self.kind.describe(),
-            rustix::fs::major(self.dev),
-            rustix::fs::minor(self.dev),
-            self.ino
-        )
-    }
-
-    pub(crate) fn matches(&self, node: &Node) -> bool {
-        self.same_as(&node.identity())
     }
 }
 
@@ -107,7 +53,7 @@ pub fn check(path: &Path, expected: Identity) -> Result<EntryStat, FsError> {
 
 /// Compares a fresh [`Node`] with the identity that was shown.
 pub(crate) fn check_node(path: &Path, expected: Identity, node: &Node) -> Result<(), FsError> {
-    if expected.matches(node) { Ok(()) } else { Err(changed(path, expected, node.identity())) }
+    if node.matches(&expected) { Ok(()) } else { Err(changed(path, expected, node.identity())) }
 }
 
 /// The refusal for an entry that is no longer there.
@@ -151,5 +97,38 @@ pub(crate) fn check_at(
         Ok(node) => check_node(path, expected, &node).map(|()| node),
         Err(Errno::NOENT) => Err(gone(path)),
         Err(e) => Err(sys::errno(Op::Identity, path, e)),
+    }
+}
+
+/// An entry found by path and re-checked against the identity that was
+/// shown, relative to a handle of its parent (kept open, so the action goes on
+/// relative to the same directory). The first step of chmod, of a removal and
+/// of a count.
+pub(crate) struct Checked {
+    /// The path, split.
+    pub located: Located,
+    /// A handle of the directory holding the entry.
+    pub parent: OwnedFd,
+    /// The entry as the re-check read it.
+    pub node: Node,
+    expected: Identity,
+}
+
+impl Checked {
+    /// Splits `path`, opens its parent and re-checks the entry in it.
+    pub(crate) fn by_path(path: &Path, expected: Identity, op: Op) -> Result<Self, FsError> {
+        let located = Located::new(path, op)?;
+        let parent = located.open_parent(op)?;
+        let node = check_at(parent.as_fd(), &located.name, &located.path, expected)?;
+        Ok(Checked { located, parent, node, expected })
+    }
+
+    /// Re-checks the entry once more on a handle opened from it (the
+    /// directory a walk is about to read): the same object, or a refusal.
+    pub(crate) fn recheck(&self, fd: BorrowedFd<'_>) -> Result<Node, FsError> {
+        let path = &self.located.path;
+        let node = sys::node_of(fd).map_err(|e| sys::errno(Op::Stat, path, e))?;
+        check_node(path, self.expected, &node)?;
+        Ok(node)
     }
 }

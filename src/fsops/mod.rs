@@ -8,7 +8,7 @@
 //! confirmed to exactly the object that was shown, or nothing, with a clear
 //! message. The rules every operation follows:
 //!
-//! * **Identity re-check.** The caller passes the [`Identity`] (device, inode,
+//! * **Identity re-check.** The caller passes the [`Identity`](crate::model::Identity) (device, inode,
 //!   type) of the entry as it was shown; before acting, the entry is read
 //!   again with `lstat` and anything else is refused ("changed since it was
 //!   shown: …", [`Op::Identity`](crate::error::Op::Identity)). Where the action goes through a handle
@@ -49,12 +49,12 @@ mod sys;
 mod walk;
 
 pub use chmod::{
-    ChmodOutcome, MixedBits, RecursiveCount, RecursiveReport, Scope, apply_mask, chmod,
-    chmod_recursive, count_recursive, dropped_bits,
+    ChmodOutcome, RecursiveCount, RecursiveReport, RecursiveTally, chmod, chmod_recursive,
+    count_recursive,
 };
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
-pub use identity::{Identity, check};
+pub use identity::check;
 pub use remove::{RemoveReport, remove_permanently, trash};
 pub use rename::{removedirs, rename};
 pub use sys::NAME_MAX;

@@ -11,9 +11,10 @@ use rustix::fs::AtFlags;
 use rustix::io::Errno;
 
 use crate::error::{FsError, Op};
+use crate::model::Identity;
 use crate::model::mode::FileKind;
 
-use super::identity::{self, Identity};
+use super::identity::{self, Checked};
 use super::sys::{self, Located, Node};
 use super::walk::{self, Fail, Here, Seen, Visitor, WalkLog};
 
@@ -62,11 +63,9 @@ pub fn remove_permanently(
     cancel: &AtomicBool,
     progress: &dyn Fn(u64),
 ) -> Result<RemoveReport, FsError> {
-    let located = Located::new(path, Op::Remove)?;
-    let parent = located.open_parent(Op::Remove)?;
-    let parent = parent.as_fd();
-    let name = located.name.as_c_str();
-    let node = identity::check_at(parent, name, &located.path, expected)?;
+    let start = Checked::by_path(path, expected, Op::Remove)?;
+    let (parent, name, node) = (start.parent.as_fd(), start.located.name.as_c_str(), start.node);
+    let path = &start.located.path;
     let mut report = RemoveReport::default();
     if cancel.load(Ordering::Relaxed) {
         report.cancelled = true;
@@ -76,7 +75,7 @@ pub fn remove_permanently(
     if node.kind() != FileKind::Dir {
         // unlinkat never follows: a symlink goes, its target stays.
         rustix::fs::unlinkat(parent, name, AtFlags::empty())
-            .map_err(|e| sys::errno(Op::Remove, &located.path, e))?;
+            .map_err(|e| sys::errno(Op::Remove, path, e))?;
         report.removed = 1;
         report.bytes = node.size;
         progress(1);
@@ -85,26 +84,24 @@ pub fn remove_permanently(
     if node.mount_root {
         return Err(sys::refuse(
             Op::Remove,
-            &located.path,
+            path,
             io::ErrorKind::ResourceBusy,
             "is a mount point; statree does not remove what is mounted there",
         ));
     }
     let fd = sys::open_dir_at(parent, name)
-        .map_err(|e| sys::explain_open_error(parent, name, &located.path, Op::Remove, e))?;
-    let node = sys::node_of(fd.as_fd()).map_err(|e| sys::errno(Op::Stat, &located.path, e))?;
-    identity::check_node(&located.path, expected, &node)?;
+        .map_err(|e| sys::explain_open_error(parent, name, path, Op::Remove, e))?;
+    let node = start.recheck(fd.as_fd())?;
 
     let mut remover = Remover { removed: 0, bytes: 0 };
     let mut log = WalkLog::default();
-    let (fd, kept) = walk::walk(fd, node, &located.path, &mut remover, cancel, progress, &mut log);
-    progress(log.visited);
+    let (fd, kept) = walk::walk(fd, node, path, &mut remover, cancel, progress, &mut log);
     if let Some(fd) = fd
         && !kept
     {
-        let above = Here::parent_of(&located.parent);
+        let above = Here::parent_of(&start.located.parent);
         if let Err((op, source)) = remover.leave(parent, name, fd, &node, kept, &above) {
-            log.errors.push(FsError { op, path: located.path.clone(), source });
+            log.errors.push(FsError { op, path: path.clone(), source });
         }
     }
     report.removed = remover.removed;
@@ -141,16 +138,6 @@ impl Visitor for Remover {
             Err(Errno::NOENT) => Ok(Seen::Done),
             Err(e) => Err(walk::fail(Op::Remove, e)),
         }
-    }
-
-    fn enter(
-        &mut self,
-        _fd: BorrowedFd<'_>,
-        _name: &CStr,
-        _node: &Node,
-        _at: &Here<'_>,
-    ) -> Result<(), Fail> {
-        Ok(())
     }
 
     fn leave(

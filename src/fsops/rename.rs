@@ -10,10 +10,11 @@ use rustix::fs::{AtFlags, RenameFlags};
 use rustix::io::Errno;
 
 use crate::error::{FsError, Op};
+use crate::model::Identity;
 use crate::model::mode::FileKind;
 use crate::sanitize;
 
-use super::identity::{self, Identity};
+use super::identity;
 use super::sys::{self, Chain, Located, Relative};
 
 /// Renames `old_name` in the directory `dir` to `new_name` after checking it
@@ -62,7 +63,7 @@ pub fn rename(
             return Err(err);
         }
         let into_itself = expected.kind == FileKind::Dir
-            && sys::node_of(chain.last()).is_ok_and(|n| expected.matches(&n));
+            && sys::node_of(chain.last()).is_ok_and(|n| n.matches(&expected));
         if into_itself {
             chain.rollback();
             return Err(sys::refuse(
@@ -115,7 +116,7 @@ fn move_entry(
     // What moved must be what was checked: a swap between the check and the
     // rename would have moved another entry. Put it back and refuse.
     match sys::node_at(to, new) {
-        Ok(node) if expected.matches(&node) => Ok(()),
+        Ok(node) if node.matches(&expected) => Ok(()),
         Ok(node) => {
             let _ = rustix::fs::renameat_with(to, new, from, old, RenameFlags::NOREPLACE);
             Err(identity::changed(old_path, expected, node.identity()))
@@ -146,7 +147,7 @@ pub(crate) fn link_then_unlink(
     };
     for (dir, name, path) in [(to, new, new_path), (from, old, old_path)] {
         match sys::node_at(dir, name) {
-            Ok(node) if expected.matches(&node) => {}
+            Ok(node) if node.matches(&expected) => {}
             Ok(node) => {
                 undo();
                 return Err(identity::changed(path, expected, node.identity()));

@@ -116,8 +116,7 @@ mod tests {
 
     use super::*;
     use crate::error::{FsError, Op};
-    use crate::fsops::Identity;
-    use crate::model::NodeId;
+    use crate::model::{Identity, NodeId};
 
     fn dir_target(path: &str) -> Target {
         Target {

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use crate::error::FsError;
-use crate::fsops::{self, RecursiveCount, Scope};
+use crate::fsops::{self, RecursiveCount};
 use crate::model::FileKind;
+use crate::model::mask::{Scope, apply_mask};
 use crate::model::mode::{PERM_MASK, octal_string, perms_string};
 use crate::sanitize;
 use crate::scan::statx_path;
@@ -98,7 +99,7 @@ fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     let mut last = String::new();
     let mut first_error: Option<FsError> = None;
     for target in targets {
-        let mode = fsops::apply_mask(target.mode, set, clear);
+        let mode = apply_mask(target.mode, set, clear);
         match fsops::chmod(&target.path, target.identity, mode) {
             Ok(outcome) => {
                 done += 1;
@@ -179,19 +180,13 @@ fn count(
             cancel,
             &step,
         ) {
-            Ok(counted) if counted.cancelled => {
+            Ok(counted) if counted.tally.cancelled => {
                 return OpOutcome::Done(failed("cancelled while counting: nothing changed".into()));
             }
             Ok(counted) => {
-                seen += counted.visited + 1;
+                seen += counted.tally.visited + 1;
                 total.will_change += counted.will_change;
-                total.unchanged += counted.unchanged;
-                total.out_of_scope += counted.out_of_scope;
-                total.skipped_symlinks += counted.skipped_symlinks;
-                total.multiply_linked += counted.multiply_linked;
-                total.mounts_skipped.extend(counted.mounts_skipped);
-                total.errors.extend(counted.errors);
-                total.visited += counted.visited;
+                total.tally.add(counted.tally);
             }
             Err(e) => return OpOutcome::Done(failed(failure("nothing changed", &e))),
         }
@@ -240,28 +235,31 @@ fn recursive_lines(
         format!(
             "{} entries will change ({} already have that mode)",
             group_digits(counted.will_change),
-            group_digits(counted.unchanged)
+            group_digits(counted.tally.unchanged)
         ),
     ]);
-    if counted.skipped_symlinks > 0 {
+    if counted.tally.skipped_symlinks > 0 {
         lines.push(format!(
             "{} symlinks are skipped (never changed, never followed)",
-            group_digits(counted.skipped_symlinks)
+            group_digits(counted.tally.skipped_symlinks)
         ));
     }
-    if counted.multiply_linked > 0 {
+    if counted.tally.multiply_linked > 0 {
         lines.push(format!(
             "{} files have other hard links: the change shows under those names too",
-            group_digits(counted.multiply_linked)
+            group_digits(counted.tally.multiply_linked)
         ));
     }
-    if !counted.mounts_skipped.is_empty() {
-        lines.push(format!("{} mount points inside are left alone", counted.mounts_skipped.len()));
+    if !counted.tally.mounts_skipped.is_empty() {
+        lines.push(format!(
+            "{} mount points inside are left alone",
+            counted.tally.mounts_skipped.len()
+        ));
     }
-    if !counted.errors.is_empty() {
+    if !counted.tally.errors.is_empty() {
         lines.push(format!(
             "{} entries could not be read (what is below them is not counted)",
-            counted.errors.len()
+            counted.tally.errors.len()
         ));
     }
     lines.push(crate::view::actions::confirm_keys_line(false));
@@ -304,7 +302,7 @@ fn chmod_recursive(
                 continue;
             }
         };
-        seen += done.visited + 1;
+        seen += done.tally.visited + 1;
         // Modes below changed everywhere: read the directory again.
         report.changes.push(fresh(&target.path));
         if target.identity.kind == FileKind::Dir {
@@ -317,13 +315,13 @@ fn chmod_recursive(
                 dropped_text(*bits)
             ));
         }
-        for mount in &done.mounts_skipped {
+        for mount in &done.tally.mounts_skipped {
             report.details.push(format!("{}: a mount point, left alone", sanitize::path(mount)));
         }
         changed += done.changed;
-        unchanged += done.unchanged;
-        errors.extend(done.errors);
-        cancelled = done.cancelled;
+        unchanged += done.tally.unchanged;
+        errors.extend(done.tally.errors);
+        cancelled = done.tally.cancelled;
     }
     error_lines(&errors, &mut report.details);
     report.failed = !report.details.is_empty() || cancelled;

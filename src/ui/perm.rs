@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::text::fit;
-use crate::fsops::Scope;
+use crate::model::mask::Scope;
 use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::perm::{COLUMNS, CellState, PermEditor, ROWS, SPECIAL_NAMES};

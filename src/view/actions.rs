@@ -11,8 +11,7 @@ use super::outcomes::start_rescan;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
 use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
 use super::update::selection_changed;
-use crate::fsops::Identity;
-use crate::model::{FileKind, NodeId};
+use crate::model::{FileKind, Identity, NodeId};
 use crate::sanitize;
 
 /// How many names a confirmation lists before "and N more".

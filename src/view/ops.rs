@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::fsops::{Identity, Scope};
-use crate::model::{FileKind, NodeId, Tree, TreeOp};
+use crate::model::mask::Scope;
+use crate::model::{FileKind, Identity, NodeId, Tree, TreeOp};
 use crate::scan::EntryStat;
 
 /// An entry an action is about, as the user was shown it: the identity is

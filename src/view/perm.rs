@@ -6,7 +6,7 @@
 //!
 //! What the editor records is a change, not a mode: the bits to turn on
 //! (`set`) and the bits to turn off (`clear`), applied to each target with
-//! [`fsops::apply_mask`]. A bit that differs between the marked entries is
+//! [`apply_mask`]. A bit that differs between the marked entries is
 //! shown as `[-]` and stays as it is on each one unless it is toggled; a
 //! toggle of a bit that is the same everywhere, toggled back, leaves it out of
 //! both masks again (so a recursive change only forces what was changed, as
@@ -15,7 +15,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::fsops::{self, MixedBits, Scope};
+use crate::model::mask::{MixedBits, Scope, apply_mask};
 use crate::model::mode::{FileKind, PERM_MASK, SETGID, SETUID, STICKY};
 
 /// One entry the editor changes, as it was shown: the same record every
@@ -45,8 +45,8 @@ pub enum PermOutcome {
 }
 
 /// The change the user confirmed. The new mode of each target is
-/// [`fsops::apply_mask`]`(target.mode, set, clear)`; with `recursive`, the
-/// same masks go to [`fsops::chmod_recursive`] for each target with that
+/// [`apply_mask`]`(target.mode, set, clear)`; with `recursive`, the
+/// same masks go to [`chmod_recursive`](crate::fsops::chmod_recursive) for each target with that
 /// scope (which then applies to the target itself too).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermRequest {
@@ -63,7 +63,7 @@ pub struct PermRequest {
 impl PermRequest {
     /// The 12 permission bits `target` gets.
     pub fn new_mode(&self, target: &PermTarget) -> u32 {
-        fsops::apply_mask(target.mode, self.set, self.clear)
+        apply_mask(target.mode, self.set, self.clear)
     }
 }
 

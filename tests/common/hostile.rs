@@ -13,7 +13,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use serde_json::Value;
-use statree::fsops::{Identity, remove_permanently};
+use statree::fsops::remove_permanently;
+use statree::model::Identity;
 
 use super::{path_from, statree_bin};
 

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use rustix::fs::{Mode, OFlags};
-use statree::fsops::Identity;
+use statree::model::Identity;
 use tempfile::TempDir;
 
 /// The environment variable that turns `child_process_entry` into a task.

@@ -8,8 +8,8 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use statree::fsops::{Identity, remove_permanently};
-use statree::model::{DirState, FileKind, NodeId, Tree};
+use statree::fsops::remove_permanently;
+use statree::model::{DirState, FileKind, Identity, NodeId, Tree};
 use statree::scan::{AuditScan, ScanOptions};
 
 use crate::common::{

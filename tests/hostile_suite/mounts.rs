@@ -6,8 +6,8 @@ use std::ffi::OsStr;
 use std::fs;
 use std::sync::atomic::AtomicBool;
 
-use statree::fsops::{Identity, remove_permanently};
-use statree::model::DirState;
+use statree::fsops::remove_permanently;
+use statree::model::{DirState, Identity};
 use statree::scan::ScanOptions;
 
 use crate::common::{

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use statree::fsops::{Identity, remove_permanently, rename};
-use statree::model::FileKind;
+use statree::fsops::{remove_permanently, rename};
+use statree::model::{FileKind, Identity};
 use statree::sanitize;
 
 use crate::common::{

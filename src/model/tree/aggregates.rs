@@ -1,9 +1,67 @@
-//! Keeping the directory aggregates and the totals exact while edits add,
-//! remove and move nodes.
+//! The directory aggregates and the totals: what a node adds to its
+//! ancestors ([`Sums`]), carried up the tree as batches arrive, and kept
+//! exact while edits add, remove and move nodes.
 
-use super::{FLAG_ERROR, FLAG_LINK_DUP, NO_DIR, NodeId, Sums, Tree};
+use crate::model::mode::FileKind;
+
+use super::node::{FLAG_ERROR, FLAG_LINK_DUP, NO_DIR, NONE};
+use super::{DirInfo, NodeId, Tree};
+
+#[derive(Default, Clone, Copy)]
+pub(super) struct Sums {
+    pub(super) size: u64,
+    pub(super) alloc: u64,
+    pub(super) entries: u64,
+    pub(super) errors: u32,
+}
 
 impl Tree {
+    /// Adds `n` (which may be negative) to the per-kind totals.
+    pub(super) fn count_kind(&mut self, kind: FileKind, n: i64) {
+        let t = &mut self.totals;
+        let bump = |v: &mut u64| *v = v.saturating_add_signed(n);
+        bump(&mut t.entries);
+        match kind {
+            FileKind::Dir => bump(&mut t.dirs),
+            FileKind::File => bump(&mut t.files),
+            FileKind::Symlink => bump(&mut t.symlinks),
+            _ => bump(&mut t.other),
+        }
+    }
+
+    /// Adds `sums` to the directory `from` and every ancestor.
+    pub(super) fn propagate(&mut self, from: u32, sums: Sums) {
+        self.each_dir_up(from, |info| {
+            info.total_size += sums.size;
+            info.total_alloc += sums.alloc;
+            info.total_entries += sums.entries;
+            info.errors += sums.errors;
+        });
+    }
+
+    /// Subtracts `sums` from the directory `from` and every ancestor.
+    pub(super) fn unpropagate(&mut self, from: u32, sums: Sums) {
+        self.each_dir_up(from, |info| {
+            info.total_size = info.total_size.saturating_sub(sums.size);
+            info.total_alloc = info.total_alloc.saturating_sub(sums.alloc);
+            info.total_entries = info.total_entries.saturating_sub(sums.entries);
+            info.errors = info.errors.saturating_sub(sums.errors);
+        });
+    }
+
+    /// Calls `f` with the aggregates of `from` (when it is a directory) and
+    /// of every ancestor, bottom-up.
+    fn each_dir_up(&mut self, from: u32, mut f: impl FnMut(&mut DirInfo)) {
+        let mut cursor = from;
+        while cursor != NONE {
+            let node = self.nodes[cursor as usize];
+            if node.dir != NO_DIR {
+                f(&mut self.dirs[node.dir as usize]);
+            }
+            cursor = node.parent;
+        }
+    }
+
     /// What a node adds to its ancestors' aggregates.
     pub(super) fn contribution(&self, id: u32) -> Sums {
         let node = self.nodes[id as usize];

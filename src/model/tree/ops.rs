@@ -1,14 +1,14 @@
 //! The edits themselves: [`TreeOp`] and [`Tree::apply_op`] (upsert, remove,
-//! rename, restat), and the removal of a node with its subtree. How edits are
-//! stored and what they guarantee is documented on [`TreeOp`].
+//! rename, restat; taking out a subtree is in `remove`). How edits are stored
+//! and what they guarantee is documented on [`TreeOp`].
 
-use super::overflow::DirExtra;
-use super::{
-    FLAG_ERROR, FLAG_LINK_DUP, FLAG_NO_STAT, FLAG_REMOVED, NO_DIR, NONE, NewEntry, NodeId, Sums,
-    Tree, narrow, narrow_mtime,
-};
 use crate::model::mode::FileKind;
 use crate::scan::EntryStat;
+
+use super::aggregates::Sums;
+use super::insert::NewEntry;
+use super::node::{FLAG_LINK_DUP, FLAG_NO_STAT, NONE, Node, narrow};
+use super::{NodeId, Tree};
 
 /// One change of the filesystem, applied with [`Tree::apply_op`]: the one
 /// vocabulary for what statree's own actions did and what a filesystem
@@ -206,7 +206,7 @@ impl Tree {
         self.wide_mtimes.remove(&id);
         let size = narrow(stat.size, id, &mut self.wide_sizes);
         let blocks = narrow(stat.blocks, id, &mut self.wide_blocks);
-        let mtime = narrow_mtime(stat.mtime.sec, id, &mut self.wide_mtimes);
+        let mtime = narrow(stat.mtime.sec, id, &mut self.wide_mtimes);
         let node = &mut self.nodes[id as usize];
         node.mode = stat.mode as u16;
         (node.owner, node.size, node.blocks, node.mtime) = (owner, size, blocks, mtime);
@@ -254,58 +254,6 @@ impl Tree {
         }
     }
 
-    /// Removes a live node and its subtree; false when it was not live.
-    pub(super) fn remove_node(&mut self, id: u32) -> bool {
-        if !self.is_live(NodeId(id)) {
-            return false;
-        }
-        let sums = self.contribution(id);
-        let parent = self.nodes[id as usize].parent;
-        if parent == NONE {
-            for root in &mut self.roots {
-                if *root == Some(NodeId(id)) {
-                    *root = None;
-                }
-            }
-        } else {
-            self.detach(id);
-            self.unpropagate(parent, sums);
-        }
-        let mut stack = vec![id];
-        while let Some(n) = stack.pop() {
-            stack.extend(self.children(NodeId(n)).map(|c| c.0));
-            // Node by node: a subtree may hold repeats the totals never had.
-            if !self.is_repeat(NodeId(n)) {
-                self.untotal(n);
-            }
-            let node = &mut self.nodes[n as usize];
-            node.flags |= FLAG_REMOVED;
-            let dir = node.dir;
-            if dir != NO_DIR
-                && let Some(extra) = self.extras.get_mut(self.dirs[dir as usize].extra as usize)
-            {
-                // Nothing reads a removed directory's children again.
-                *extra = DirExtra::default();
-            }
-        }
-        true
-    }
-
-    /// Takes a node's own share out of the totals (it is being removed).
-    fn untotal(&mut self, id: u32) {
-        let node = self.nodes[id as usize];
-        if node.flags & FLAG_LINK_DUP == 0 {
-            let (size, alloc) = (self.size(NodeId(id)), self.allocated(NodeId(id)));
-            let t = &mut self.totals;
-            t.apparent = t.apparent.saturating_sub(size);
-            t.allocated = t.allocated.saturating_sub(alloc);
-        }
-        if node.flags & FLAG_ERROR != 0 {
-            self.totals.errors = self.totals.errors.saturating_sub(1);
-        }
-        self.count_kind(self.kind(NodeId(id)), -1);
-    }
-
     /// Adds a new node as a child of `parent` through its overflow set.
     pub(super) fn add_child(&mut self, parent: u32, name: &[u8], entry: &NewEntry<'_>) -> u32 {
         let id = self.nodes.len() as u32;
@@ -317,7 +265,7 @@ impl Tree {
     }
 
     /// Everything a restat can change about a node, to tell whether it did.
-    pub(super) fn snapshot(&self, id: u32) -> (super::Node, u64, u64, i64) {
+    pub(super) fn snapshot(&self, id: u32) -> (Node, u64, u64, i64) {
         let id = NodeId(id);
         (*self.node(id), self.size(id), self.allocated(id), self.mtime(id))
     }

@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{HIDDEN, NO_DIR, NONE, NodeId, Tree, name_of};
+use super::node::{HIDDEN, NO_DIR, NONE, name_of};
+use super::{NodeId, Tree};
 
 /// Directories with at least this many children get a name index on the
 /// first edit that looks a name up in them.

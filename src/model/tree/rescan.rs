@@ -4,9 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{DirState, FLAG_REMOVED, NO_DIR, NewEntry, NodeId, Sums, Tree};
 use crate::error::ScanError;
 use crate::scan::{Batch, Parent, ScanEvent};
+
+use super::aggregates::Sums;
+use super::insert::NewEntry;
+use super::node::{FLAG_REMOVED, NO_DIR};
+use super::{DirState, NodeId, Tree};
 
 /// `errno` for "no such file or directory".
 pub(super) const ENOENT: i32 = 2;

@@ -7,9 +7,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::config::ColorConfig;
-use crate::fsops::Identity;
-use crate::model::NodeId;
 use crate::model::mode::FileKind;
+use crate::model::{Identity, NodeId};
 use crate::view::perm::PermTarget;
 
 fn theme() -> Theme {

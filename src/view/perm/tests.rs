@@ -3,8 +3,7 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
-use crate::fsops::Identity;
-use crate::model::NodeId;
+use crate::model::{Identity, NodeId};
 
 const FILE: u32 = 0o100_000;
 const DIR: u32 = 0o040_000;

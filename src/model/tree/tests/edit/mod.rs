@@ -5,18 +5,17 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::*;
+use super::super::aggregates::Sums;
+use super::super::*;
+use super::{DIR, FILE, stat};
 use crate::error::{Op, ScanError};
-use crate::model::Totals;
-use crate::model::tree::tests::stat;
-use crate::scan::EntryKey;
+use crate::model::mode::FileKind;
+use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
 
 mod ops;
 mod random;
 mod rescan;
 
-const DIR: u32 = 0o040_755;
-const FILE: u32 = 0o100_644;
 const LINK: u32 = 0o120_777;
 const FIFO: u32 = 0o010_644;
 
