@@ -362,3 +362,32 @@ fn a_filter_lists_the_open_directories_on_screen_only() {
     let effects = h.press("G");
     assert!(listed(&effects) > 0, "{effects:?}");
 }
+
+/// Files written into a directory inside a collapsed one change only the
+/// inner directory's mtime: the check of the rows on screen looks one level
+/// below them too, so the collapsed row's total still converges.
+#[test]
+fn a_directory_inside_a_collapsed_one_written_into_is_re_read_too() {
+    use statree::view::{Effect, update};
+    let f = Fixture::new();
+    let mut h = Harness::fixture(&f, SIZE);
+    for i in 0..50 {
+        fs::write(f.root.join(format!("alpha/nested/n{i}")), [b'n'; 512]).unwrap();
+    }
+    assert!(!h.state.rows.is_expanded(h.node("alpha")), "alpha starts collapsed");
+    h.state.now += statree::view::sweep::SWEEP_EVERY;
+    let effects = update(&mut h.state, Msg::Tick);
+    let Some(Effect::CheckDirs { ticket, dirs }) =
+        effects.into_iter().find(|e| matches!(e, Effect::CheckDirs { .. }))
+    else {
+        panic!("no check of the directories on screen");
+    };
+    let nested = h.node("alpha/nested");
+    assert!(dirs.iter().any(|(id, _)| *id == nested), "alpha/nested is checked: {dirs:?}");
+    let stats = statree::watch::relist::lstat_each(&dirs);
+    let effects = update(&mut h.state, Msg::DirsChecked { ticket, stats });
+    assert!(effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
+    h.io.run_effects(&mut h.state, effects);
+    h.state.rebuild_rows();
+    assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+}

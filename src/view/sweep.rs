@@ -5,7 +5,9 @@
 //! rows on screen (at most a screenful of `lstat`s, off the interface's
 //! thread) are compared with the stamp taken when their children were read;
 //! one that differs is re-scanned in the background and shows `↻` until the
-//! re-scan lands, and the totals above it converge to the disk.
+//! re-scan lands, and the totals above it converge to the disk. Their
+//! subdirectories are checked too (up to a bound), since a directory inside
+//! a collapsed one can change without changing its parent.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -73,16 +75,36 @@ pub fn on_checked(
     effects
 }
 
+/// At most this many directories are checked in one sweep (a screenful of
+/// rows and their subdirectories: about a millisecond of `lstat`s).
+const MOST_CHECKED: usize = 512;
+
+/// The collapsed directories on screen, then their subdirectories: a
+/// directory created inside a collapsed one and written into later changes
+/// its own mtime, not the collapsed one's, yet the collapsed row's total
+/// counts it.
 fn collapsed_dirs_on_screen(state: &State) -> Vec<(NodeId, PathBuf)> {
     let tree = &state.tree;
+    let checkable = |id: NodeId| {
+        tree.kind(id) == FileKind::Dir
+            && tree.is_live(id)
+            && !state.rows.is_expanded(id)
+            && !is_rereading(state, id)
+            && tree.dir(id).is_some_and(|d| d.state == DirState::Complete)
+    };
     let first = state.scroll;
     let last = (first + tree_height(state)).min(state.rows.len());
-    (first..last)
+    let on_screen: Vec<NodeId> = (first..last)
         .filter_map(|i| state.rows.get(i))
         .map(|row| row.id)
-        .filter(|&id| tree.kind(id) == FileKind::Dir && tree.is_live(id))
-        .filter(|&id| !state.rows.is_expanded(id) && !is_rereading(state, id))
-        .filter(|&id| tree.dir(id).is_some_and(|d| d.state == DirState::Complete))
+        .filter(|&id| checkable(id))
+        .collect();
+    let below = on_screen.iter().flat_map(|&dir| tree.children(dir)).filter(|&id| checkable(id));
+    on_screen
+        .iter()
+        .copied()
+        .chain(below)
+        .take(MOST_CHECKED)
         .map(|id| (id, tree.path(id)))
         .collect()
 }
