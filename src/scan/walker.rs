@@ -16,6 +16,9 @@
 //! `realpath` for symlinks; `llistxattr` (and `lgetxattr` for a capability)
 //! for everything else. A plain scan skips them with one comparison.
 //!
+//! Directories too deep for jwalk's full paths, or too large for its
+//! uninterruptible listing, are announced here and walked by `deep`.
+//!
 //! Ordering: a child directory is read only after the callback for its parent
 //! returned, and the parent's batch was sent before that, so the channel
 //! always delivers a parent's batch before any batch of its children.
@@ -39,9 +42,9 @@ use crate::error::{Op, ScanError};
 use crate::model::mode::FileKind;
 
 /// Directories with more children than this are stat-ed in parallel slices.
-const SPLIT_ABOVE: usize = 4096;
+pub(super) const SPLIT_ABOVE: usize = 4096;
 /// Size of one slice of a large directory.
-const SLICE: usize = 2048;
+pub(super) const SLICE: usize = 2048;
 
 /// What every callback invocation shares.
 pub(crate) struct Shared {
@@ -169,7 +172,7 @@ pub(crate) fn process_root(
                 root_dev: st.dev,
                 root_real,
             });
-            if deep::too_deep(Path::new(""), name) {
+            if deep::too_deep(Path::new(""), name) || deep::is_large(st) {
                 entry.read_children = None;
                 handover = Some(deep::Handover::new(name, ctx, shared.follow));
             } else if let Some(rc) = entry.read_children.as_mut() {
@@ -329,8 +332,11 @@ fn add_listed(
         Descent::Loop(err) => error = Some(err),
         Descent::Into(child) => {
             // Past the point where jwalk's full paths would fail, the rest
-            // of this subtree is walked relative to handles.
-            if at.dir_fd.is_some() && deep::too_deep(at.dir_path, name) {
+            // of this subtree is walked relative to handles; so is a
+            // directory too large for jwalk to list without a pause.
+            let ours =
+                deep::too_deep(at.dir_path, name) || stat.as_ref().is_some_and(deep::is_large);
+            if at.dir_fd.is_some() && ours {
                 entry.read_children = None;
                 handover = Some(deep::Handover::new(name, child, followed));
             } else if let Some(rc) = entry.read_children.as_mut() {
