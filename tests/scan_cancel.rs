@@ -266,3 +266,88 @@ fn scans_cancelled_at_random_points_end_all_their_threads() {
     eprintln!("slowest end of all threads: {slowest:?}");
     assert_idle("after the random rounds");
 }
+
+/// How long every thread may take to end after a cancel that lands while a
+/// huge directory is being listed. The issue asks 100 ms; on two shared CI
+/// cores in a debug build the test asserts this margin and prints the time.
+const LISTING_ENDED_WITHIN: Duration = Duration::from_millis(500);
+
+/// Starts a scan of `roots` with a consumer thread that reads every event,
+/// like the interface does; returns once the first batch has arrived.
+fn start_consumed(
+    roots: Vec<PathBuf>,
+    threads: usize,
+) -> (ScanHandle, std::thread::JoinHandle<()>) {
+    let handle = start(roots, threads);
+    let events = handle.events().clone();
+    let (first_tx, first) = std::sync::mpsc::channel();
+    let consumer = std::thread::spawn(move || {
+        for event in events.iter() {
+            let _ = first_tx.send(());
+            if matches!(event, ScanEvent::Finished { .. }) {
+                break;
+            }
+        }
+    });
+    first.recv_timeout(Duration::from_secs(20)).expect("the first batch arrives");
+    (handle, consumer)
+}
+
+#[test]
+fn a_cancel_while_a_huge_directory_is_listed_ends_every_thread_at_once() {
+    let _serial = serial();
+    // The root's batch comes before its listing: the cancel lands while the
+    // 300,000 names are being read, with the consumer still reading.
+    let wide = common::wide_dir(300_000);
+    let (handle, consumer) = start_consumed(vec![wide.path.clone()], 2);
+    let ticks = cpu_ticks();
+    let cancelled = Instant::now();
+    handle.cancel();
+    assert_threads_end("listing a huge directory", cancelled, LISTING_ENDED_WITHIN);
+    std::thread::sleep(LISTING_ENDED_WITHIN.saturating_sub(cancelled.elapsed()));
+    let used = cpu_ticks() - ticks;
+    eprintln!(
+        "listing a huge directory: {used} clock ticks of CPU in the {LISTING_ENDED_WITHIN:?} from the cancel"
+    );
+    // A listing that goes on after the cancel, and the threads spinning while
+    // they wait for it, would use tens of ticks.
+    assert!(used <= 2, "{used} ticks of CPU in the {LISTING_ENDED_WITHIN:?} after the cancel");
+    drop_within(handle, "dropping the cancelled listing");
+    common::with_timeout(10, "the consumer sees the stream end", move || consumer.join())
+        .expect("the consumer ends");
+}
+
+/// Not a test: measures, on the trees named in `STATREE_CANCEL_PROBE`
+/// (colon-separated), how long after a cancel every scan thread has ended,
+/// for cancels at several points of the scan. Run it with
+/// `STATREE_CANCEL_PROBE=/tmp/statree-bench/tree cargo test --release --test scan_cancel -- --ignored --nocapture probe`.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn probe_threads_ended_after_cancel() {
+    let _serial = serial();
+    let Ok(roots) = std::env::var("STATREE_CANCEL_PROBE") else { return };
+    for root in roots.split(':') {
+        let mut times = Vec::new();
+        let mut ticks = Vec::new();
+        for delay_ms in [0u64, 20, 50, 100, 200, 400, 800] {
+            let (handle, consumer) = start_consumed(vec![PathBuf::from(root)], 0);
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            let before = cpu_ticks();
+            let cancelled = Instant::now();
+            handle.cancel();
+            let took = assert_threads_end(root, cancelled, Duration::from_secs(30));
+            ticks.push(cpu_ticks() - before);
+            times.push(took);
+            drop(handle);
+            consumer.join().expect("the consumer ends");
+        }
+        times.sort();
+        eprintln!(
+            "PROBE {root}: threads ended after cancel: min {:?} median {:?} max {:?}; CPU ticks from cancel to end {:?}",
+            times[0],
+            times[times.len() / 2],
+            times[times.len() - 1],
+            ticks
+        );
+    }
+}

@@ -326,3 +326,57 @@ fn one_file_system_lists_mount_points_without_entering_them() {
         }
     }
 }
+
+/// A directory too large for jwalk to list (the scanner reads it itself, in
+/// slices), with subdirectories, links and a loop inside.
+fn large_dir_tree() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::Builder::new()
+        .tempdir_in("/dev/shm")
+        .or_else(|_| tempfile::TempDir::new())
+        .expect("create temp dir");
+    let big = tmp.path().join("root").join("big");
+    std::fs::create_dir_all(&big).expect("mkdir big");
+    for i in 0..14_000 {
+        std::fs::File::create(big.join(format!("a-file-with-a-longer-name-{i:05}")))
+            .expect("create file");
+    }
+    for d in 0..40 {
+        let sub = big.join(format!("sub{d:02}"));
+        std::fs::create_dir_all(sub.join("inner")).expect("mkdir sub");
+        std::fs::write(sub.join("inner").join("leaf"), vec![b'x'; d * 10]).expect("write leaf");
+    }
+    std::os::unix::fs::symlink("sub00", big.join("to-sub")).expect("symlink");
+    std::os::unix::fs::symlink("..", big.join("sub01").join("up")).expect("symlink");
+    let size = std::fs::metadata(&big).expect("stat big").len();
+    // 256 KiB: the size from which the scanner lists a directory itself.
+    assert!(size >= 256 * 1024, "the large directory is only {size} bytes");
+    (tmp, big)
+}
+
+#[test]
+fn a_directory_too_large_for_jwalk_matches_the_serial_walk_below_a_root_and_as_one() {
+    let (tmp, big) = large_dir_tree();
+    let root = tmp.path().join("root");
+    for threads in [1, 3] {
+        for top in [&root, &big] {
+            let serial = common::serial_walk(top);
+            let scanned = scan_lib(options(&[top], threads));
+            assert_scan_matches_serial(&scanned, &serial);
+        }
+    }
+    let detailed = scan_lib(ScanOptions { detail: true, ..options(&[&root], 2) });
+    assert_scan_matches_serial(&detailed, &common::serial_walk(&root));
+}
+
+#[test]
+fn following_links_in_a_directory_too_large_for_jwalk_walks_them_and_stops_at_the_loop() {
+    let (_tmp, big) = large_dir_tree();
+    let scanned = scan_lib(ScanOptions { follow_links: true, ..options(&[&big], 2) });
+    assert!(scanned.finished);
+    let found = scanned.by_path();
+    assert!(found.contains_key(&big.join("to-sub").join("inner").join("leaf")));
+    let up = found.get(&big.join("sub01").join("up")).expect("loop entry listed");
+    assert_eq!(up.error.as_ref().map(|e| e.op), Some(Op::Loop));
+    assert!(!found.keys().any(|p| p.starts_with(big.join("sub01").join("up").join("sub00"))));
+    assert_eq!(found.len(), 1 + 14_000 + 40 * 3 + 2 + 2, "entries: root, files, subs, links");
+}

@@ -1,5 +1,6 @@
-//! The walk below the depth jwalk can reach: directories whose full path is
-//! too long for the kernel (`PATH_MAX`).
+//! The walk jwalk cannot do well: directories whose full path is too long
+//! for the kernel (`PATH_MAX`), and directories too large to be listed in
+//! one uninterruptible piece.
 //!
 //! # Implementation
 //!
@@ -10,14 +11,26 @@
 //! listed it hands it over to [`walk`] once the batch announcing it is sent,
 //! together with the handle of the directory holding it.
 //!
+//! jwalk also reads a whole listing before its callback runs, and nothing
+//! stops it half-way: cancelling while it lists a million names waited for
+//! the listing (0.35–4.8 s measured, with its idle workers spinning in its
+//! ordered queue meanwhile). So a directory of `listing::LARGE_FROM` bytes or more
+//! (its `st_size`, known from the parent's `fstatat`) is handed over the
+//! same way, and so is a root that large. Here it is read by
+//! [`super::listing`], which looks at the cancel between `getdents` calls
+//! and stats the names in parallel slices on the second pool (each slice
+//! its own batch, as jwalk's large listings are); each subdirectory of such
+//! a directory is then a walk of its own on that pool.
+//!
 //! [`walk`] goes on from that handle, depth first, without recursion: an
 //! explicit stack of frames, each directory opened relative to its parent's
 //! handle (`openat` with `O_DIRECTORY | O_NOFOLLOW`, following only a link
 //! that `--follow-links` resolved to a directory) and checked to be the
 //! device and inode its `stat` gave; listed with `getdents` on that handle;
 //! every entry `fstatat`-ed relative to it. The batches, keys, loop checks,
-//! `--one-file-system` and audit facts are those of the jwalk callback (the
-//! per-entry code is shared), so the model cannot tell the two apart.
+//! `--one-file-system` and audit facts are those of the jwalk callback (both
+//! place their entries with [`super::place`]), so the model cannot tell the
+//! two apart.
 //!
 //! At most [`MAX_OPEN`] handles are held: entering a directory closes the
 //! handle [`MAX_OPEN`] levels above it. Coming back up to a closed level, the
@@ -29,20 +42,20 @@
 //! read gets a `DirError` with its path, so the model never waits for it.
 
 use std::ffi::OsStr;
-use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustix::fs::{Mode, OFlags, RawDir};
+use jwalk::rayon::prelude::*;
+use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 
-use super::entry::{Batch, Parent, ScanEvent};
+use super::entry::ScanEvent;
+use super::listing::{self, DIRENT_BUF};
+use super::place::{DirCtx, Handover, Shared};
 use super::stat;
-use super::walker::{self, Descent, DirCtx, Placed, Shared};
 use crate::error::{Op, ScanError};
-use crate::model::mode::FileKind;
 
 /// Linux `PATH_MAX`, the terminating NUL included.
 const PATH_MAX: usize = 4096;
@@ -53,10 +66,6 @@ const NAME_MAX: usize = 255;
 pub(super) const DEEP_FROM: usize = PATH_MAX - NAME_MAX - 1;
 /// The most directory handles one walk holds at a time.
 pub(super) const MAX_OPEN: usize = 64;
-/// Entries per batch (a large directory is sent in slices).
-const SLICE: usize = 2048;
-/// Bytes of `getdents` buffer (a name is at most 255 bytes).
-const DIRENT_BUF: usize = 32 * 1024;
 
 /// True when the directory `name` in `dir_path` (an empty `dir_path` for a
 /// root) is too deep for jwalk.
@@ -64,21 +73,6 @@ pub(super) fn too_deep(dir_path: &Path, name: &[u8]) -> bool {
     let dir = dir_path.as_os_str().len();
     let len = if dir == 0 { name.len() } else { dir + 1 + name.len() };
     len >= DEEP_FROM
-}
-
-/// A directory announced with `descend` in a batch already sent, to be
-/// walked relative to the handle of the directory holding it.
-pub(crate) struct Handover {
-    name: Box<[u8]>,
-    ctx: Arc<DirCtx>,
-    /// Open it through a symlink (`--follow-links` resolved one to it).
-    follow: bool,
-}
-
-impl Handover {
-    pub(super) fn new(name: &[u8], ctx: Arc<DirCtx>, follow: bool) -> Self {
-        Handover { name: name.into(), ctx, follow }
-    }
 }
 
 /// One directory being walked.
@@ -159,58 +153,32 @@ impl Deep<'_> {
     }
 
     /// Reads the top frame's directory and sends its batches; its
-    /// subdirectories become the frame's pending list.
+    /// subdirectories become the frame's pending list (those of a large
+    /// directory are walked here, in parallel).
     fn list(&mut self) {
+        let shared = self.shared;
         let top = self.stack.last().expect("a frame to list");
         let fd = top.fd.as_ref().expect("the top frame is open").as_fd();
         let ctx = Arc::clone(&top.dir.ctx);
-        let (names, broke) = read_names(fd, &mut self.buf);
+        let (mut names, broke) = listing::read_names(fd, &mut self.buf, || shared.cancelled());
+        if shared.cancelled() {
+            return;
+        }
         if let Some(err) = broke {
             // Like a listing jwalk saw break off: the error first, then what
             // was listed.
             let error = ScanError::errno(Op::ReadDir, err);
             self.dir_error(&top.dir, self.path.clone(), error);
         }
-        let shared = self.shared;
-        let total = names.len();
         let dir_path: Arc<Path> = Arc::from(self.path.as_path());
-        let mut pending = Vec::new();
-        let mut offset = 0;
-        loop {
-            let slice = &names[offset..(offset + SLICE).min(total)];
-            let parent = Parent::Dir(ctx.key);
-            let mut batch = Batch::new(
-                shared.batch_id(),
-                parent,
-                Arc::clone(&dir_path),
-                offset as u32,
-                total as u32,
-            );
-            batch.entries.reserve_exact(slice.len());
-            for (index, (name, listed)) in slice.iter().enumerate() {
-                let key = batch.key(index);
-                let follow =
-                    shared.follow && matches!(listed, FileKind::Symlink | FileKind::Unknown);
-                let place = Placed { fd, dir: Some(fd), name_at: name, name, dir_path: &dir_path };
-                let (result, followed) = walker::stat_listed(shared, &ctx, &place, follow);
-                let (stat, mut error, detail) = walker::split(result);
-                let (mut descend, mut other_fs) = (false, false);
-                match walker::descent(shared, &ctx, &dir_path, key, stat.as_ref(), true) {
-                    Descent::Not => {}
-                    Descent::OtherFs => other_fs = true,
-                    Descent::Loop(err) => error = Some(err),
-                    Descent::Into(child) => {
-                        pending.push(Handover::new(name, child, followed));
-                        descend = true;
-                    }
-                }
-                batch.push(name, stat, *listed, error, descend, other_fs, detail);
-            }
-            shared.send(ScanEvent::Batch(batch));
-            offset += slice.len();
-            if offset >= total || shared.cancelled() {
-                break;
-            }
+        let mut pending = listing::send(shared, &ctx, fd, &dir_path, &mut names);
+        if pending.len() > 1 && listing::in_parallel(names.len()) {
+            // Each subdirectory of a large directory is a walk of its own on
+            // the second pool, relative to this directory's handle.
+            let dirs = std::mem::take(&mut pending);
+            shared.split_pool.install(|| {
+                dirs.into_par_iter().for_each(|dir| walk(shared, fd, &dir_path, vec![dir]));
+            });
         }
         pending.reverse();
         if let Some(top) = self.stack.last_mut() {
@@ -310,31 +278,6 @@ fn open_checked(parent: BorrowedFd<'_>, dir: &Handover) -> Result<OwnedFd, ScanE
             reason: "replaced by another directory while being scanned".to_string(),
         })
     }
-}
-
-/// A name in a listing, with the type the listing gave.
-type Name = (Box<[u8]>, FileKind);
-
-/// Every name in the directory open as `fd`, and the error that ended the
-/// listing early, if one did.
-fn read_names(fd: BorrowedFd<'_>, buf: &mut Vec<u8>) -> (Vec<Name>, Option<Errno>) {
-    let mut names = Vec::new();
-    let spare: &mut [MaybeUninit<u8>] = buf.spare_capacity_mut();
-    let mut dir = RawDir::new(fd, spare);
-    while let Some(item) = dir.next() {
-        match item {
-            Ok(entry) => {
-                let name = entry.file_name().to_bytes();
-                if name == b"." || name == b".." {
-                    continue;
-                }
-                let kind = FileKind::from_mode(entry.file_type().as_raw_mode());
-                names.push((name.into(), kind));
-            }
-            Err(err) => return (names, Some(err)),
-        }
-    }
-    (names, None)
 }
 
 #[cfg(test)]

@@ -4,10 +4,20 @@
 //! owned [`Batch`]es of fully stat-ed entries over a bounded channel. The
 //! engine (jwalk today) is private to this module: callers see only
 //! [`ScanOptions`], [`ScanHandle`] and [`ScanEvent`].
+//!
+//! Inside: `walker` drives jwalk (its callbacks, on the first pool);
+//! `deep` walks relative to handles what jwalk cannot (paths past
+//! `PATH_MAX`, directories too large to list without a pause), reading
+//! them with `listing`; both place every entry with `place` (stat, audit
+//! facts, descent, loop check). `cancel` stops them all; `stat` holds the
+//! syscalls, `entry` the batches, `options` what a scan is asked.
 
 mod cancel;
 mod deep;
 pub mod entry;
+mod listing;
+mod options;
+mod place;
 pub(crate) mod stat;
 mod walker;
 
@@ -23,74 +33,13 @@ pub use cancel::ScanCanceller;
 pub use entry::{
     AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
 };
+pub use options::{AuditScan, ScanOptions};
 pub use stat::statx_path;
 
 use crate::error::Op;
 use cancel::Cancel;
-use walker::{Client, DirState, Shared};
-
-/// How to scan.
-#[derive(Debug, Clone)]
-pub struct ScanOptions {
-    /// The roots, each its own subtree.
-    pub roots: Vec<PathBuf>,
-    /// Worker threads; 0 means one per available core.
-    pub threads: usize,
-    /// Follow symbolic links (loops are detected and reported).
-    pub follow_links: bool,
-    /// Stay on the filesystem of each root.
-    pub one_file_system: bool,
-    /// Also gather birth times and symlink targets (for full records).
-    pub detail: bool,
-    /// Run the scan's threads at a lower priority (nice 10), so an
-    /// interface drawing on the same cores answers keys at once.
-    pub background: bool,
-    /// Extra facts for the security audit (off by default: a plain scan does
-    /// no more syscalls than before).
-    pub audit: AuditScan,
-}
-
-/// Which extra facts an audit scan gathers, on the scan's workers, into each
-/// entry's [`Detail::audit`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AuditScan {
-    /// Symlinks: read the target, try to follow it (dangling?), and resolve
-    /// it against the root (`realpath`; see `crate::audit::links`).
-    pub links: bool,
-    /// Everything but symlinks: list the xattrs (one `llistxattr` each) for
-    /// POSIX ACLs, and read `security.capability` where it is present.
-    pub xattrs: bool,
-}
-
-impl AuditScan {
-    /// Every audit fact.
-    pub fn all() -> Self {
-        AuditScan { links: true, xattrs: true }
-    }
-}
-
-impl ScanOptions {
-    /// Default options for these roots.
-    pub fn new(roots: Vec<PathBuf>) -> Self {
-        ScanOptions {
-            roots,
-            threads: 0,
-            follow_links: false,
-            one_file_system: false,
-            detail: false,
-            background: false,
-            audit: AuditScan::default(),
-        }
-    }
-
-    fn thread_count(&self) -> usize {
-        if self.threads > 0 {
-            self.threads
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        }
-    }
-}
+use place::Shared;
+use walker::{Client, DirState};
 
 /// A running scan. Dropping it stops the walk and waits (a bounded time) for
 /// its threads to end; that holds even while clones of [`Self::events`] are
