@@ -52,8 +52,9 @@
 //! * [`sanitize`] — the one sanitizer every name passes through before it
 //!   reaches a terminal or a line-oriented listing.
 //! * [`cli`] — the command-line definition.
-//! * [`error`], [`names`], [`timefmt`] — typed errors, cached uid/gid names,
-//!   RFC 3339 times.
+//! * [`fmt`] — text for people: sizes, digit groups, ages, column fitting,
+//!   RFC 3339 and local times (a leaf every layer may use).
+//! * [`error`], [`names`] — typed errors, cached uid/gid names.
 //!
 //! ## Invariants
 //!
@@ -80,6 +81,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod fmt;
 pub mod fsops;
 pub mod keymap;
 pub mod model;
@@ -89,7 +91,6 @@ pub mod preview;
 pub mod sanitize;
 pub mod scan;
 pub mod theme;
-pub mod timefmt;
 pub mod tui;
 pub mod ui;
 pub mod view;

@@ -9,7 +9,7 @@ mod tui_support;
 use std::fs;
 use std::path::Path;
 
-use statree::output::human_size;
+use statree::fmt::human_size;
 use statree::view::{Effect, Mode, Msg, OpRequest, update};
 use tui_support::{Fixture, Harness, key_event};
 

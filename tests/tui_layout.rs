@@ -5,9 +5,9 @@
 
 mod tui_support;
 
+use statree::fmt::time::{local_time, short_time};
 use statree::model::FullStat;
 use statree::scan::{EntryStat, Timespec};
-use statree::ui::meta::{local_time, short_time};
 use statree::view::{Loaded, Mode};
 use tui_support::{FIXED_NOW_UNIX, Fixture, Harness};
 

@@ -6,10 +6,10 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::fmt::{group_digits, human_size};
 use crate::fsops::{self, TreeCount};
 use crate::model::FileKind;
 use crate::sanitize;
-use crate::ui::text::{group_digits, human_size};
 use crate::view::actions::{LISTED_NAMES, confirm_keys_line};
 use crate::view::ops::{OpOutcome, OpReport, OpRequest, Target};
 

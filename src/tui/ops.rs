@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use crate::error::FsError;
+use crate::fmt::{group_digits, human_size};
 use crate::fsops::{self, RecursiveCount};
 use crate::model::FileKind;
 use crate::model::mask::{Scope, apply_mask};
 use crate::model::mode::{PERM_MASK, octal_string, perms_string};
 use crate::sanitize;
 use crate::scan::statx_path;
-use crate::ui::text::{group_digits, human_size};
 use crate::view::actions::LISTED_NAMES;
 use crate::view::ops::{Change, OpOutcome, OpReport, OpRequest, Target};
 

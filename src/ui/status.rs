@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::text::{fit, group_digits, human_size};
+use crate::fmt::{fit, group_digits, human_size};
 use crate::keymap::Action;
 use crate::sanitize;
 use crate::theme::Theme;

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::text::{fit, human_size};
+use crate::fmt::{fit, human_size};
 use crate::model::{DirState, FileKind, NodeId, Tree};
 use crate::sanitize;
 use crate::theme::Theme;

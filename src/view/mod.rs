@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod audit;
 pub mod fresh;
+pub mod layout;
 pub mod line;
 pub mod ops;
 pub mod outcomes;

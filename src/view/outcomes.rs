@@ -11,9 +11,9 @@ use super::audit;
 use super::ops::{self, Change, OpOutcome, OpReport, OpRequest};
 use super::state::{Confirm, Effect, Mode, Report, State};
 use super::update::{keep_selection_visible, reveal_node, selection_changed};
+use crate::fmt::group_digits;
 use crate::model::{DirState, NodeId};
 use crate::scan::{EntryStat, Parent, ScanEvent};
-use crate::ui::text::group_digits;
 
 /// Starts a re-scan of `dir`; `None` when it is not a live directory.
 pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
+use super::layout::layout;
 use super::ops::{Change, OpOutcome};
 use super::state::{Effect, Loaded, Mode, Prompt, PromptKind, State};
 use super::{actions, audit, fresh, outcomes, prompt};
@@ -16,7 +17,6 @@ use crate::keymap::Action;
 use crate::model::{FileKind, FullStat, NodeId};
 use crate::preview::Preview;
 use crate::scan::{Parent, ScanEvent};
-use crate::ui::layout::layout;
 
 /// Everything that can happen to the interface.
 #[derive(Debug)]
