@@ -81,6 +81,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod exec;
 pub mod fmt;
 pub mod fsops;
 pub mod keymap;

@@ -10,7 +10,7 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, symlink};
 use std::path::Path;
 
-use statree::tui::external::Programs;
+use statree::exec::external::Programs;
 use statree::view::{Effect, Mode, NamePurpose, OpRequest};
 use tui_support::{Fixture, GAMMA_TEXT, Harness};
 

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use ratatui::style::Color;
 use statree::audit::{Baseline, Finding};
+use statree::exec::InlineExecutor;
 use statree::keymap::KeyMap;
 use statree::scan::{self, ScanEvent, ScanOptions};
-use statree::tui::Io;
 use statree::view::audit::{AuditFilter, AuditState, PassOptions, PassState};
 use statree::view::{Effect, Mode, Msg, State, ViewOptions, update};
 use tempfile::TempDir;
@@ -89,7 +89,7 @@ fn scan_with(fixture: &AuditFixture, audit: AuditState) -> Harness {
     state.size = SIZE;
     state.now_unix = FIXED_NOW_UNIX;
     state.audit = audit;
-    let mut io = Io::default();
+    let mut io = InlineExecutor::default();
     let handle = scan::start(ScanOptions::new(vec![fixture.root.clone()])).expect("start scan");
     loop {
         let event = handle.events().recv_timeout(Duration::from_secs(30)).expect("scan event");

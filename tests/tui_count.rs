@@ -116,7 +116,7 @@ fn the_count_runs_as_an_action_and_esc_cancels_it_before_any_dialog() {
     assert!(h.screen().contains("counting entries"), "{}", h.screen());
     update(&mut h.state, Msg::Key(key_event("esc")));
     assert!(cancel.is_cancelled());
-    let outcome = statree::tui::ops::execute(request, &cancel.0, &|_| {});
+    let outcome = statree::exec::action::execute(request, &cancel.0, &|_| {});
     update(&mut h.state, Msg::OpDone(outcome));
     assert_eq!(h.state.mode, Mode::Normal, "a cancelled count opens no dialog");
     assert!(status(&h).contains("nothing changed"), "{}", status(&h));

@@ -857,7 +857,7 @@ fn the_view_before_any_scan_result_renders_and_counts_no_rows() {
     );
     let mut h = Harness {
         state,
-        io: statree::tui::Io::default(),
+        io: statree::exec::InlineExecutor::default(),
         theme: test_theme(),
         roots: Vec::new(),
         tmp_prefix: None,

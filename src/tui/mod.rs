@@ -3,17 +3,13 @@
 //! [`crate::ui`].
 
 pub mod app;
-pub mod audit;
-mod count;
-pub mod external;
 mod input;
 mod keys;
 pub mod live;
-pub mod ops;
 mod quit;
 pub mod term;
 
-pub use app::{Io, run, selected_directory};
+pub use app::{run, selected_directory};
 
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;

@@ -11,9 +11,6 @@ use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::State;
 
-/// Bytes read for a preview.
-pub const PREVIEW_CAP: usize = 64 * 1024;
-
 /// Draws the pane.
 pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::default().borders(Borders::LEFT | Borders::TOP).title(" preview ");

@@ -20,11 +20,11 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use rustix::fs::{AtFlags, CWD, Timestamps};
 use statree::config::ColorConfig;
+use statree::exec::InlineExecutor;
 use statree::keymap::{Key, KeyMap};
 use statree::model::NodeId;
 use statree::scan::{self, ScanEvent, ScanOptions};
 use statree::theme::Theme;
-use statree::tui::Io;
 use statree::ui;
 use statree::view::{Effect, Msg, State, ViewOptions, update};
 use tempfile::TempDir;
@@ -183,7 +183,7 @@ pub fn mouse(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
 /// The model driven exactly as the event loop drives it, minus the terminal.
 pub struct Harness {
     pub state: State,
-    pub io: Io,
+    pub io: InlineExecutor,
     pub theme: Theme,
     /// The scanned roots, for display and for the `[TMP]` filter.
     pub roots: Vec<PathBuf>,
@@ -200,7 +200,7 @@ impl Harness {
         let mut state = State::new(KeyMap::default(), ViewOptions::default(), now);
         state.size = size;
         state.now_unix = FIXED_NOW_UNIX;
-        let mut io = Io::default();
+        let mut io = InlineExecutor::default();
         let handle = scan::start(ScanOptions::new(roots.clone())).expect("start scan");
         let deadline = Instant::now() + SCAN_TIMEOUT;
         loop {

@@ -13,7 +13,7 @@ use crate::sanitize;
 use crate::view::actions::{LISTED_NAMES, confirm_keys_line};
 use crate::view::ops::{OpOutcome, OpReport, OpRequest, Target};
 
-use super::ops::failure;
+use super::failure;
 
 /// Counts every target; a target that is no longer the entry shown refuses
 /// the whole removal (as the removal itself would refuse it).
