@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use crate::model::FullStat;
 use crate::preview::{PREVIEW_CAP, read_preview};
 use crate::scan::{self, ScanCanceller, ScanEvent, ScanOptions};
-use crate::view::ops::CancelFlag;
+use crate::view::request::CancelFlag;
 use crate::view::{Effect, Loaded, Msg, OpOutcome, OpReport, OpRequest, State, update};
 use external::Programs;
 pub use inline::Inline;

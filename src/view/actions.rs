@@ -6,16 +6,14 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::line::{LineEditor, LineKey};
-use super::ops::{CancelFlag, OpRequest, Target};
-use super::outcomes::start_rescan;
+use super::msg::Effect;
+use super::nav::selection_changed;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
-use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
-use super::update::selection_changed;
+use super::request::{CancelFlag, OpRequest, Target, confirm_keys_line, confirm_title, reversible};
+use super::scan_in::start_rescan;
+use super::state::{Confirm, Mode, NamePrompt, NamePurpose, Report, Running, State};
 use crate::model::{FileKind, Identity, NodeId};
 use crate::sanitize;
-
-/// How many names a confirmation lists before "and N more".
-pub const LISTED_NAMES: usize = 8;
 
 /// The selected entry as the metadata pane shows it (its identity comes from
 /// the `lstat` read when it was selected).
@@ -258,19 +256,6 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     run(state, OpRequest::CountRemove { targets, permanent })
 }
 
-/// The title of the confirmation of `request`, and whether it is shown in
-/// the error colour (what cannot be undone and removes data).
-pub fn confirm_title(request: &OpRequest) -> (String, bool) {
-    match request {
-        OpRequest::Remove { permanent: true, .. } => ("Delete permanently?".into(), true),
-        OpRequest::Remove { permanent: false, .. } => ("Move to the trash?".into(), false),
-        OpRequest::RemoveEmptyDirs { .. } => ("Remove empty directories?".into(), false),
-        OpRequest::ChmodRecursive { .. } => ("Change permissions recursively?".into(), false),
-        // Not confirmed with a dialog: run as soon as they are asked for.
-        _ => ("Go ahead?".into(), false),
-    }
-}
-
 /// `x`: remove the selected empty directory and the parents it leaves empty.
 pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
     if busy(state) {
@@ -306,20 +291,6 @@ fn root_of(state: &State, id: NodeId) -> Option<NodeId> {
         up = p;
     }
     Some(up)
-}
-
-/// True for the one confirmed action that can be undone: moving to the trash.
-pub fn reversible(request: &OpRequest) -> bool {
-    matches!(request, OpRequest::Remove { permanent: false, .. })
-}
-
-/// The keys line of a confirmation: `Enter` is named with the answer it gives.
-pub fn confirm_keys_line(reversible: bool) -> String {
-    if reversible {
-        "y / Enter: yes    n / Esc: no".into()
-    } else {
-        "y: yes    n / Esc / Enter: no".into()
-    }
 }
 
 /// Keys of a confirmation dialog.

@@ -9,28 +9,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::ops::Change;
+use super::change::{Change, node_at};
+use super::msg::Effect;
+use super::nav::tree_height;
 use super::outcomes;
-use super::state::{Effect, State};
+use super::scan_in::start_rescan;
+use super::state::State;
 use crate::model::{DirState, FileKind, NodeId};
 use crate::watch::relist::Listing;
-
-/// Which open directories were listed since they were opened, and the
-/// listings on their way.
-#[derive(Debug, Default)]
-pub struct Freshness {
-    /// Open directories already listed (or filled by the running walk); a
-    /// directory leaves the set when it is closed, so opening it again lists
-    /// it again.
-    listed: HashSet<NodeId>,
-    /// Listings in flight, by ticket: a result whose ticket is not here (the
-    /// directory was closed, or opened again since) is dropped.
-    pending: HashMap<u64, NodeId>,
-    /// Directories under a re-scan that the watcher reported changes in
-    /// while it ran: the re-scan may have listed them before the change, so
-    /// they are read once more when it ends.
-    changed_during_rescan: HashSet<NodeId>,
-}
 
 /// Asks for a listing of every directory opened since the last call, and
 /// forgets the closed ones. Opened means shown open: expanded by the user
@@ -76,7 +62,7 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
 fn open_on_screen(state: &State) -> Vec<NodeId> {
     let rows = state.rows.rows();
     let start = state.scroll.min(rows.len());
-    let end = (start + super::update::tree_height(state).max(1)).min(rows.len());
+    let end = (start + tree_height(state).max(1)).min(rows.len());
     rows[start..end]
         .iter()
         .map(|row| row.id)
@@ -137,7 +123,7 @@ pub fn on_listed(
     for name in stale {
         let Some(child) = state.tree.find_child(dir, &name) else { continue };
         if !is_rereading(state, child) {
-            effects.extend(outcomes::start_rescan(state, child));
+            effects.extend(start_rescan(state, child));
         }
     }
     effects
@@ -157,8 +143,7 @@ pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
         };
         // A directory below the re-scanned one is not in the tree yet: its
         // nearest ancestor that is.
-        let Some(mut node) = dir.ancestors().find_map(|d| super::ops::node_at(&state.tree, d))
-        else {
+        let Some(mut node) = dir.ancestors().find_map(|d| node_at(&state.tree, d)) else {
             continue;
         };
         // The re-scan holding it: the directory or its nearest ancestor.
@@ -181,7 +166,7 @@ pub fn rescan_again_if_changed(state: &mut State, dir: NodeId) -> Option<Effect>
     if !state.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
         return None;
     }
-    outcomes::start_rescan(state, dir)
+    start_rescan(state, dir)
 }
 
 /// Whether the tree already shows `child` as this `lstat` says (type and

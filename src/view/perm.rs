@@ -20,7 +20,7 @@ use crate::model::mode::{FileKind, PERM_MASK, SETGID, SETUID, STICKY};
 
 /// One entry the editor changes, as it was shown: the same record every
 /// action takes.
-pub type PermTarget = super::ops::Target;
+pub type PermTarget = super::request::Target;
 
 /// What one cell of the grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,10 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::msg::Effect;
+use super::nav::{reveal, selection_changed};
 use super::search;
-use super::state::{Effect, Mode, PromptKind, State};
-use super::update::{reveal, selection_changed};
+use super::state::{Mode, PromptKind, State};
 
 /// A key while the search or filter prompt is open.
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

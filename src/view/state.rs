@@ -9,106 +9,13 @@ use std::path::PathBuf;
 
 use super::audit::AuditState;
 use super::line::LineEditor;
-use super::ops::{CancelFlag, OpRequest, Target};
+use super::msg::Loaded;
 use super::perm::PermEditor;
+use super::request::{CancelFlag, OpRequest, Target};
 use super::rows::{RowIndex, ViewOptions};
 use crate::keymap::KeyMap;
 use crate::model::{FullStat, NodeId, Rescan, Tree};
 use crate::preview::Preview;
-
-/// Something the update function asks the outside world to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// `lstat` the selected entry (the one filesystem read the UI thread does).
-    LoadMeta {
-        /// The node.
-        id: NodeId,
-        /// Its path.
-        path: std::path::PathBuf,
-    },
-    /// Read the capped preview of the selected entry.
-    LoadPreview {
-        /// The node.
-        id: NodeId,
-        /// Its path.
-        path: std::path::PathBuf,
-    },
-    /// Look up the user and group names of these ids (off the interface's
-    /// thread: NSS may be slow).
-    ResolveOwner {
-        /// User id.
-        uid: u32,
-        /// Group id.
-        gid: u32,
-    },
-    /// Leave the interface.
-    Quit,
-    /// Stop the process until the shell resumes it (Ctrl-z).
-    Suspend,
-    /// Run a confirmed action off the interface's thread; the result comes
-    /// back as [`crate::view::Msg::OpDone`].
-    Run {
-        /// What to do.
-        request: OpRequest,
-        /// Set when the user cancels (Esc).
-        cancel: CancelFlag,
-    },
-    /// Re-read a directory with a fresh scanner whose events come back as
-    /// [`crate::view::Msg::Rescan`] with this ticket.
-    Rescan {
-        /// Which re-scan the events belong to.
-        ticket: u64,
-        /// The directory.
-        path: PathBuf,
-    },
-    /// Hand the terminal to the editor or the pager for this file, then take
-    /// it back ([`crate::view::Msg::ExternalDone`]).
-    OpenExternal {
-        /// The node.
-        id: NodeId,
-        /// Its path.
-        path: PathBuf,
-        /// The pager (`o`) rather than the editor (`e`).
-        pager: bool,
-    },
-    /// List a directory the user opened (not deeper) and answer with
-    /// [`crate::view::Msg::Listed`] carrying this ticket.
-    Relist {
-        /// Which listing the answer belongs to.
-        ticket: u64,
-        /// The directory's node.
-        dir: NodeId,
-        /// Its path.
-        path: PathBuf,
-    },
-    /// `lstat` these directories (the collapsed ones on screen) and answer
-    /// with [`crate::view::Msg::DirsChecked`] carrying this ticket.
-    CheckDirs {
-        /// Which check the answer belongs to.
-        ticket: u64,
-        /// The directories' nodes and paths.
-        dirs: Vec<(NodeId, PathBuf)>,
-    },
-    /// Start the audit pass: scan these roots again gathering xattrs and
-    /// symlink facts, answering with [`super::Msg::AuditPass`].
-    StartAuditPass {
-        /// The roots, as the main scan was given them.
-        roots: Vec<std::path::PathBuf>,
-        /// `-L`.
-        follow_links: bool,
-        /// `-x`.
-        one_file_system: bool,
-    },
-}
-
-/// A result read for one node; errors are already worded for display.
-#[derive(Debug, Clone)]
-pub struct Loaded<T> {
-    /// The node it belongs to.
-    pub id: NodeId,
-    /// What was read, or why it could not be.
-    pub result: Result<T, String>,
-}
 
 /// Which prompt is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,9 +224,9 @@ pub struct State {
     /// here.
     pub message_log: std::collections::VecDeque<StatusMessage>,
     /// Which open directories were listed again since they were opened.
-    pub fresh: super::fresh::Freshness,
+    pub fresh: super::background::Freshness,
     /// The once-a-second check of the collapsed directories on screen.
-    pub sweep: super::sweep::Sweep,
+    pub sweep: super::background::Sweep,
 }
 
 /// How many messages the log keeps.

@@ -8,24 +8,18 @@
 //! re-scan lands, and the totals above it converge to the disk.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::fresh::is_rereading;
-use super::outcomes;
-use super::state::{Effect, State};
-use super::update::tree_height;
+use super::msg::Effect;
+use super::nav::tree_height;
+use super::scan_in::start_rescan;
+use super::state::State;
 use crate::model::{DirState, FileKind, NodeId};
 use crate::scan::EntryStat;
 
 /// How often the directories on screen are compared with the disk.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
-
-/// When the last check was asked for, and the ticket of the one in flight.
-#[derive(Debug, Default)]
-pub struct Sweep {
-    last: Option<Instant>,
-    pending: Option<u64>,
-}
 
 /// On a tick: asks for the `lstat` of every collapsed directory row on
 /// screen, at most once per [`SWEEP_EVERY`] and never two at a time. Not
@@ -67,7 +61,7 @@ pub fn on_checked(
             && state.tree.is_stale_dir(dir, &stat)
             && !is_rereading(state, dir)
         {
-            effects.extend(outcomes::start_rescan(state, dir));
+            effects.extend(start_rescan(state, dir));
         }
     }
     effects

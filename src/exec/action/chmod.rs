@@ -11,8 +11,9 @@ use crate::model::FileKind;
 use crate::model::mask::{Scope, apply_mask};
 use crate::model::mode::{PERM_MASK, octal_string, perms_string};
 use crate::sanitize;
-use crate::view::actions::LISTED_NAMES;
-use crate::view::ops::{Change, OpOutcome, OpReport, OpRequest, Target};
+use crate::view::change::{Change, OpOutcome, OpReport};
+use crate::view::request::LISTED_NAMES;
+use crate::view::request::{OpRequest, Target};
 
 fn mode_text(mode: u32) -> String {
     format!("{} {}", octal_string(mode), perms_string(mode))
@@ -205,7 +206,7 @@ fn recursive_lines(
             counted.tally.errors.len()
         ));
     }
-    lines.push(crate::view::actions::confirm_keys_line(false));
+    lines.push(crate::view::request::confirm_keys_line(false));
     lines
 }
 

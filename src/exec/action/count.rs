@@ -10,8 +10,9 @@ use crate::fmt::{group_digits, human_size};
 use crate::fsops::{self, TreeCount};
 use crate::model::FileKind;
 use crate::sanitize;
-use crate::view::actions::{LISTED_NAMES, confirm_keys_line};
-use crate::view::ops::{OpOutcome, OpReport, OpRequest, Target};
+use crate::view::change::{OpOutcome, OpReport};
+use crate::view::request::{LISTED_NAMES, confirm_keys_line};
+use crate::view::request::{OpRequest, Target};
 
 use super::failure;
 

@@ -18,7 +18,8 @@ use crate::fsops;
 use crate::model::FileKind;
 use crate::sanitize;
 use crate::scan::statx_path;
-use crate::view::ops::{Change, OpOutcome, OpReport, OpRequest, Target};
+use crate::view::change::{Change, OpOutcome, OpReport};
+use crate::view::request::{OpRequest, Target};
 
 /// How many per-entry errors a report lists.
 const LISTED_ERRORS: usize = 200;

@@ -9,7 +9,8 @@ use crate::fmt::{group_digits, human_size};
 use crate::fsops;
 use crate::model::FileKind;
 use crate::sanitize;
-use crate::view::ops::{Change, OpReport, Target};
+use crate::view::change::{Change, OpReport};
+use crate::view::request::Target;
 
 pub(super) fn remove(
     targets: &[Target],

@@ -3,12 +3,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::audit::{Finding, caps};
 use crate::error::{Op, ScanError};
 use crate::keymap::{Action, KeyMap};
-use crate::model::FileKind;
-use crate::scan::{AuditDetail, Detail, EntryStat};
-use crate::view::update::{Msg, on_action, update};
-use crate::view::{Mode, ViewOptions};
+use crate::model::{FileKind, NodeId};
+use crate::scan::{AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
+use crate::view::msg::{Effect, Msg};
+use crate::view::update::{on_action, update};
+use crate::view::{Mode, State, ViewOptions};
 
 const FILE: u32 = 0o100_000;
 const DIR: u32 = 0o040_000;
