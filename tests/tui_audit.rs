@@ -86,8 +86,8 @@ fn audit_fixture() -> AuditFixture {
 /// does (every event through `update`, every effect run inline).
 fn scan_with(fixture: &AuditFixture, audit: AuditState) -> Harness {
     let mut state = State::new(KeyMap::default(), ViewOptions::default(), Instant::now());
-    state.size = SIZE;
-    state.now_unix = FIXED_NOW_UNIX;
+    state.screen.size = SIZE;
+    state.screen.now_unix = FIXED_NOW_UNIX;
     state.audit = audit;
     let mut io = InlineExecutor::default();
     let handle = scan::start(ScanOptions::new(vec![fixture.root.clone()])).expect("start scan");
@@ -102,7 +102,7 @@ fn scan_with(fixture: &AuditFixture, audit: AuditState) -> Harness {
         }
     }
     drop(handle);
-    state.scan_finished = Some(FIXED_SCAN_TIME);
+    state.scan.finished = Some(FIXED_SCAN_TIME);
     state.rebuild_rows();
     Harness {
         state,

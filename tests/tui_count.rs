@@ -16,7 +16,7 @@ use tui_support::{Fixture, Harness, key_event};
 const SIZE: (u16, u16) = (100, 30);
 
 fn status(h: &Harness) -> String {
-    h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
 }
 
 /// `pop/` holding one file of 1,000 bytes when the scan runs.
@@ -121,7 +121,7 @@ fn the_count_runs_as_an_action_and_esc_cancels_it_before_any_dialog() {
     assert_eq!(h.state.mode, Mode::Normal, "a cancelled count opens no dialog");
     assert!(status(&h).contains("nothing changed"), "{}", status(&h));
     assert!(pop.join("one").exists());
-    assert!(h.state.running.is_none());
+    assert!(h.state.jobs.running.is_none());
 }
 
 #[test]

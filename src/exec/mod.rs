@@ -130,7 +130,7 @@ impl<R: Runner> Executor<R> {
     /// another of the same directory, or finished).
     pub fn cancel_superseded(&mut self, state: &State) {
         self.background_scans.retain(|(ticket, scan)| match ticket {
-            Some(ticket) if !state.rescans.contains_key(ticket) => {
+            Some(ticket) if !state.jobs.rescans.contains_key(ticket) => {
                 scan.cancel();
                 false
             }

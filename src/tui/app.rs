@@ -82,14 +82,14 @@ pub fn run(
 ) -> io::Result<Option<PathBuf>> {
     let mut guard = TerminalGuard::new(title)?;
     let size = guard.terminal.size()?;
-    state.size = (size.width, size.height);
-    state.now = Instant::now();
-    state.now_unix = unix_now();
+    state.screen.size = (size.width, size.height);
+    state.screen.now = Instant::now();
+    state.screen.now_unix = unix_now();
     guard.terminal.draw(|frame| ui::draw(frame, &state, theme))?;
-    state.needs_draw = false;
+    state.screen.needs_draw = false;
     let mut last_draw = Instant::now();
     let scan = scan::start(options.clone())?;
-    state.scan_started = Instant::now();
+    state.scan.started = Instant::now();
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
     let watch = QuitWatch::new(cwd_file.map(Path::to_path_buf));
@@ -109,10 +109,11 @@ pub fn run(
 
     let result = loop {
         // Wait for anything, but no longer than the next frame is due.
-        let wait = if state.needs_draw { FRAME.saturating_sub(last_draw.elapsed()) } else { TICK };
+        let wait =
+            if state.screen.needs_draw { FRAME.saturating_sub(last_draw.elapsed()) } else { TICK };
         let first = wait_for_message(&rx, &scan_rx, &ticker, scan_open, wait);
-        state.now = Instant::now();
-        state.now_unix = unix_now();
+        state.screen.now = Instant::now();
+        state.screen.now_unix = unix_now();
         let mut suspend = false;
         // A key or click applied this turn: the input thread waits to hear
         // that it did not quit before it reads on.
@@ -131,7 +132,7 @@ pub fn run(
             let effects = update(&mut state, msg);
             suspend |= io_ctx.run_effects(&mut state, effects);
         }
-        if state.quit {
+        if state.screen.quit {
             break Ok(());
         }
         if unacked && !suspend && !io_ctx.runner_mut().has_external() {
@@ -148,7 +149,7 @@ pub fn run(
             let effects = update(&mut state, Msg::Scan(event));
             suspend |= io_ctx.run_effects(&mut state, effects);
         }
-        if state.quit {
+        if state.screen.quit {
             break Ok(());
         }
         io_ctx.cancel_superseded(&state);
@@ -182,7 +183,7 @@ pub fn run(
         if let Some(e) = handover_failed {
             break Err(e);
         }
-        if unacked && !state.quit {
+        if unacked && !state.screen.quit {
             watch.set_browsing(matches!(state.mode, Mode::Normal));
             input.acknowledge();
         }
@@ -194,11 +195,11 @@ pub fn run(
         }
         state.refresh_rows();
         live.sync(&state);
-        if state.needs_draw && last_draw.elapsed() >= FRAME {
+        if state.screen.needs_draw && last_draw.elapsed() >= FRAME {
             if let Err(e) = guard.terminal.draw(|frame| ui::draw(frame, &state, theme)) {
                 break Err(e);
             }
-            state.needs_draw = false;
+            state.screen.needs_draw = false;
             last_draw = Instant::now();
         }
     };

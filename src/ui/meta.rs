@@ -182,13 +182,13 @@ fn fit_left(text: &str, width: usize) -> String {
 }
 
 fn body(state: &State, theme: &Theme, now: i64) -> Vec<Body> {
-    let Some(id) = state.selected_id else {
+    let Some(id) = state.selected_node() else {
         return vec![Body::Extra(Line::raw("nothing selected"))];
     };
     let tree = &state.tree;
     let mut out = Vec::new();
     let path = |p: &std::path::Path| Field::new("path", "path", sanitize::path(p).into_owned());
-    match state.meta.as_ref().filter(|m| m.id == id).map(|m| &m.result) {
+    match state.inspect.meta.as_ref().filter(|m| m.id == id).map(|m| &m.result) {
         None => {
             out.push(Body::Fields(vec![path(&tree.path(id))]));
             out.push(Body::Extra(Line::raw("reading…")));
@@ -249,7 +249,7 @@ fn stat_fields(state: &State, full: &FullStat, now: i64) -> Vec<Field> {
         Some(None) => "(no name)".to_string(),
         None => "(looking up…)".to_string(),
     };
-    let names = &state.owner_names;
+    let names = &state.inspect.owner_names;
     out.push(Field::new(
         "size",
         "size",

@@ -20,7 +20,7 @@ use crate::view::{Mode, State};
 /// Draws one frame.
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     let area = frame.area();
-    let areas = crate::view::layout::layout(area, state.show_preview);
+    let areas = crate::view::layout::layout(area, state.inspect.show_preview);
     let buf = frame.buffer_mut();
     tree::draw(state, theme, areas.tree, buf);
     if let Some(meta_area) = areas.meta {

@@ -5,13 +5,14 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::jobs::Running;
 use super::line::{LineEditor, LineKey};
 use super::msg::Effect;
 use super::nav::selection_changed;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
 use super::request::{CancelFlag, OpRequest, Target, confirm_keys_line, confirm_title, reversible};
 use super::scan_in::start_rescan;
-use super::state::{Confirm, Mode, NamePrompt, NamePurpose, Report, Running, State};
+use super::state::{Confirm, Mode, NamePrompt, NamePurpose, Report, State};
 use crate::model::{FileKind, Identity, NodeId};
 use crate::sanitize;
 
@@ -19,7 +20,7 @@ use crate::sanitize;
 /// the `lstat` read when it was selected).
 pub fn selected_target(state: &State) -> Result<Target, String> {
     let Some(id) = state.selected_node() else { return Err("nothing selected".into()) };
-    match &state.meta {
+    match &state.inspect.meta {
         Some(loaded) if loaded.id == id => match &loaded.result {
             Ok(full) => Ok(Target {
                 id,
@@ -42,7 +43,7 @@ fn or_say<T>(state: &mut State, result: Result<T, String>) -> Option<T> {
 /// The marked entries that are still in the tree, or else the selection.
 pub fn targets(state: &State) -> Result<Vec<Target>, String> {
     let marked: Vec<Target> =
-        state.marks.values().filter(|t| state.tree.is_live(t.id)).cloned().collect();
+        state.jobs.marks.values().filter(|t| state.tree.is_live(t.id)).cloned().collect();
     if !marked.is_empty() {
         return Ok(marked);
     }
@@ -52,10 +53,10 @@ pub fn targets(state: &State) -> Result<Vec<Target>, String> {
 /// `Space`: marks or unmarks the selection and moves down.
 pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected_node() else { return Vec::new() };
-    if state.marks.remove(&id).is_none() {
+    if state.jobs.marks.remove(&id).is_none() {
         match selected_target(state) {
             Ok(target) => {
-                state.marks.insert(id, target);
+                state.jobs.marks.insert(id, target);
             }
             Err(why) => {
                 state.error(why);
@@ -63,23 +64,23 @@ pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
             }
         }
     }
-    state.needs_draw = true;
-    let next = (state.selected + 1).min(state.rows.len().saturating_sub(1));
-    state.selected = next;
+    state.screen.needs_draw = true;
+    let next = (state.cursor.row + 1).min(state.rows.len().saturating_sub(1));
+    state.cursor.row = next;
     selection_changed(state)
 }
 
 /// Clears the marks (Esc in normal mode).
 pub fn clear_marks(state: &mut State) {
-    if !state.marks.is_empty() {
-        let n = state.marks.len();
-        state.marks.clear();
+    if !state.jobs.marks.is_empty() {
+        let n = state.jobs.marks.len();
+        state.jobs.marks.clear();
         state.message(format!("{n} marks cleared"));
     }
 }
 
 fn busy(state: &mut State) -> bool {
-    if let Some(running) = &state.running {
+    if let Some(running) = &state.jobs.running {
         let label = running.label;
         state.error(format!("{label} is still running: wait, or Esc to cancel it"));
         return true;
@@ -93,19 +94,19 @@ pub fn run(state: &mut State, request: OpRequest) -> Vec<Effect> {
         return Vec::new();
     }
     let cancel = CancelFlag::default();
-    state.running = Some(Running {
+    state.jobs.running = Some(Running {
         label: request.label(),
-        started: state.now,
+        started: state.screen.now,
         progress: 0,
         cancel: cancel.clone(),
     });
-    state.needs_draw = true;
+    state.screen.needs_draw = true;
     vec![Effect::Run { request, cancel }]
 }
 
 /// Esc while an action runs.
 pub fn cancel_running(state: &mut State) -> bool {
-    match &state.running {
+    match &state.jobs.running {
         Some(running) => {
             running.cancel.cancel();
             state.message(format!("cancelling {}…", running.label));
@@ -349,11 +350,12 @@ pub fn on_inspect_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// `m`: the message log, newest first, each message whole (the report
 /// dialog wraps what is wider than the screen).
 pub fn open_message_log(state: &mut State) -> Vec<Effect> {
-    if state.message_log.is_empty() {
+    if state.screen.message_log.is_empty() {
         state.message("no messages yet");
         return Vec::new();
     }
     let lines = state
+        .screen
         .message_log
         .iter()
         .rev()
@@ -395,7 +397,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
         if state.tree.kind(id) == FileKind::Dir { id } else { state.tree.parent(id).unwrap_or(id) };
     if state.tree.kind(dir) != FileKind::Dir {
         // A root that is a file: restat it through the metadata read.
-        state.meta = None;
+        state.inspect.meta = None;
         return selection_changed(state);
     }
     if state.tree.parent(dir).is_none() && state.scanning() {

@@ -24,7 +24,7 @@ use crate::watch::relist::Listing;
 pub fn list_opened(state: &mut State) -> Vec<Effect> {
     let tree = &state.tree;
     let rows = &state.rows;
-    state.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
+    state.jobs.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
     let candidates: Vec<NodeId> = if rows.filtered() {
         open_on_screen(state)
     } else {
@@ -32,12 +32,12 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
     };
     let opened: Vec<NodeId> = candidates
         .into_iter()
-        .filter(|id| !state.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
+        .filter(|id| !state.jobs.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
         .filter(|&id| tree.is_live(id))
         .collect();
     let mut effects = Vec::new();
     for dir in opened {
-        state.fresh.listed.insert(dir);
+        state.jobs.fresh.listed.insert(dir);
         // A directory the walk is still filling is as fresh as the walk.
         let filling = state
             .tree
@@ -46,10 +46,9 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
         if filling {
             continue;
         }
-        let ticket = state.next_ticket;
-        state.next_ticket += 1;
-        state.fresh.pending.retain(|_, d| *d != dir);
-        state.fresh.pending.insert(ticket, dir);
+        let ticket = state.jobs.ticket();
+        state.jobs.fresh.pending.retain(|_, d| *d != dir);
+        state.jobs.fresh.pending.insert(ticket, dir);
         effects.push(Effect::Relist { ticket, dir, path: state.tree.path(dir) });
     }
     effects
@@ -61,7 +60,7 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
 /// scrolling brings them into view.
 fn open_on_screen(state: &State) -> Vec<NodeId> {
     let rows = state.rows.rows();
-    let start = state.scroll.min(rows.len());
+    let start = state.cursor.scroll.min(rows.len());
     let end = (start + tree_height(state).max(1)).min(rows.len());
     rows[start..end]
         .iter()
@@ -78,7 +77,7 @@ pub fn on_listed(
     dir: NodeId,
     listing: Result<Listing, String>,
 ) -> Vec<Effect> {
-    if state.fresh.pending.remove(&ticket) != Some(dir)
+    if state.jobs.fresh.pending.remove(&ticket) != Some(dir)
         || !state.tree.is_live(dir)
         || !state.rows.is_expanded(dir)
     {
@@ -133,7 +132,7 @@ pub fn on_listed(
 /// touch (an overflow's re-scan runs while the changes go on: a name deleted
 /// after the re-scan listed it would otherwise stay).
 pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
-    if state.rescans.is_empty() {
+    if state.jobs.rescans.is_empty() {
         return;
     }
     for change in changes {
@@ -149,7 +148,7 @@ pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
         // The re-scan holding it: the directory or its nearest ancestor.
         loop {
             if is_rereading(state, node) {
-                state.fresh.changed_during_rescan.insert(node);
+                state.jobs.fresh.changed_during_rescan.insert(node);
                 break;
             }
             match state.tree.parent(node) {
@@ -163,7 +162,7 @@ pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
 /// After a re-scan of `dir` ended: reads it once more when changes were seen
 /// in it while it ran, so it converges to the disk once the changes stop.
 pub fn rescan_again_if_changed(state: &mut State, dir: NodeId) -> Option<Effect> {
-    if !state.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
+    if !state.jobs.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
         return None;
     }
     start_rescan(state, dir)
@@ -183,5 +182,5 @@ fn shows_as(tree: &crate::model::Tree, child: NodeId, stat: &crate::scan::EntryS
 /// Whether `dir` is being read again right now (its rows and totals are
 /// about to change): the tree marks it stale.
 pub fn is_rereading(state: &State, dir: NodeId) -> bool {
-    state.rescans.values().any(|rescan| rescan.dir() == dir)
+    state.jobs.rescans.values().any(|rescan| rescan.dir() == dir)
 }

@@ -14,7 +14,7 @@ use crate::model::{FileKind, NodeId};
 /// that entry's metadata is loaded: no load is left waiting for a node that
 /// will never answer.
 pub fn settle_selection(state: &mut State) -> Vec<Effect> {
-    match state.selected_id {
+    match state.selected_node() {
         Some(id) if !state.tree.is_live(id) => {
             state.rebuild_rows();
             selection_changed(state)
@@ -31,18 +31,18 @@ pub fn reveal(state: &mut State, id: NodeId) {
         changed |= state.rows.set_expanded(dir, true);
         cursor = state.tree.parent(dir);
     }
-    if changed || state.rows_dirty || state.rows.position(id).is_none() {
+    if changed || state.rows.dirty || state.rows.position(id).is_none() {
         state.rebuild_rows();
     }
     if let Some(row) = state.rows.position(id) {
-        state.selected = row;
-        state.selected_id = Some(id);
+        state.cursor.row = row;
     }
     keep_selection_visible(state);
 }
 
 pub fn tree_area(state: &State) -> Rect {
-    layout(Rect::new(0, 0, state.size.0, state.size.1), state.show_preview).tree
+    layout(Rect::new(0, 0, state.screen.size.0, state.screen.size.1), state.inspect.show_preview)
+        .tree
 }
 
 /// Rows of the tree pane that show entries (its first line is a title).
@@ -52,12 +52,12 @@ pub fn tree_height(state: &State) -> usize {
 
 pub fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     let last = state.rows.len().saturating_sub(1) as isize;
-    let target = (state.selected as isize + delta).clamp(0, last.max(0));
+    let target = (state.cursor.row as isize + delta).clamp(0, last.max(0));
     select_row(state, target as usize)
 }
 
 pub fn select_row(state: &mut State, row: usize) -> Vec<Effect> {
-    state.selected = row.min(state.rows.len().saturating_sub(1));
+    state.cursor.row = row.min(state.rows.len().saturating_sub(1));
     keep_selection_visible(state);
     selection_changed(state)
 }
@@ -65,19 +65,21 @@ pub fn select_row(state: &mut State, row: usize) -> Vec<Effect> {
 /// After the selection may have moved: remember the node and ask for its
 /// metadata (and preview) when it is a different node.
 pub fn selection_changed(state: &mut State) -> Vec<Effect> {
-    state.needs_draw = true;
+    state.screen.needs_draw = true;
     keep_selection_visible(state);
     let node = state.selected_node();
-    let moved = node != state.selected_id;
-    state.selected_id = node;
+    let moved = node != state.inspect.subject;
+    state.inspect.subject = node;
     let Some(id) = node else { return Vec::new() };
     let mut effects = Vec::new();
-    if moved || state.meta.as_ref().is_none_or(|m| m.id != id) {
-        state.meta = None;
+    if moved || state.inspect.meta.as_ref().is_none_or(|m| m.id != id) {
+        state.inspect.meta = None;
         effects.push(Effect::LoadMeta { id, path: state.tree.path(id) });
     }
-    if state.show_preview && (moved || state.preview.as_ref().is_none_or(|p| p.id != id)) {
-        state.preview = None;
+    if state.inspect.show_preview
+        && (moved || state.inspect.preview.as_ref().is_none_or(|p| p.id != id))
+    {
+        state.inspect.preview = None;
         effects.push(Effect::LoadPreview { id, path: state.tree.path(id) });
     }
     effects
@@ -86,13 +88,13 @@ pub fn selection_changed(state: &mut State) -> Vec<Effect> {
 /// Scrolls so the selected row is on screen.
 pub fn keep_selection_visible(state: &mut State) {
     let height = tree_height(state).max(1);
-    if state.selected < state.scroll {
-        state.scroll = state.selected;
-    } else if state.selected >= state.scroll + height {
-        state.scroll = state.selected + 1 - height;
+    if state.cursor.row < state.cursor.scroll {
+        state.cursor.scroll = state.cursor.row;
+    } else if state.cursor.row >= state.cursor.scroll + height {
+        state.cursor.scroll = state.cursor.row + 1 - height;
     }
     let max_scroll = state.rows.len().saturating_sub(height);
-    state.scroll = state.scroll.min(max_scroll);
+    state.cursor.scroll = state.cursor.scroll.min(max_scroll);
 }
 
 pub fn expand(state: &mut State) -> Vec<Effect> {
@@ -102,7 +104,8 @@ pub fn expand(state: &mut State) -> Vec<Effect> {
     }
     if state.rows.is_expanded(id) {
         // Already open: step into it.
-        if state.rows.get(state.selected + 1).is_some_and(|r| state.tree.parent(r.id) == Some(id)) {
+        if state.rows.get(state.cursor.row + 1).is_some_and(|r| state.tree.parent(r.id) == Some(id))
+        {
             return move_by(state, 1);
         }
         return Vec::new();
@@ -142,10 +145,10 @@ pub fn collapse_or_parent(state: &mut State) -> Vec<Effect> {
 /// should be selected, and reload the selection's metadata when needed.
 pub fn after_tree_change(state: &mut State) -> Vec<Effect> {
     state.rebuild_rows();
-    if let Some(path) = state.pending_select.clone()
+    if let Some(path) = state.cursor.pending_select.clone()
         && let Some(id) = super::change::node_at(&state.tree, &path)
     {
-        state.pending_select = None;
+        state.cursor.pending_select = None;
         reveal(state, id);
     }
     keep_selection_visible(state);

@@ -19,16 +19,16 @@ use crate::model::NodeId;
 
 /// Progress of the running action.
 pub fn on_progress(state: &mut State, seen: u64) {
-    if let Some(running) = &mut state.running {
+    if let Some(running) = &mut state.jobs.running {
         running.progress = seen;
-        state.needs_draw = true;
+        state.screen.needs_draw = true;
     }
 }
 
 /// The running action finished.
 pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
-    let cancelled = state.running.take().is_some_and(|r| r.cancel.is_cancelled());
-    state.needs_draw = true;
+    let cancelled = state.jobs.running.take().is_some_and(|r| r.cancel.is_cancelled());
+    state.screen.needs_draw = true;
     match outcome {
         OpOutcome::Counted { request, lines, will_change } => {
             if cancelled {
@@ -51,7 +51,7 @@ fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
     let mut effects = apply_path_changes(state, &report.changes);
     // Marks of entries that are gone go with them.
     let tree = &state.tree;
-    state.marks.retain(|id, _| tree.is_live(*id));
+    state.jobs.marks.retain(|id, _| tree.is_live(*id));
     if report.failed {
         state.error(report.summary.clone());
     } else {
@@ -65,10 +65,10 @@ fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
         });
     }
     if let Some(path) = report.select {
-        state.pending_select = Some(path);
+        state.cursor.pending_select = Some(path);
     }
     // The metadata of the selection may be what changed: read it again.
-    state.meta = None;
+    state.inspect.meta = None;
     effects.extend(after_tree_change(state));
     effects
 }
@@ -89,13 +89,13 @@ pub fn apply_path_changes(state: &mut State, changes: &[Change]) -> Vec<Effect> 
         }
     }
     if changed {
-        state.rows_dirty = true;
-        state.needs_draw = true;
+        state.rows.dirty = true;
+        state.screen.needs_draw = true;
         // Refresh the metadata pane if its entry was among the changes.
-        if let Some(selected) = state.selected_id
+        if let Some(selected) = state.selected_node()
             && changes.iter().any(|c| touches(state, c, selected))
         {
-            state.meta = None;
+            state.inspect.meta = None;
         }
     }
     for dir in rescans {
@@ -117,8 +117,8 @@ fn touches(state: &State, change: &Change, id: NodeId) -> bool {
 
 /// "3.2 s" since the action started, for the progress line.
 pub fn running_text(state: &State) -> Option<String> {
-    let running = state.running.as_ref()?;
-    let secs = state.now.saturating_duration_since(running.started).as_secs_f64();
+    let running = state.jobs.running.as_ref()?;
+    let secs = state.screen.now.saturating_duration_since(running.started).as_secs_f64();
     let seen = if running.progress > 0 {
         format!(" · {} entries", group_digits(running.progress))
     } else {

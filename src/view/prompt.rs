@@ -17,7 +17,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let prompt = prompt.clone();
             state.mode = Mode::Normal;
             if kind == PromptKind::Filter {
-                state.options.filter = prompt.previous_filter;
+                state.rows.options.filter = prompt.previous_filter;
                 state.rebuild_rows();
             }
             if let Some(origin) = prompt.origin {
@@ -30,7 +30,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.mode = Mode::Normal;
             if kind == PromptKind::Search && !input.is_empty() {
                 let query = input.to_ascii_lowercase().into_bytes();
-                state.last_search = Some(query.clone());
+                state.cursor.last_search = Some(query.clone());
                 if search::matches(&state.tree, state.selected_node(), &query) {
                     return Vec::new();
                 }
@@ -66,8 +66,8 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             effects
         }
         PromptKind::Filter => {
-            let keep = state.selected_id;
-            state.options.filter = (!query.is_empty()).then_some(query);
+            let keep = state.selected_node();
+            state.rows.options.filter = (!query.is_empty()).then_some(query);
             state.rebuild_rows();
             keep_visible(state, keep);
             selection_changed(state)
@@ -78,10 +78,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// Esc in normal mode with a name filter on: the filter goes, the selected
 /// entry stays selected (its directories opened if the filter had hidden it).
 pub fn clear_filter(state: &mut State) -> Vec<Effect> {
-    if state.options.filter.take().is_none() {
+    if state.rows.options.filter.take().is_none() {
         return Vec::new();
     }
-    let keep = state.selected_id;
+    let keep = state.selected_node();
     state.rebuild_rows();
     keep_visible(state, keep);
     state.message("filter cleared");
@@ -108,7 +108,7 @@ pub fn jump_to_match(
     let found = search::find(
         &state.tree,
         &state.rows,
-        &state.options,
+        &state.rows.options,
         state.selected_node(),
         query,
         forward,

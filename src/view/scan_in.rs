@@ -15,12 +15,12 @@ use crate::scan::{EntryStat, Parent, ScanEvent};
 pub fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
     let new_root = matches!(&event, ScanEvent::Batch(b) if matches!(b.parent, Parent::Root(_)));
     if let ScanEvent::Finished { elapsed } = &event {
-        state.scan_finished = Some(*elapsed);
+        state.scan.finished = Some(*elapsed);
     }
     let (changed, mut effects) = apply_main(state, event);
     if changed {
-        state.rows_dirty = true;
-        state.needs_draw = true;
+        state.rows.dirty = true;
+        state.screen.needs_draw = true;
     }
     if new_root {
         // Open each root as it arrives, so its contents stream into view.
@@ -75,13 +75,12 @@ pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
     // A re-scan inside one already running for an ancestor is redundant, and
     // one for the same directory replaces the old one.
     let path = state.tree.path(dir);
-    state.rescans.retain(|_, r| r.dir() != dir);
+    state.jobs.rescans.retain(|_, r| r.dir() != dir);
     let rescan = state.tree.begin_rescan(dir)?;
-    let ticket = state.next_ticket;
-    state.next_ticket += 1;
-    state.rescans.insert(ticket, rescan);
-    state.rows_dirty = true;
-    state.needs_draw = true;
+    let ticket = state.jobs.ticket();
+    state.jobs.rescans.insert(ticket, rescan);
+    state.rows.dirty = true;
+    state.screen.needs_draw = true;
     Some(Effect::Rescan { ticket, path })
 }
 
@@ -92,7 +91,7 @@ type NamedStat = (Vec<u8>, EntryStat);
 /// judged for the audit as the first scan's are.
 pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<Effect> {
     let finished = matches!(event, ScanEvent::Finished { .. });
-    let Some(rescan) = state.rescans.get_mut(&ticket) else { return Vec::new() };
+    let Some(rescan) = state.jobs.rescans.get_mut(&ticket) else { return Vec::new() };
     // Where this batch's entries will land, and their stats, for the audit.
     let judged: Option<(Option<NodeId>, Vec<NamedStat>)> = match &event {
         ScanEvent::Batch(batch) => {
@@ -110,8 +109,8 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
         _ => None,
     };
     if state.tree.apply_rescan(rescan, event) {
-        state.rows_dirty = true;
-        state.needs_draw = true;
+        state.rows.dirty = true;
+        state.screen.needs_draw = true;
     }
     let dir = rescan.dir();
     let mut effects = Vec::new();
@@ -127,7 +126,7 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
         }
     }
     if finished {
-        state.rescans.remove(&ticket);
+        state.jobs.rescans.remove(&ticket);
         // A re-scan that found nothing at all (the directory vanished or
         // could not be listed) must not leave it shown as still loading.
         if state.tree.is_live(dir)
@@ -136,7 +135,7 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
             state.tree.set_dir_state(dir, DirState::Complete);
         }
         audit::forget_removed(state);
-        state.rows_dirty = true;
+        state.rows.dirty = true;
         effects.extend(after_tree_change(state));
     }
     effects

@@ -25,18 +25,18 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 /// screen, at most once per [`SWEEP_EVERY`] and never two at a time. Not
 /// while the first scan runs: what it is filling is as fresh as the walk.
 pub fn on_tick(state: &mut State) -> Option<Effect> {
-    let due = state.sweep.last.is_none_or(|t| state.now.duration_since(t) >= SWEEP_EVERY);
-    if !due || state.sweep.pending.is_some() || state.scanning() {
+    let due =
+        state.jobs.sweep.last.is_none_or(|t| state.screen.now.duration_since(t) >= SWEEP_EVERY);
+    if !due || state.jobs.sweep.pending.is_some() || state.scanning() {
         return None;
     }
-    state.sweep.last = Some(state.now);
+    state.jobs.sweep.last = Some(state.screen.now);
     let dirs = collapsed_dirs_on_screen(state);
     if dirs.is_empty() {
         return None;
     }
-    let ticket = state.next_ticket;
-    state.next_ticket += 1;
-    state.sweep.pending = Some(ticket);
+    let ticket = state.jobs.ticket();
+    state.jobs.sweep.pending = Some(ticket);
     Some(Effect::CheckDirs { ticket, dirs })
 }
 
@@ -47,10 +47,10 @@ pub fn on_checked(
     ticket: u64,
     stats: Vec<(NodeId, Option<EntryStat>)>,
 ) -> Vec<Effect> {
-    if state.sweep.pending != Some(ticket) {
+    if state.jobs.sweep.pending != Some(ticket) {
         return Vec::new();
     }
-    state.sweep.pending = None;
+    state.jobs.sweep.pending = None;
     let mut effects = Vec::new();
     for (dir, stat) in stats {
         // Gone, or unreadable: the watcher on its parent, or the next
@@ -69,7 +69,7 @@ pub fn on_checked(
 
 fn collapsed_dirs_on_screen(state: &State) -> Vec<(NodeId, PathBuf)> {
     let tree = &state.tree;
-    let first = state.scroll;
+    let first = state.cursor.scroll;
     let last = (first + tree_height(state)).min(state.rows.len());
     (first..last)
         .filter_map(|i| state.rows.get(i))

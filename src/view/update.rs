@@ -37,23 +37,23 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(_) => Vec::new(),
         Msg::Mouse(mouse) => on_mouse(state, mouse),
         Msg::Resize(w, h) => {
-            state.size = (w, h);
-            state.needs_draw = true;
+            state.screen.size = (w, h);
+            state.screen.needs_draw = true;
             keep_selection_visible(state);
             Vec::new()
         }
         Msg::Scan(event) => scan_in::on_scan(state, event),
         Msg::MetaLoaded(loaded) => {
-            if Some(loaded.id) != state.selected_id {
+            if Some(loaded.id) != state.inspect.subject {
                 return Vec::new();
             }
             let owner = loaded.result.as_ref().ok().map(|full| (full.stat.uid, full.stat.gid));
-            state.meta = Some(loaded);
-            state.needs_draw = true;
+            state.inspect.meta = Some(loaded);
+            state.screen.needs_draw = true;
             match owner {
                 Some((uid, gid))
-                    if !state.owner_names.users.contains_key(&uid)
-                        || !state.owner_names.groups.contains_key(&gid) =>
+                    if !state.inspect.owner_names.users.contains_key(&uid)
+                        || !state.inspect.owner_names.groups.contains_key(&gid) =>
                 {
                     vec![Effect::ResolveOwner { uid, gid }]
                 }
@@ -61,31 +61,31 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::OwnerResolved { uid, user, gid, group } => {
-            state.owner_names.users.insert(uid, user);
-            state.owner_names.groups.insert(gid, group);
-            state.needs_draw = true;
+            state.inspect.owner_names.users.insert(uid, user);
+            state.inspect.owner_names.groups.insert(gid, group);
+            state.screen.needs_draw = true;
             audit::owner_resolved(state, uid, gid);
             Vec::new()
         }
         Msg::PreviewLoaded(loaded) => {
-            if Some(loaded.id) == state.selected_id {
-                state.preview = Some(loaded);
-                state.needs_draw = true;
+            if Some(loaded.id) == state.inspect.subject {
+                state.inspect.preview = Some(loaded);
+                state.screen.needs_draw = true;
             }
             Vec::new()
         }
         Msg::Tick => {
-            if state.status.as_ref().is_some_and(|m| m.until <= state.now) {
-                state.status = None;
-                state.needs_draw = true;
+            if state.screen.status.as_ref().is_some_and(|m| m.until <= state.screen.now) {
+                state.screen.status = None;
+                state.screen.needs_draw = true;
             }
             // The progress line moves while the scan or an action runs.
-            state.needs_draw |= state.scanning() || state.running.is_some();
+            state.screen.needs_draw |= state.scanning() || state.jobs.running.is_some();
             sweep::on_tick(state).into_iter().collect()
         }
         Msg::Terminate => quit(state),
         Msg::Resumed => {
-            state.needs_draw = true;
+            state.screen.needs_draw = true;
             Vec::new()
         }
         Msg::OpProgress(seen) => {
@@ -95,7 +95,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
         Msg::Rescan { ticket, event } => {
             let finished = matches!(event, ScanEvent::Finished { .. });
-            let dir = state.rescans.get(&ticket).map(|r| r.dir());
+            let dir = state.jobs.rescans.get(&ticket).map(|r| r.dir());
             let mut effects = scan_in::on_rescan_event(state, ticket, event);
             if finished && let Some(dir) = dir {
                 effects.extend(fresh::rescan_again_if_changed(state, dir));
@@ -105,26 +105,26 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Changes(changes) => {
             fresh::note_changes_during_rescans(state, &changes);
             let mut effects = outcomes::apply_path_changes(state, &changes);
-            if state.rows_dirty && state.meta.is_none() {
+            if state.rows.dirty && state.inspect.meta.is_none() {
                 effects.extend(selection_changed(state));
             }
             effects
         }
         Msg::WatchLimit(reason) => {
-            if !state.watch_limited {
-                state.watch_limited = true;
+            if !state.jobs.watch_limited {
+                state.jobs.watch_limited = true;
                 state.error(format!("live updates limited (R refreshes by hand): {reason}"));
             }
             Vec::new()
         }
         Msg::ExternalDone { result, change } => {
-            state.needs_draw = true;
+            state.screen.needs_draw = true;
             if let Err(why) = result {
                 state.error(why);
             }
             let mut effects =
                 outcomes::apply_path_changes(state, &change.into_iter().collect::<Vec<_>>());
-            state.meta = None;
+            state.inspect.meta = None;
             effects.extend(after_tree_change(state));
             effects
         }
@@ -138,12 +138,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {
-    state.quit = true;
+    state.screen.quit = true;
     vec![Effect::Quit]
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    state.needs_draw = true;
+    state.screen.needs_draw = true;
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         match key.code {
             KeyCode::Char('c') => return quit(state),
@@ -170,7 +170,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             if key.code == KeyCode::Esc && state.audit.filter().is_some() {
                 return audit::clear_filter(state);
             }
-            if key.code == KeyCode::Esc && state.options.filter.is_some() {
+            if key.code == KeyCode::Esc && state.rows.options.filter.is_some() {
                 return prompt::clear_filter(state);
             }
             match state.keymap.lookup(&key) {
@@ -201,6 +201,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 if action == Action::Search { PromptKind::Search } else { PromptKind::Filter };
             let input = match kind {
                 PromptKind::Filter => state
+                    .rows
                     .options
                     .filter
                     .as_deref()
@@ -211,8 +212,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::Prompt(Prompt {
                 kind,
                 input,
-                origin: state.selected_id,
-                previous_filter: state.options.filter.clone(),
+                origin: state.selected_node(),
+                previous_filter: state.rows.options.filter.clone(),
             });
             Vec::new()
         }
@@ -220,29 +221,29 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(effects) = audit::search_key(state, action == Action::SearchNext) {
                 return effects;
             }
-            let Some(query) = state.last_search.clone() else {
+            let Some(query) = state.cursor.last_search.clone() else {
                 state.message("no search yet: press / to search");
                 return Vec::new();
             };
             prompt::jump_to_match(state, &query, action == Action::SearchNext, true)
         }
         Action::CycleSort => {
-            state.options.sort = state.options.sort.next();
-            state.message(format!("sorted by {}", state.options.sort.label()));
+            state.rows.options.sort = state.rows.options.sort.next();
+            state.message(format!("sorted by {}", state.rows.options.sort.label()));
             state.rebuild_rows();
             keep_selection_visible(state);
             Vec::new()
         }
         Action::ToggleHidden => {
-            state.options.show_hidden = !state.options.show_hidden;
-            let shown = if state.options.show_hidden { "shown" } else { "hidden" };
+            state.rows.options.show_hidden = !state.rows.options.show_hidden;
+            let shown = if state.rows.options.show_hidden { "shown" } else { "hidden" };
             state.message(format!("hidden entries {shown}"));
             state.rebuild_rows();
             selection_changed(state)
         }
         Action::TogglePreview => {
-            state.show_preview = !state.show_preview;
-            state.preview = None;
+            state.inspect.show_preview = !state.inspect.show_preview;
+            state.inspect.preview = None;
             selection_changed(state)
         }
         Action::Help => {
@@ -299,17 +300,17 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
         {
             // Row 0 of the tree area is its title line.
             let Some(offset) = (mouse.row - area.y).checked_sub(1) else { return Vec::new() };
-            let row = state.scroll + offset as usize;
+            let row = state.cursor.scroll + offset as usize;
             if row >= state.rows.len() {
                 return Vec::new();
             }
-            let double = state.last_click.is_some_and(|(at, last)| {
-                last == row && state.now.duration_since(at) <= DOUBLE_CLICK
+            let double = state.cursor.last_click.is_some_and(|(at, last)| {
+                last == row && state.screen.now.duration_since(at) <= DOUBLE_CLICK
             });
-            state.last_click = Some((state.now, row));
+            state.cursor.last_click = Some((state.screen.now, row));
             let mut effects = select_row(state, row);
             if double {
-                state.last_click = None;
+                state.cursor.last_click = None;
                 effects.extend(toggle(state));
             }
             effects

@@ -47,7 +47,7 @@ pub fn rejudge(state: &mut State, id: NodeId, stat: &EntryStat) -> Option<Effect
         } else {
             audit.findings.insert(id, kept);
         }
-        state.needs_draw = true;
+        state.screen.needs_draw = true;
     }
     let mut facts = audit::AuditFacts::new(stat.kind());
     facts.stat =
@@ -75,10 +75,10 @@ pub(super) fn add_findings(state: &mut State, id: NodeId, set: FindingSet) -> bo
         added = true;
         if audit.filter == Some(AuditFilter::Finding(finding)) {
             state.rows.add_to_node_filter(id);
-            state.rows_dirty = true;
+            state.rows.dirty = true;
         }
     }
-    state.needs_draw |= added;
+    state.screen.needs_draw |= added;
     added
 }
 
@@ -96,7 +96,7 @@ fn add_change(state: &mut State, id: NodeId, change: Change) {
     state.audit.changes.insert(id, change);
     if state.audit.filter == Some(filter) {
         state.rows.add_to_node_filter(id);
-        state.rows_dirty = true;
+        state.rows.dirty = true;
     }
 }
 
@@ -152,24 +152,26 @@ fn judge_batch(state: &mut State, batch: &Batch) -> Vec<Pending> {
 /// Marks `id` an orphan when its uid or gid is known to have no name, and
 /// asks for the names of ids not seen before.
 pub(super) fn check_owner(state: &mut State, id: NodeId, uid: u32, gid: u32) -> Option<Effect> {
-    let names = &state.owner_names;
+    let names = &state.inspect.owner_names;
     let orphan =
         matches!(names.users.get(&uid), Some(None)) || matches!(names.groups.get(&gid), Some(None));
     if orphan {
         add_findings(state, id, [Finding::OrphanOwner].into_iter().collect());
     }
     let audit = &mut state.audit;
-    let ask_user = !state.owner_names.users.contains_key(&uid) && audit.asked_users.insert(uid);
-    let ask_group = !state.owner_names.groups.contains_key(&gid) && audit.asked_groups.insert(gid);
+    let ask_user =
+        !state.inspect.owner_names.users.contains_key(&uid) && audit.asked_users.insert(uid);
+    let ask_group =
+        !state.inspect.owner_names.groups.contains_key(&gid) && audit.asked_groups.insert(gid);
     (ask_user || ask_group).then_some(Effect::ResolveOwner { uid, gid })
 }
 
 /// After names came back: marks every node owned by an id that has no name
 /// (once per id).
 pub fn owner_resolved(state: &mut State, uid: u32, gid: u32) {
-    let user_unnamed = matches!(state.owner_names.users.get(&uid), Some(None))
+    let user_unnamed = matches!(state.inspect.owner_names.users.get(&uid), Some(None))
         && state.audit.swept_users.insert(uid);
-    let group_unnamed = matches!(state.owner_names.groups.get(&gid), Some(None))
+    let group_unnamed = matches!(state.inspect.owner_names.groups.get(&gid), Some(None))
         && state.audit.swept_groups.insert(gid);
     if !user_unnamed && !group_unnamed {
         return;

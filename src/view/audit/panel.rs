@@ -19,7 +19,7 @@ pub fn open_panel(state: &mut State) -> Vec<Effect> {
         .and_then(|f| entries.iter().position(|e| *e == PanelEntry::Filter(f)))
         .unwrap_or(0);
     state.mode = Mode::Audit { selected };
-    state.needs_draw = true;
+    state.screen.needs_draw = true;
     request_pass(state)
 }
 
@@ -83,7 +83,7 @@ pub fn clear_filter(state: &mut State) -> Vec<Effect> {
     if state.audit.filter.take().is_none() {
         return Vec::new();
     }
-    let selected = state.selected_id;
+    let selected = state.selected_node();
     state.rows.set_node_filter(None);
     state.rebuild_rows();
     if let Some(id) = selected {
@@ -102,7 +102,7 @@ pub fn search_key(state: &mut State, forward: bool) -> Option<Vec<Effect>> {
 
 fn jump(state: &mut State, forward: bool, skip_current: bool) -> Vec<Effect> {
     let Some(filter) = state.audit.filter else { return Vec::new() };
-    let order = search::display_order(&state.tree, &state.rows, &state.options);
+    let order = search::display_order(&state.tree, &state.rows, &state.rows.options);
     let n = order.len();
     let from = state.selected_node();
     let start = from.and_then(|id| order.iter().position(|&x| x == id)).unwrap_or(0);

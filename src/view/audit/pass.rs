@@ -58,7 +58,7 @@ pub fn on_pass_event(state: &mut State, event: ScanEvent) {
         ScanEvent::Finished { .. } => {
             state.audit.pass = PassState::Done;
             state.audit.pass_dirs = HashMap::new();
-            state.needs_draw = true;
+            state.screen.needs_draw = true;
         }
     }
 }
