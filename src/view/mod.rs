@@ -7,6 +7,7 @@ pub mod audit;
 pub mod background;
 pub mod change;
 pub mod cursor;
+pub mod dialog;
 pub mod fresh;
 pub mod inspect;
 pub mod jobs;

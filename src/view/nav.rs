@@ -2,12 +2,18 @@
 //! node, scrolling, expanding and collapsing, and settling the selection
 //! after the tree changed under it.
 
+use std::time::Duration;
+
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use super::layout::layout;
 use super::msg::Effect;
-use super::state::State;
+use super::state::{Mode, State};
 use crate::model::{FileKind, NodeId};
+
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+const WHEEL_ROWS: usize = 3;
 
 /// When the selected entry left the tree (deleted behind the view's back, or
 /// under a re-read), the selection moves to the row now in its place and
@@ -153,4 +159,39 @@ pub fn after_tree_change(state: &mut State) -> Vec<Effect> {
     }
     keep_selection_visible(state);
     selection_changed(state)
+}
+
+/// The wheel moves the selection; a click selects a row, a double click
+/// opens or closes it.
+pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    if !matches!(state.mode, Mode::Normal) {
+        // The tree under an overlay or a prompt does not take clicks.
+        return Vec::new();
+    }
+    let area = tree_area(state);
+    match mouse.kind {
+        MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS as isize),
+        MouseEventKind::ScrollUp => move_by(state, -(WHEEL_ROWS as isize)),
+        MouseEventKind::Down(MouseButton::Left)
+            if area.contains((mouse.column, mouse.row).into()) =>
+        {
+            // Row 0 of the tree area is its title line.
+            let Some(offset) = (mouse.row - area.y).checked_sub(1) else { return Vec::new() };
+            let row = state.cursor.scroll + offset as usize;
+            if row >= state.rows.len() {
+                return Vec::new();
+            }
+            let double = state.cursor.last_click.is_some_and(|(at, last)| {
+                last == row && state.screen.now.duration_since(at) <= DOUBLE_CLICK
+            });
+            state.cursor.last_click = Some((state.screen.now, row));
+            let mut effects = select_row(state, row);
+            if double {
+                state.cursor.last_click = None;
+                effects.extend(toggle(state));
+            }
+            effects
+        }
+        _ => Vec::new(),
+    }
 }

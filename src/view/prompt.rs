@@ -6,7 +6,29 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::msg::Effect;
 use super::nav::{reveal, selection_changed};
 use super::search;
-use super::state::{Mode, PromptKind, State};
+use super::state::{Mode, Prompt, PromptKind, State};
+
+/// `/` and `f`: opens the search or the filter prompt (the filter's with
+/// the active filter in it).
+pub fn open(state: &mut State, kind: PromptKind) -> Vec<Effect> {
+    let input = match kind {
+        PromptKind::Filter => state
+            .rows
+            .options
+            .filter
+            .as_deref()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .unwrap_or_default(),
+        PromptKind::Search => String::new(),
+    };
+    state.mode = Mode::Prompt(Prompt {
+        kind,
+        input,
+        origin: state.selected_node(),
+        previous_filter: state.rows.options.filter.clone(),
+    });
+    Vec::new()
+}
 
 /// A key while the search or filter prompt is open.
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

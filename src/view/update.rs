@@ -4,24 +4,17 @@
 //! terminal: effects are returned for the loop to run, and their results
 //! come back as messages.
 
-use std::time::Duration;
-
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Msg};
 use super::nav::{
     after_tree_change, collapse_or_parent, expand, keep_selection_visible, move_by, select_row,
-    selection_changed, settle_selection, toggle, tree_area, tree_height,
+    selection_changed, settle_selection, toggle, tree_height,
 };
-use super::state::{Mode, Prompt, PromptKind, State};
-use super::{actions, audit, fresh, outcomes, prompt, scan_in, sweep};
+use super::state::{Mode, PromptKind, State};
+use super::{actions, audit, dialog, fresh, nav, outcomes, prompt, scan_in, sweep};
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
-
-const DOUBLE_CLICK: Duration = Duration::from_millis(400);
-const WHEEL_ROWS: usize = 3;
 
 /// Applies one message.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -35,7 +28,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => Vec::new(),
-        Msg::Mouse(mouse) => on_mouse(state, mouse),
+        Msg::Mouse(mouse) => nav::on_mouse(state, mouse),
         Msg::Resize(w, h) => {
             state.screen.size = (w, h);
             state.screen.needs_draw = true;
@@ -153,13 +146,13 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match &state.mode {
         Mode::Prompt(_) => prompt::on_key(state, key),
-        Mode::Help { .. } => on_help_key(state, key),
+        Mode::Help { .. } => dialog::on_help_key(state, key),
         Mode::Name(_) => actions::on_name_key(state, key),
-        Mode::Confirm(_) => actions::on_confirm_key(state, key),
-        Mode::Report(_) => actions::on_report_key(state, key),
+        Mode::Confirm(_) => dialog::on_confirm_key(state, key),
+        Mode::Report(_) => dialog::on_report_key(state, key),
         Mode::Perm(_) => actions::on_perm_key(state, key),
         Mode::Audit { .. } => audit::on_panel_key(state, key),
-        Mode::Inspect { .. } => actions::on_inspect_key(state, key),
+        Mode::Inspect { .. } => dialog::on_inspect_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to;
             // then it ends an audit filter; then it is an ordinary key
@@ -196,27 +189,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Expand => expand(state),
         Action::Toggle => toggle(state),
         Action::CollapseOrParent => collapse_or_parent(state),
-        Action::Search | Action::Filter => {
-            let kind =
-                if action == Action::Search { PromptKind::Search } else { PromptKind::Filter };
-            let input = match kind {
-                PromptKind::Filter => state
-                    .rows
-                    .options
-                    .filter
-                    .as_deref()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .unwrap_or_default(),
-                PromptKind::Search => String::new(),
-            };
-            state.mode = Mode::Prompt(Prompt {
-                kind,
-                input,
-                origin: state.selected_node(),
-                previous_filter: state.rows.options.filter.clone(),
-            });
-            Vec::new()
-        }
+        Action::Search => prompt::open(state, PromptKind::Search),
+        Action::Filter => prompt::open(state, PromptKind::Filter),
         Action::SearchNext | Action::SearchPrev => {
             if let Some(effects) = audit::search_key(state, action == Action::SearchNext) {
                 return effects;
@@ -270,51 +244,6 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::Inspect { scroll: 0 };
             Vec::new()
         }
-        Action::Messages => actions::open_message_log(state),
-    }
-}
-
-fn on_help_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Mode::Help { scroll } = &mut state.mode else { return Vec::new() };
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
-        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-        _ => state.mode = Mode::Normal,
-    }
-    Vec::new()
-}
-
-fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
-    if !matches!(state.mode, Mode::Normal) {
-        // The tree under an overlay or a prompt does not take clicks.
-        return Vec::new();
-    }
-    let area = tree_area(state);
-    match mouse.kind {
-        MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS as isize),
-        MouseEventKind::ScrollUp => move_by(state, -(WHEEL_ROWS as isize)),
-        MouseEventKind::Down(MouseButton::Left)
-            if area.contains((mouse.column, mouse.row).into()) =>
-        {
-            // Row 0 of the tree area is its title line.
-            let Some(offset) = (mouse.row - area.y).checked_sub(1) else { return Vec::new() };
-            let row = state.cursor.scroll + offset as usize;
-            if row >= state.rows.len() {
-                return Vec::new();
-            }
-            let double = state.cursor.last_click.is_some_and(|(at, last)| {
-                last == row && state.screen.now.duration_since(at) <= DOUBLE_CLICK
-            });
-            state.cursor.last_click = Some((state.screen.now, row));
-            let mut effects = select_row(state, row);
-            if double {
-                state.cursor.last_click = None;
-                effects.extend(toggle(state));
-            }
-            effects
-        }
-        _ => Vec::new(),
+        Action::Messages => dialog::open_message_log(state),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use super::{error_lines, failed, failure, fresh};
+use super::{error_lines, failed, failure, fresh, listed_names};
 use crate::error::FsError;
 use crate::fmt::group_digits;
 use crate::fsops::{self, RecursiveCount};
@@ -12,7 +12,6 @@ use crate::model::mask::{Scope, apply_mask};
 use crate::model::mode::{PERM_MASK, octal_string, perms_string};
 use crate::sanitize;
 use crate::view::change::{Change, OpOutcome, OpReport};
-use crate::view::request::LISTED_NAMES;
 use crate::view::request::{OpRequest, Target};
 
 fn mode_text(mode: u32) -> String {
@@ -162,17 +161,7 @@ fn recursive_lines(
     scope: Scope,
     counted: &RecursiveCount,
 ) -> Vec<String> {
-    let mut lines: Vec<String> = targets
-        .iter()
-        .take(LISTED_NAMES)
-        .map(|t| {
-            let slash = if t.identity.kind == FileKind::Dir { "/" } else { "" };
-            format!("  {}{slash}", sanitize::path(&t.path))
-        })
-        .collect();
-    if targets.len() > LISTED_NAMES {
-        lines.push(format!("  … and {} more", targets.len() - LISTED_NAMES));
-    }
+    let mut lines = listed_names(targets);
     lines.extend([
         format!("  and what is below them: {} · {}", mask_text(set, clear), scope_text(scope)),
         String::new(),

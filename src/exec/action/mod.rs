@@ -19,7 +19,7 @@ use crate::model::FileKind;
 use crate::sanitize;
 use crate::scan::statx_path;
 use crate::view::change::{Change, OpOutcome, OpReport};
-use crate::view::request::{OpRequest, Target};
+use crate::view::request::{LISTED_NAMES, OpRequest, Target};
 
 /// How many per-entry errors a report lists.
 const LISTED_ERRORS: usize = 200;
@@ -130,4 +130,21 @@ fn create(dir: &Path, relative: &[u8]) -> OpReport {
         }
         Err(e) => failed(failure("nothing created", &e)),
     }
+}
+
+/// The first names of a confirmation, one a line (directories with a `/`),
+/// then "… and N more".
+pub(super) fn listed_names(targets: &[Target]) -> Vec<String> {
+    let mut lines: Vec<String> = targets
+        .iter()
+        .take(LISTED_NAMES)
+        .map(|t| {
+            let slash = if t.identity.kind == FileKind::Dir { "/" } else { "" };
+            format!("  {}{slash}", sanitize::path(&t.path))
+        })
+        .collect();
+    if targets.len() > LISTED_NAMES {
+        lines.push(format!("  … and {} more", targets.len() - LISTED_NAMES));
+    }
+    lines
 }
