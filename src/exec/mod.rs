@@ -69,7 +69,7 @@ pub struct ExternalRequest {
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Runs effects with a [`Runner`], feeding their answers back through
-/// [`update`].
+/// [`update()`].
 pub struct Executor<R> {
     runner: R,
     /// Options for re-scans (threads, links, one filesystem) — the roots are

@@ -71,7 +71,7 @@ fn unix_now() -> i64 {
 ///
 /// The first frame is drawn before `start_scan` runs, so it appears at once
 /// whatever the size of the tree. `cwd_file` is only written here when the
-/// loop is too busy to quit in time (see [`super::quit`]); the caller writes
+/// loop is too busy to quit in time (see `tui/quit.rs`); the caller writes
 /// it otherwise.
 pub fn run(
     mut state: State,

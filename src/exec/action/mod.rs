@@ -2,8 +2,8 @@
 //! filesystem functions of [`crate::fsops`], and from their results to an
 //! [`OpOutcome`] of path-level [`Change`]s the model applies. Called on the
 //! action thread (or by the inline runner); never on the interface's thread.
-//! Permission changes are in [`chmod`], removals in [`remove`], the counts
-//! a removal's confirmation shows in [`count`].
+//! Permission changes are in `chmod.rs`, removals in `remove.rs`, the counts
+//! a removal's confirmation shows in `count.rs`.
 
 mod chmod;
 mod count;

@@ -9,7 +9,7 @@
 //!   scan nothing.
 //! * `orphan-owner` needs NSS, which the interface's thread must not wait
 //!   for: each distinct uid and gid is sent once to the name thread
-//!   ([`Effect::ResolveOwner`]); when an id comes back without a name, the
+//!   ([`crate::view::Effect::ResolveOwner`]); when an id comes back without a name, the
 //!   nodes owned by it are marked (a sweep per unnamed id — there are few),
 //!   and later nodes are checked against the cache as they arrive.
 //! * `capabilities`, `acl`, `dangling-symlink` and `symlink-outside-root`
