@@ -1,6 +1,7 @@
-//! The full-screen interface: the terminal guard and the event loop. The
-//! model and its update function live in [`crate::view`], the widgets in
-//! [`crate::ui`].
+//! The full-screen interface: the terminal guard, the event loop, input and
+//! quit, live watches and the editor/pager hand-over. The model and its
+//! update function live in [`crate::view`], the widgets in [`crate::ui`],
+//! the effects' runner in [`crate::exec`].
 
 pub mod app;
 mod input;
