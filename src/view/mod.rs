@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod jobs;
 pub mod layout;
 pub mod line;
+pub mod loads;
 pub mod msg;
 pub mod nav;
 pub mod outcomes;

@@ -126,3 +126,19 @@ pub fn running_text(state: &State) -> Option<String> {
     };
     Some(format!(" {}{seen} · {secs:.1} s · Esc cancels", running.label))
 }
+
+/// The editor or pager returned: the file may have changed.
+pub fn on_external_done(
+    state: &mut State,
+    result: Result<(), String>,
+    change: Option<Change>,
+) -> Vec<Effect> {
+    state.screen.needs_draw = true;
+    if let Err(why) = result {
+        state.error(why);
+    }
+    let mut effects = apply_path_changes(state, &change.into_iter().collect::<Vec<_>>());
+    state.inspect.meta = None;
+    effects.extend(after_tree_change(state));
+    effects
+}

@@ -8,11 +8,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Msg};
 use super::nav::{
-    after_tree_change, collapse_or_parent, expand, keep_selection_visible, move_by, select_row,
-    selection_changed, settle_selection, toggle, tree_height,
+    collapse_or_parent, expand, keep_selection_visible, move_by, select_row, selection_changed,
+    settle_selection, toggle, tree_height,
 };
 use super::state::{Mode, PromptKind, State};
-use super::{actions, audit, dialog, fresh, nav, outcomes, prompt, scan_in, sweep};
+use super::{actions, audit, dialog, fresh, loads, nav, outcomes, prompt, scan_in, sweep};
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
 
@@ -36,35 +36,13 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Scan(event) => scan_in::on_scan(state, event),
-        Msg::MetaLoaded(loaded) => {
-            if Some(loaded.id) != state.inspect.subject {
-                return Vec::new();
-            }
-            let owner = loaded.result.as_ref().ok().map(|full| (full.stat.uid, full.stat.gid));
-            state.inspect.meta = Some(loaded);
-            state.screen.needs_draw = true;
-            match owner {
-                Some((uid, gid))
-                    if !state.inspect.owner_names.users.contains_key(&uid)
-                        || !state.inspect.owner_names.groups.contains_key(&gid) =>
-                {
-                    vec![Effect::ResolveOwner { uid, gid }]
-                }
-                _ => Vec::new(),
-            }
-        }
+        Msg::MetaLoaded(loaded) => loads::on_meta(state, loaded),
         Msg::OwnerResolved { uid, user, gid, group } => {
-            state.inspect.owner_names.users.insert(uid, user);
-            state.inspect.owner_names.groups.insert(gid, group);
-            state.screen.needs_draw = true;
-            audit::owner_resolved(state, uid, gid);
+            loads::on_owner(state, (uid, user), (gid, group));
             Vec::new()
         }
         Msg::PreviewLoaded(loaded) => {
-            if Some(loaded.id) == state.inspect.subject {
-                state.inspect.preview = Some(loaded);
-                state.screen.needs_draw = true;
-            }
+            loads::on_preview(state, loaded);
             Vec::new()
         }
         Msg::Tick => {
@@ -110,17 +88,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::ExternalDone { result, change } => {
-            state.screen.needs_draw = true;
-            if let Err(why) = result {
-                state.error(why);
-            }
-            let mut effects =
-                outcomes::apply_path_changes(state, &change.into_iter().collect::<Vec<_>>());
-            state.inspect.meta = None;
-            effects.extend(after_tree_change(state));
-            effects
-        }
+        Msg::ExternalDone { result, change } => outcomes::on_external_done(state, result, change),
         Msg::AuditPass(event) => {
             scan_in::on_audit_pass(state, event);
             Vec::new()
