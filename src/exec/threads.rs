@@ -11,10 +11,11 @@ use super::{ExternalRequest, Job, Outbox, Runner};
 use crate::names::OwnerNames;
 use crate::view::Msg;
 
-/// Owner-name lookups that may wait for the name thread. A lookup that
-/// finds the queue full is dropped: the next selection of an entry with
-/// that owner asks again.
-const NAME_QUEUE: usize = 64;
+/// Owner-name lookups that may wait for the name thread: more than the
+/// distinct owners of most trees (each id is asked once). A lookup that
+/// finds the queue full is dropped; selecting an entry with that owner asks
+/// again.
+const NAME_QUEUE: usize = 4096;
 
 /// Runs jobs on threads answering on the loop's channel.
 pub struct Threads {
