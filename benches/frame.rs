@@ -94,13 +94,12 @@ fn main() {
 
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-        state.size = (w, h);
+        state.screen.size = (w, h);
         let mut times: Vec<Duration> = Vec::new();
         for i in 0..400usize {
             // Jump around the whole tree so every frame draws different rows.
-            state.selected = (i * 2_503) % state.rows.len();
-            state.selected_id = state.selected_node();
-            state.scroll = state.selected.saturating_sub(5);
+            state.cursor.row = (i * 2_503) % state.rows.len();
+            state.cursor.scroll = state.cursor.row.saturating_sub(5);
             let t = Instant::now();
             terminal.draw(|frame| statree::ui::draw(frame, &state, &theme)).expect("draw");
             times.push(t.elapsed());

@@ -6,54 +6,60 @@
 //!
 //! ## Module map
 //!
-//! * [`scan`] — the parallel scanner. jwalk walks the roots on a thread pool
-//!   of the scanner's own; every `fstatat` runs on those workers, relative to
-//!   an open directory handle, and whole directories travel as owned
-//!   [`scan::Batch`]es over a bounded channel. The engine is private to the
-//!   module.
-//! * [`model`] — the arena [`model::Tree`] the batches are applied to (32 bytes
-//!   per node plus its name, children in contiguous ranges, directory
-//!   aggregates kept current as batches arrive), mode-bit helpers, and the
-//!   full [`model::FullStat`] record read fresh on demand; [`model::TreeOp`]
-//!   edits the tree in place (upsert, remove, rename, restat, re-scan of one
-//!   directory) with the aggregates kept exact.
-//! * [`output`] — the non-interactive outputs: `--list`, `--json`, `--summary`,
-//!   and the `--audit` report.
-//! * [`audit`] — security findings as pure predicates over an entry's facts
-//!   (gathered by the scan only when an audit asks), file-capability decoding,
-//!   the symlink-outside-root rule, and the `--baseline` comparison.
-//! * [`view`] — the interactive model ([`view::State`]) and the pure
-//!   [`view::update()`] that applies every message to it and returns effects;
-//!   the visible-row index, the editing actions (marks, prompts with a
-//!   byte-exact line editor, confirmations, the permission editor) and the
-//!   one vocabulary of filesystem changes ([`view::Change`]) that actions and
-//!   the watcher report and the model applies as tree operations; and the
-//!   audit's findings per node (a side table: nodes stay 32 bytes), its
-//!   counts and filters.
+//! Each layer imports only those below it (`tests/layers.rs` checks it, and
+//! that no two files import each other in a circle):
+//!
+//! * [`tui`] — the terminal guard (Drop, panic hook, signals, suspend), the
+//!   event loop (drain every queued message, update, run effects, draw at
+//!   most once per frame interval), input and quit, live watches of the open
+//!   directories ([`tui::live`]), the editor/pager hand-over.
 //! * [`ui`] — widgets that borrow the state for one frame and draw only the
-//!   rows on screen; the pane layout as a pure function of the size.
-//! * [`tui`] — the terminal guard (Drop, panic hook, suspend, handing the
-//!   terminal to an editor or pager) and the event loop: drain every queued
-//!   message, update, run effects, draw at most once per frame interval.
-//!   Confirmed actions run on an action thread ([`tui::ops`]), re-scans of one
-//!   directory on scanners of their own, and the watcher follows the open
-//!   directories ([`tui::live`]); the audit pass gathers xattrs and symlink
-//!   facts on a second scan.
+//!   rows on screen.
+//! * [`exec`] — runs the effects: [`exec::Executor`] over a
+//!   [`exec::Runner`] ([`exec::Threads`] for the interface, [`exec::Inline`]
+//!   for tests); the action worker ([`exec::action`]), the one
+//!   scan-to-message forwarder ([`exec::forward`]), owner names on a
+//!   bounded queue, the editor and pager ([`exec::external`]).
+//! * [`view`] — the pure interface: [`view::State`] (one part per concern),
+//!   the vocabulary ([`view::msg`]), [`view::update()`] (dispatch only),
+//!   navigation ([`view::nav`]), every scan stream applied one way
+//!   ([`view::scan_in`]: the tree first, then the audit observes), what an
+//!   action asks ([`view::request`]) and what comes back ([`view::change`]),
+//!   one file per prompt or dialog, the audit's table, judging and panel
+//!   ([`view::audit`]), the pane layout.
+//! * [`output`], [`audit`], [`watch`] — the non-interactive outputs
+//!   (`--list`, `--json`, `--summary`, the `--audit` report); security
+//!   findings as pure predicates, file capabilities, `--baseline`; debounced,
+//!   non-recursive inotify watches reported as fresh `lstat`s.
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
-//!   create, remove, trash), and the counts on disk the delete, trash and
-//!   recursive-chmod confirmations show (never the scan's figures, which may
-//!   be older than the disk): identity re-checked before acting, symlinks
-//!   never followed, no clobbering, handle-relative walks.
-//! * [`watch`] — live updates: debounced, non-recursive inotify watches on the
-//!   open directories, reported as fresh `lstat`s of the names that changed.
-//! * [`keymap`], [`config`], [`theme`], [`preview`] — the key table (also the
-//!   source of the help overlay), the TOML config file, colours (`LS_COLORS`,
-//!   `NO_COLOR`), and the capped, non-blocking preview read.
-//! * [`sanitize`] — the one sanitizer every name passes through before it
-//!   reaches a terminal or a line-oriented listing.
-//! * [`cli`] — the command-line definition.
-//! * [`error`], [`names`], [`timefmt`] — typed errors, cached uid/gid names,
-//!   RFC 3339 times.
+//!   create, remove, trash) and the counts on disk the confirmations show:
+//!   identity re-checked before acting, symlinks never followed, no
+//!   clobbering, handle-relative walks.
+//! * [`model`] — the arena [`model::Tree`] the batches are applied to (32
+//!   bytes per node plus its name, children in contiguous ranges, directory
+//!   aggregates kept current), [`model::TreeOp`] edits, mode arithmetic,
+//!   `Identity`, and the full [`model::FullStat`] record.
+//! * [`scan`] — the parallel scanner: jwalk on a pool of its own, every
+//!   `fstatat` on its workers relative to an open directory handle, whole
+//!   directories as owned [`scan::Batch`]es over a bounded channel.
+//! * Leaves: [`fmt`] (sizes, digit groups, ages, column fitting, times),
+//!   [`sanitize`] (the one sanitizer every name passes before a terminal),
+//!   [`keymap`] (the one action table, also the help), [`config`],
+//!   [`error`]; beside them [`theme`], [`preview`] (the capped,
+//!   non-blocking read), [`names`] (cached uid/gid names), [`cli`].
+//!
+//! **One scan batch**: scanner → bounded channel → the loop, within a time
+//! budget per turn → `Msg::Scan` → [`view::update()`] →
+//! [`view::scan_in`]: [`model::Tree`] applies it, then the audit observes it
+//! → the rows are rebuilt at most once per turn → the next frame draws the
+//! rows on screen. Re-scans and the audit pass come the same way through
+//! [`exec::forward`].
+//!
+//! **One key press**: the input thread → `Msg::Key` → [`view::update()`]
+//! dispatches by mode → the key table names an action → e.g.
+//! [`view::actions`] returns `Effect::Run` → [`exec`] runs it on an action
+//! thread through [`fsops`] → `Msg::OpDone` with path-level
+//! [`view::Change`]s → the tree applies them as edits → one frame.
 //!
 //! ## Invariants
 //!
@@ -80,6 +86,8 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod exec;
+pub mod fmt;
 pub mod fsops;
 pub mod keymap;
 pub mod model;
@@ -89,7 +97,6 @@ pub mod preview;
 pub mod sanitize;
 pub mod scan;
 pub mod theme;
-pub mod timefmt;
 pub mod tui;
 pub mod ui;
 pub mod view;

@@ -10,18 +10,18 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, symlink};
 use std::path::Path;
 
-use statree::tui::external::Programs;
+use statree::exec::external::Programs;
 use statree::view::{Effect, Mode, NamePurpose, OpRequest};
 use tui_support::{Fixture, GAMMA_TEXT, Harness};
 
 const SIZE: (u16, u16) = (100, 30);
 
 fn status(h: &Harness) -> String {
-    h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
 }
 
 fn status_is_error(h: &Harness) -> bool {
-    h.state.status.as_ref().is_some_and(|m| m.is_error)
+    h.state.screen.status.as_ref().is_some_and(|m| m.is_error)
 }
 
 fn names_in(dir: &Path) -> Vec<String> {
@@ -235,7 +235,7 @@ fn marks_select_several_entries_for_one_delete() {
     h.press("space");
     h.select("large.log");
     h.press("space");
-    assert_eq!(h.state.marks.len(), 2);
+    assert_eq!(h.state.jobs.marks.len(), 2);
     assert!(h.screen().contains("2 marked"), "{}", h.screen());
     h.select("beta"); // the cursor elsewhere: the marks are what is acted on
     h.press("D");
@@ -248,7 +248,7 @@ fn marks_select_several_entries_for_one_delete() {
     assert!(!fx.root.join("gamma.txt").exists());
     assert!(!fx.root.join("large.log").exists());
     assert!(fx.root.join("beta").exists());
-    assert!(h.state.marks.is_empty());
+    assert!(h.state.jobs.marks.is_empty());
 }
 
 #[test]
@@ -259,11 +259,11 @@ fn esc_clears_marks_and_space_toggles_them() {
     h.press("space");
     h.select("gamma.txt");
     h.press("space");
-    assert!(h.state.marks.is_empty());
+    assert!(h.state.jobs.marks.is_empty());
     h.press("space");
-    assert_eq!(h.state.marks.len(), 1);
+    assert_eq!(h.state.jobs.marks.len(), 1);
     h.press("esc");
-    assert!(h.state.marks.is_empty());
+    assert!(h.state.jobs.marks.is_empty());
 }
 
 #[test]
@@ -330,7 +330,7 @@ fn refresh_rereads_the_selected_directory() {
         h.state.tree.children(beta).map(|c| h.state.tree.name(c).to_vec()).collect();
     assert_eq!(names, [b"late.txt".to_vec()]);
     assert_eq!(h.state.tree.dir(beta).unwrap().total_entries, 1);
-    assert!(h.state.rescans.is_empty());
+    assert!(h.state.jobs.rescans.is_empty());
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn actions_run_as_effects_with_the_identity_that_was_shown() {
     let fx = Fixture::new();
     let mut h = Harness::fixture(&fx, SIZE);
     h.select("gamma.txt");
-    let shown = h.state.meta.clone().unwrap().result.unwrap().stat;
+    let shown = h.state.inspect.meta.clone().unwrap().result.unwrap().stat;
     h.press("D");
     let effects =
         statree::view::update(&mut h.state, statree::view::Msg::Key(tui_support::key_event("y")));
@@ -391,7 +391,7 @@ fn actions_run_as_effects_with_the_identity_that_was_shown() {
     assert_eq!(targets[0].identity.dev, shown.dev);
     // While it runs, the status bar shows it, a second action is refused
     // and Esc cancels it.
-    assert!(h.state.running.is_some());
+    assert!(h.state.jobs.running.is_some());
     let status_line = h.screen().lines().last().unwrap().to_string();
     assert!(
         status_line.contains("deleting") && status_line.contains("Esc cancels"),
@@ -400,7 +400,7 @@ fn actions_run_as_effects_with_the_identity_that_was_shown() {
     h.press("D");
     assert!(status(&h).contains("still running"), "{}", status(&h));
     h.press("esc");
-    assert!(h.state.running.as_ref().unwrap().cancel.is_cancelled());
+    assert!(h.state.jobs.running.as_ref().unwrap().cancel.is_cancelled());
 }
 
 // ---- the permission editor ---------------------------------------------
@@ -609,7 +609,7 @@ fn hostile_names_round_trip_exactly_through_rename_and_delete() {
     let mut h = Harness::fixture(&fx, SIZE);
     let id = h.child_named(hostile);
     let row = h.state.rows.position(id).unwrap();
-    while h.state.selected < row {
+    while h.state.cursor.row < row {
         h.press("j");
     }
     h.press("r");
@@ -741,7 +741,7 @@ fn an_entry_whose_inode_number_was_reused_is_not_deleted() {
     let fx = Fixture::new();
     let mut h = Harness::fixture(&fx, SIZE);
     h.select("gamma.txt");
-    let shown = h.state.meta.clone().unwrap().result.unwrap();
+    let shown = h.state.inspect.meta.clone().unwrap().result.unwrap();
     if shown.btime.is_none() {
         eprintln!("skipped: this filesystem records no birth times");
         return;

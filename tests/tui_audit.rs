@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use ratatui::style::Color;
 use statree::audit::{Baseline, Finding};
+use statree::exec::InlineExecutor;
 use statree::keymap::KeyMap;
 use statree::scan::{self, ScanEvent, ScanOptions};
-use statree::tui::Io;
 use statree::view::audit::{AuditFilter, AuditState, PassOptions, PassState};
 use statree::view::{Effect, Mode, Msg, State, ViewOptions, update};
 use tempfile::TempDir;
@@ -86,10 +86,10 @@ fn audit_fixture() -> AuditFixture {
 /// does (every event through `update`, every effect run inline).
 fn scan_with(fixture: &AuditFixture, audit: AuditState) -> Harness {
     let mut state = State::new(KeyMap::default(), ViewOptions::default(), Instant::now());
-    state.size = SIZE;
-    state.now_unix = FIXED_NOW_UNIX;
+    state.screen.size = SIZE;
+    state.screen.now_unix = FIXED_NOW_UNIX;
     state.audit = audit;
-    let mut io = Io::default();
+    let mut io = InlineExecutor::default();
     let handle = scan::start(ScanOptions::new(vec![fixture.root.clone()])).expect("start scan");
     loop {
         let event = handle.events().recv_timeout(Duration::from_secs(30)).expect("scan event");
@@ -102,7 +102,7 @@ fn scan_with(fixture: &AuditFixture, audit: AuditState) -> Harness {
         }
     }
     drop(handle);
-    state.scan_finished = Some(FIXED_SCAN_TIME);
+    state.scan.finished = Some(FIXED_SCAN_TIME);
     state.rebuild_rows();
     Harness {
         state,

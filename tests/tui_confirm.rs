@@ -13,7 +13,7 @@ use tui_support::{Fixture, Harness};
 const SMALL: (u16, u16) = (80, 24);
 
 fn status(h: &Harness) -> String {
-    h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
 }
 
 fn ran_a_change(effects: &[Effect]) -> bool {

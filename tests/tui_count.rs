@@ -9,14 +9,14 @@ mod tui_support;
 use std::fs;
 use std::path::Path;
 
-use statree::output::human_size;
+use statree::fmt::human_size;
 use statree::view::{Effect, Mode, Msg, OpRequest, update};
 use tui_support::{Fixture, Harness, key_event};
 
 const SIZE: (u16, u16) = (100, 30);
 
 fn status(h: &Harness) -> String {
-    h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
 }
 
 /// `pop/` holding one file of 1,000 bytes when the scan runs.
@@ -116,12 +116,12 @@ fn the_count_runs_as_an_action_and_esc_cancels_it_before_any_dialog() {
     assert!(h.screen().contains("counting entries"), "{}", h.screen());
     update(&mut h.state, Msg::Key(key_event("esc")));
     assert!(cancel.is_cancelled());
-    let outcome = statree::tui::ops::execute(request, &cancel.0, &|_| {});
+    let outcome = statree::exec::action::execute(request, &cancel.0, &|_| {});
     update(&mut h.state, Msg::OpDone(outcome));
     assert_eq!(h.state.mode, Mode::Normal, "a cancelled count opens no dialog");
     assert!(status(&h).contains("nothing changed"), "{}", status(&h));
     assert!(pop.join("one").exists());
-    assert!(h.state.running.is_none());
+    assert!(h.state.jobs.running.is_none());
 }
 
 #[test]

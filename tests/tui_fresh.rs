@@ -25,8 +25,8 @@ fn gone(f: &Fixture, rel: &str) -> Msg {
 
 /// The metadata of the selection is loaded (not pending, not an error).
 fn assert_selection_loaded(h: &Harness) {
-    let id = h.state.selected_id.expect("a selection");
-    let meta = h.state.meta.as_ref().expect("a metadata load ended");
+    let id = h.state.selected_node().expect("a selection");
+    let meta = h.state.inspect.meta.as_ref().expect("a metadata load ended");
     assert_eq!(meta.id, id, "the metadata is the selection's");
     assert!(meta.result.is_ok(), "{:?}", meta.result);
     assert!(!h.screen().contains("reading…"), "{}", h.screen());
@@ -44,7 +44,7 @@ fn a_selected_file_deleted_elsewhere_hands_the_pane_to_its_neighbour() {
     assert_selection_loaded(&h);
     // `p` acts on the neighbour instead of answering "not read yet".
     h.press("p");
-    let status = h.state.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    let status = h.state.screen.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
     assert!(!status.contains("not read yet"), "{status}");
 }
 
@@ -57,7 +57,7 @@ fn a_selection_whose_load_found_it_gone_moves_on_once_the_watcher_says_so() {
     // a load that failed (ENOENT), and that load ended too.
     h.select("gamma.txt");
     assert_eq!(h.selected_rel(), "gamma.txt");
-    let meta = h.state.meta.as_ref().expect("the load ended");
+    let meta = h.state.inspect.meta.as_ref().expect("the load ended");
     assert!(meta.result.is_err());
     h.send(gone(&f, "gamma.txt"));
     assert_ne!(h.selected_rel(), "gamma.txt");
@@ -135,7 +135,7 @@ fn a_directory_changed_while_collapsed_shows_the_truth_when_opened() {
     assert_eq!(pop.total_entries, 2000);
     assert_eq!(h.state.tree.dir(h.node("alpha/nested")).unwrap().total_entries, 2);
     // Every re-read has landed: the totals are the disk's.
-    assert!(h.state.rescans.is_empty());
+    assert!(h.state.jobs.rescans.is_empty());
     assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
 }
 
@@ -283,7 +283,7 @@ fn a_collapsed_directory_on_screen_written_into_is_re_read_without_opening_it() 
         fs::write(f.root.join(format!("beta/pop/x{i}")), [b'a'; 1024]).unwrap();
     }
     assert!(!h.state.rows.is_expanded(h.node("beta")), "beta starts collapsed");
-    h.state.now += statree::view::sweep::SWEEP_EVERY;
+    h.state.screen.now += statree::view::sweep::SWEEP_EVERY;
     let effects = update(&mut h.state, Msg::Tick);
     let Some(Effect::CheckDirs { ticket, dirs }) =
         effects.into_iter().find(|e| matches!(e, Effect::CheckDirs { .. }))
@@ -305,7 +305,7 @@ fn a_collapsed_directory_on_screen_written_into_is_re_read_without_opening_it() 
     assert_eq!(h.state.tree.dir(h.node("beta/pop")).unwrap().total_entries, 200);
     assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
     // Nothing changed since: the next check asks for no re-read.
-    h.state.now += statree::view::sweep::SWEEP_EVERY;
+    h.state.screen.now += statree::view::sweep::SWEEP_EVERY;
     let effects = h.send(Msg::Tick);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
 }
@@ -333,7 +333,7 @@ fn a_filter_that_opens_a_directory_changed_while_collapsed_shows_the_disk() {
     assert!(!rows.iter().any(|r| r == "alpha/big.bin"), "a deleted file shown: {rows:?}");
     h.press("enter");
     assert_eq!(h.row_paths(), rows, "accepting the filter keeps the rows");
-    assert!(h.state.rescans.is_empty());
+    assert!(h.state.jobs.rescans.is_empty());
     assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
 }
 
@@ -375,7 +375,7 @@ fn a_directory_inside_a_collapsed_one_written_into_is_re_read_too() {
         fs::write(f.root.join(format!("alpha/nested/n{i}")), [b'n'; 512]).unwrap();
     }
     assert!(!h.state.rows.is_expanded(h.node("alpha")), "alpha starts collapsed");
-    h.state.now += statree::view::sweep::SWEEP_EVERY;
+    h.state.screen.now += statree::view::sweep::SWEEP_EVERY;
     let effects = update(&mut h.state, Msg::Tick);
     let Some(Effect::CheckDirs { ticket, dirs }) =
         effects.into_iter().find(|e| matches!(e, Effect::CheckDirs { .. }))

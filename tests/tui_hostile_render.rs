@@ -107,7 +107,7 @@ fn hostile_names_are_drawn_escaped_in_every_pane() {
     // Open the hostile directory too.
     let dir = h.child_named(DIR_NAME);
     let row = h.state.rows.position(dir).expect("the directory is listed");
-    while h.state.selected < row {
+    while h.state.cursor.row < row {
         h.press("j");
     }
     h.press("l");
@@ -132,7 +132,7 @@ fn hostile_names_are_drawn_escaped_in_every_pane() {
         if i > 0 {
             h.press("j");
         }
-        assert_eq!(h.state.selected, i);
+        assert_eq!(h.state.cursor.row, i);
         let id = h.state.selected_node().unwrap();
         let path = h.state.tree.path(id);
         let screen = h.screen();
@@ -187,10 +187,10 @@ fn hostile_status_messages_and_errors_are_escaped() {
     let victim = h.child_named(FILES[0].0);
     std::fs::remove_file(t.root.join(path_from(FILES[0].0))).unwrap();
     let row = h.state.rows.position(victim).unwrap();
-    while h.state.selected < row {
+    while h.state.cursor.row < row {
         h.press("j");
     }
-    assert!(h.state.meta.as_ref().unwrap().result.is_err());
+    assert!(h.state.inspect.meta.as_ref().unwrap().result.is_err());
     assert_clean_cells(&h, 120, 30, "metadata error");
 }
 

@@ -62,9 +62,9 @@ fn after_the_scan_the_root_is_open_selected_and_its_metadata_loaded() {
         ["", "alpha", "beta", ".hidden", "gamma.txt", "large.log", "link"],
         "root expanded, directories first, then files by name"
     );
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     assert_eq!(h.state.selected_node(), Some(h.root()));
-    let meta = h.state.meta.as_ref().expect("the root's metadata was requested and read");
+    let meta = h.state.inspect.meta.as_ref().expect("the root's metadata was requested and read");
     assert_eq!(meta.id, h.root());
     let full = meta.result.as_ref().expect("lstat of the root succeeds");
     assert_eq!(full.path, f.root);
@@ -87,35 +87,35 @@ fn moving_clamps_at_both_ends() {
     let last = h.state.rows.len() - 1;
     // Up at the top stays at the top and asks for nothing.
     let effects = h.press("k");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     assert!(load_meta_ids(&effects).is_empty(), "no move, no reload: {effects:?}");
     h.press("up");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     for _ in 0..20 {
         h.press("j");
     }
-    assert_eq!(h.state.selected, last);
+    assert_eq!(h.state.cursor.row, last);
     assert_eq!(h.selected_rel(), "link");
     let effects = h.press("down");
-    assert_eq!(h.state.selected, last);
+    assert_eq!(h.state.cursor.row, last);
     assert!(load_meta_ids(&effects).is_empty(), "{effects:?}");
     h.press("g");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     h.press("G");
-    assert_eq!(h.state.selected, last);
+    assert_eq!(h.state.cursor.row, last);
     h.press("home");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     h.press("end");
-    assert_eq!(h.state.selected, last);
+    assert_eq!(h.state.cursor.row, last);
     // Pages and half pages clamp too.
     h.press("pagedown");
-    assert_eq!(h.state.selected, last);
+    assert_eq!(h.state.cursor.row, last);
     h.press("ctrl-d");
-    assert_eq!(h.state.selected, last);
+    assert_eq!(h.state.cursor.row, last);
     h.press("pageup");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     h.press("ctrl-u");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
 }
 
 #[test]
@@ -125,22 +125,22 @@ fn pages_move_by_the_tree_height_and_keep_the_cursor_on_screen() {
     expand_all(&mut h);
     assert_eq!(h.state.rows.len(), 12);
     h.press("pagedown");
-    assert_eq!(h.state.selected, 6);
+    assert_eq!(h.state.cursor.row, 6);
     h.press("ctrl-d");
-    assert_eq!(h.state.selected, 9);
+    assert_eq!(h.state.cursor.row, 9);
     h.press("ctrl-u");
-    assert_eq!(h.state.selected, 6);
+    assert_eq!(h.state.cursor.row, 6);
     h.press("pageup");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     h.press("G");
-    assert_eq!(h.state.selected, 11);
-    assert_eq!(h.state.scroll, 6, "the last page is shown");
+    assert_eq!(h.state.cursor.row, 11);
+    assert_eq!(h.state.cursor.scroll, 6, "the last page is shown");
     let screen = h.screen();
     assert!(screen.contains("link"), "{screen}");
     assert!(!screen.contains("alpha"), "scrolled past the top: {screen}");
     assert!(screen.contains(" 12/12 "), "{screen}");
     h.press("g");
-    assert_eq!(h.state.scroll, 0);
+    assert_eq!(h.state.cursor.scroll, 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -245,14 +245,14 @@ fn a_new_selection_requests_its_metadata_which_arrives_through_run_effects() {
     let effects = h.press("j");
     let alpha = h.node("alpha");
     assert_eq!(effects, [Effect::LoadMeta { id: alpha, path: f.root.join("alpha") }]);
-    let meta = h.state.meta.as_ref().expect("metadata loaded");
+    let meta = h.state.inspect.meta.as_ref().expect("metadata loaded");
     assert_eq!(meta.id, alpha);
     let full = meta.result.as_ref().expect("lstat succeeds");
     assert_eq!(full.path, f.root.join("alpha"));
     assert_eq!(full.kind(), FileKind::Dir);
 
     h.select("large.log");
-    let meta = h.state.meta.as_ref().unwrap();
+    let meta = h.state.inspect.meta.as_ref().unwrap();
     assert_eq!(meta.id, h.node("large.log"));
     assert_eq!(meta.result.as_ref().unwrap().stat.size, 4 * MIB);
     let screen = h.screen();
@@ -261,7 +261,7 @@ fn a_new_selection_requests_its_metadata_which_arrives_through_run_effects() {
     assert!(screen.contains("modified 2020-09-1"), "the fixed mtime: {screen}");
 
     h.select("link");
-    let full = h.state.meta.as_ref().unwrap().result.as_ref().unwrap();
+    let full = h.state.inspect.meta.as_ref().unwrap().result.as_ref().unwrap();
     assert_eq!(full.target.as_deref(), Some(&b"gamma.txt"[..]));
     let screen = h.screen();
     assert!(screen.contains("→ gamma.txt"), "the link's target: {screen}");
@@ -269,7 +269,7 @@ fn a_new_selection_requests_its_metadata_which_arrives_through_run_effects() {
     // Metadata for a node that is no longer selected is dropped.
     let stale = statree::view::Loaded { id: alpha, result: Err("late".to_string()) };
     h.send(Msg::MetaLoaded(stale));
-    assert_eq!(h.state.meta.as_ref().unwrap().id, h.node("link"));
+    assert_eq!(h.state.inspect.meta.as_ref().unwrap().id, h.node("link"));
 }
 
 #[test]
@@ -279,7 +279,7 @@ fn metadata_that_cannot_be_read_is_shown_as_an_error() {
     std::fs::remove_file(f.root.join("gamma.txt")).unwrap();
     h.press("k");
     h.press("j");
-    let meta = h.state.meta.as_ref().unwrap();
+    let meta = h.state.inspect.meta.as_ref().unwrap();
     let reason = meta.result.as_ref().expect_err("the file is gone");
     assert!(!reason.is_empty());
     let screen = h.screen();
@@ -295,12 +295,12 @@ fn s_cycles_the_sort_name_size_mtime() {
     let (_f, mut h) = fixture_at(SNAP);
     h.select("alpha");
     h.press("enter");
-    assert_eq!(h.state.options.sort, SortKey::Name);
+    assert_eq!(h.state.rows.options.sort, SortKey::Name);
     assert_eq!(h.top_level_names(), ["alpha", "beta", ".hidden", "gamma.txt", "large.log", "link"]);
     h.select("gamma.txt");
 
     h.press("s");
-    assert_eq!(h.state.options.sort, SortKey::Size);
+    assert_eq!(h.state.rows.options.sort, SortKey::Size);
     // Directories first, each group largest first.
     assert_eq!(h.top_level_names(), ["beta", "alpha", "large.log", "gamma.txt", "link", ".hidden"]);
     let sizes: Vec<u64> = h
@@ -324,12 +324,12 @@ fn s_cycles_the_sort_name_size_mtime() {
     assert!(screen.contains("sorted by size"), "{screen}");
 
     h.press("s");
-    assert_eq!(h.state.options.sort, SortKey::Mtime);
+    assert_eq!(h.state.rows.options.sort, SortKey::Mtime);
     assert_eq!(h.top_level_names(), ["alpha", "beta", "link", "gamma.txt", "large.log", ".hidden"]);
     assert!(h.screen().contains("sort: mtime"));
 
     h.press("s");
-    assert_eq!(h.state.options.sort, SortKey::Name);
+    assert_eq!(h.state.rows.options.sort, SortKey::Name);
     assert_eq!(h.top_level_names(), ["alpha", "beta", ".hidden", "gamma.txt", "large.log", "link"]);
     assert_eq!(h.selected_rel(), "gamma.txt");
 }
@@ -337,25 +337,25 @@ fn s_cycles_the_sort_name_size_mtime() {
 #[test]
 fn dot_hides_dot_files_and_shows_them_again() {
     let (_f, mut h) = fixture_at(SNAP);
-    assert!(h.state.options.show_hidden, "nothing is hidden by default");
+    assert!(h.state.rows.options.show_hidden, "nothing is hidden by default");
     h.select(".hidden");
     let hidden = h.node(".hidden");
     let effects = h.press(".");
-    assert!(!h.state.options.show_hidden);
+    assert!(!h.state.rows.options.show_hidden);
     assert!(!h.row_paths().contains(&".hidden".to_string()));
     assert_eq!(h.state.rows.position(hidden), None);
     // The cursor lands on a visible entry, whose metadata is requested.
     let now = h.state.selected_node().unwrap();
     assert_ne!(now, hidden);
     assert_eq!(load_meta_ids(&effects), [now]);
-    assert_eq!(h.state.meta.as_ref().unwrap().id, now);
+    assert_eq!(h.state.inspect.meta.as_ref().unwrap().id, now);
     // Wide enough for the whole title, still tree-only.
     let screen = h.render(99, 14);
     assert!(screen.contains("hidden entries off"), "{screen}");
     assert!(!screen.contains(".hidden"), "{screen}");
 
     h.press(".");
-    assert!(h.state.options.show_hidden);
+    assert!(h.state.rows.options.show_hidden);
     assert!(h.row_paths().contains(&".hidden".to_string()));
     assert!(h.screen().contains(".hidden"));
     assert!(!h.render(99, 14).contains("hidden entries off"));
@@ -377,7 +377,7 @@ fn search_selects_the_first_match_even_inside_collapsed_directories() {
     assert!(h.state.rows.is_expanded(h.node("alpha")));
     assert!(h.state.rows.is_expanded(h.node("alpha/nested")));
     assert!(load_meta_ids(&effects).contains(&deep));
-    assert_eq!(h.state.meta.as_ref().unwrap().id, deep);
+    assert_eq!(h.state.inspect.meta.as_ref().unwrap().id, deep);
     let screen = h.screen();
     assert!(screen.contains("/deep▏"), "the prompt shows what was typed: {screen}");
     assert!(screen.contains("deep.bin"), "{screen}");
@@ -385,7 +385,7 @@ fn search_selects_the_first_match_even_inside_collapsed_directories() {
     h.press("enter");
     assert!(matches!(h.state.mode, Mode::Normal), "Enter closes the prompt");
     assert_eq!(h.state.selected_node(), Some(deep));
-    assert_eq!(h.state.last_search.as_deref(), Some(&b"deep"[..]));
+    assert_eq!(h.state.cursor.last_search.as_deref(), Some(&b"deep"[..]));
     assert!(!h.screen().contains("/deep▏"));
 }
 
@@ -394,7 +394,7 @@ fn n_and_shift_n_cycle_through_the_matches() {
     let (_f, mut h) = fixture_at(SNAP);
     // No search yet: a hint, no move.
     h.press("n");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     assert!(h.screen().contains("no search yet"));
 
     h.press("/");
@@ -433,8 +433,8 @@ fn esc_cancels_a_search_and_restores_the_selection() {
     assert_eq!(h.state.selected_node(), origin);
     assert_eq!(h.selected_rel(), "large.log");
     assert!(load_meta_ids(&effects).contains(&origin.unwrap()));
-    assert_eq!(h.state.meta.as_ref().unwrap().id, origin.unwrap());
-    assert_eq!(h.state.last_search, None, "a cancelled search is not remembered");
+    assert_eq!(h.state.inspect.meta.as_ref().unwrap().id, origin.unwrap());
+    assert_eq!(h.state.cursor.last_search, None, "a cancelled search is not remembered");
 }
 
 #[test]
@@ -444,7 +444,7 @@ fn a_search_without_match_says_so_and_keeps_the_selection() {
     h.press("/");
     h.type_text("zzzz-nothing");
     assert_eq!(h.selected_rel(), "beta");
-    assert!(h.state.status.as_ref().is_some_and(|m| m.is_error));
+    assert!(h.state.screen.status.as_ref().is_some_and(|m| m.is_error));
     // Backspace and Ctrl-u edit the prompt.
     h.press("backspace");
     assert!(matches!(&h.state.mode, Mode::Prompt(p) if p.input == "zzzz-nothin"));
@@ -465,21 +465,21 @@ fn a_search_that_stops_matching_leaves_the_metadata_of_the_selection() {
     h.press("/");
     h.type_text("gamma");
     assert_eq!(h.selected_rel(), "gamma.txt");
-    assert_eq!(h.state.meta.as_ref().map(|m| m.id), h.state.selected_node());
+    assert_eq!(h.state.inspect.meta.as_ref().map(|m| m.id), h.state.selected_node());
     h.type_text("zzz");
     let selected = h.state.selected_node();
     assert_eq!(
-        h.state.meta.as_ref().map(|m| m.id),
+        h.state.inspect.meta.as_ref().map(|m| m.id),
         selected,
         "metadata of {:?} shown while the cursor is on {:?}",
-        h.state.meta.as_ref().map(|m| h.rel_path(m.id)),
+        h.state.inspect.meta.as_ref().map(|m| h.rel_path(m.id)),
         h.selected_rel()
     );
-    assert_eq!(h.state.preview.as_ref().map(|p| p.id), selected, "the preview too");
+    assert_eq!(h.state.inspect.preview.as_ref().map(|p| p.id), selected, "the preview too");
     let screen = h.screen();
     assert!(!screen.contains("reading…"), "a pane waits for a read never asked for:\n{screen}");
     h.press("enter");
-    assert_eq!(h.state.meta.as_ref().map(|m| m.id), h.state.selected_node());
+    assert_eq!(h.state.inspect.meta.as_ref().map(|m| m.id), h.state.selected_node());
 }
 
 #[test]
@@ -487,13 +487,13 @@ fn keys_typed_into_a_prompt_are_text_not_commands() {
     let (_f, mut h) = fixture_at(SNAP);
     h.press("/");
     let effects = h.type_text("q?jks.");
-    assert!(!h.state.quit);
+    assert!(!h.state.screen.quit);
     assert!(!effects.contains(&Effect::Quit));
     assert!(matches!(&h.state.mode, Mode::Prompt(p) if p.input == "q?jks."));
-    assert_eq!(h.state.options.sort, SortKey::Name);
-    assert!(h.state.options.show_hidden);
+    assert_eq!(h.state.rows.options.sort, SortKey::Name);
+    assert!(h.state.rows.options.show_hidden);
     h.press("esc");
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
 }
 
 #[test]
@@ -531,17 +531,17 @@ fn filter_shows_matches_with_their_ancestors_and_esc_restores() {
     assert!(matches!(&h.state.mode, Mode::Prompt(p) if p.kind == PromptKind::Filter));
     h.type_text(".txt");
     assert_eq!(h.row_paths(), ["", "alpha", "alpha/small.txt", "gamma.txt"]);
-    assert_eq!(h.state.options.filter.as_deref(), Some(&b".txt"[..]));
+    assert_eq!(h.state.rows.options.filter.as_deref(), Some(&b".txt"[..]));
     let screen = h.screen();
     assert!(screen.contains("filter: .txt▏"), "{screen}");
     // The selection moved to a visible entry and its metadata was loaded.
     let sel = h.state.selected_node().unwrap();
     assert!(h.state.rows.position(sel).is_some());
-    assert_eq!(h.state.meta.as_ref().unwrap().id, sel);
+    assert_eq!(h.state.inspect.meta.as_ref().unwrap().id, sel);
 
     h.press("esc");
     assert!(matches!(h.state.mode, Mode::Normal));
-    assert_eq!(h.state.options.filter, None);
+    assert_eq!(h.state.rows.options.filter, None);
     assert_eq!(h.row_paths(), before);
     assert_eq!(h.selected_rel(), "large.log");
 }
@@ -577,13 +577,13 @@ fn an_accepted_filter_stays_and_can_be_edited_and_cleared() {
     h.type_text("zzz");
     assert_eq!(h.row_paths(), [""], "the root always shows");
     h.press("esc");
-    assert_eq!(h.state.options.filter.as_deref(), Some(&b"bin"[..]));
+    assert_eq!(h.state.rows.options.filter.as_deref(), Some(&b"bin"[..]));
     assert_eq!(h.row_paths().len(), 7);
     // Clearing it with Ctrl-u and Enter removes it.
     h.press("f");
     h.press("ctrl-u");
     h.press("enter");
-    assert_eq!(h.state.options.filter, None);
+    assert_eq!(h.state.rows.options.filter, None);
     assert!(h.row_paths().contains(&"link".to_string()));
 }
 
@@ -609,14 +609,14 @@ fn question_mark_opens_the_help_which_lists_every_binding() {
     assert_eq!(h.state.mode, Mode::Help { scroll: 0 });
     let effects = h.press("q");
     assert_eq!(h.state.mode, Mode::Normal);
-    assert!(!h.state.quit, "q closes the help, it does not quit");
+    assert!(!h.state.screen.quit, "q closes the help, it does not quit");
     assert!(effects.is_empty());
     assert!(!h.screen().contains("Show this help"));
     for key in ["x", "esc", "enter", "G"] {
         h.press("?");
         h.press(key);
         assert_eq!(h.state.mode, Mode::Normal, "{key} closes the help");
-        assert_eq!(h.state.selected, 0, "{key} only closes the help");
+        assert_eq!(h.state.cursor.row, 0, "{key} only closes the help");
     }
 }
 
@@ -630,12 +630,12 @@ fn v_toggles_the_preview_and_loads_it() {
     h.select("gamma.txt");
     let gamma = h.node("gamma.txt");
     let effects = h.press("v");
-    assert!(h.state.show_preview);
+    assert!(h.state.inspect.show_preview);
     assert!(
         effects.contains(&Effect::LoadPreview { id: gamma, path: f.root.join("gamma.txt") }),
         "{effects:?}"
     );
-    let preview = h.state.preview.as_ref().expect("preview loaded");
+    let preview = h.state.inspect.preview.as_ref().expect("preview loaded");
     assert_eq!(preview.id, gamma);
     assert!(
         matches!(&preview.result, Ok(Preview::Text { text, truncated: false }) if text == GAMMA_TEXT)
@@ -647,17 +647,17 @@ fn v_toggles_the_preview_and_loads_it() {
 
     // Moving reloads it for the new entry.
     h.select(".hidden");
-    assert_eq!(h.state.preview.as_ref().unwrap().id, h.node(".hidden"));
+    assert_eq!(h.state.inspect.preview.as_ref().unwrap().id, h.node(".hidden"));
     assert!(h.screen().contains("secret"));
     // A directory is described, not read.
     h.select("beta");
     assert!(matches!(
-        h.state.preview.as_ref().unwrap().result,
+        h.state.inspect.preview.as_ref().unwrap().result,
         Ok(Preview::NotRead { kind: FileKind::Dir, .. })
     ));
 
     let effects = h.press("v");
-    assert!(!h.state.show_preview);
+    assert!(!h.state.inspect.show_preview);
     assert!(!effects.iter().any(|e| matches!(e, Effect::LoadPreview { .. })));
     assert!(!h.screen().contains(" preview "));
     // With the preview off, moving reads no preview.
@@ -674,22 +674,22 @@ fn q_and_ctrl_c_quit() {
     for key in ["q", "ctrl-c"] {
         let (_f, mut h) = fixture_at(SNAP);
         let effects = h.press(key);
-        assert!(h.state.quit, "{key}");
+        assert!(h.state.screen.quit, "{key}");
         assert_eq!(effects, [Effect::Quit], "{key}");
     }
     // Ctrl-c quits from a prompt and from the help as well.
     let (_f, mut h) = fixture_at(SNAP);
     h.press("/");
     assert_eq!(h.press("ctrl-c"), [Effect::Quit]);
-    assert!(h.state.quit);
+    assert!(h.state.screen.quit);
     let (_f, mut h) = fixture_at(SNAP);
     h.press("?");
     assert_eq!(h.press("ctrl-c"), [Effect::Quit]);
-    assert!(h.state.quit);
+    assert!(h.state.screen.quit);
     // SIGTERM and friends arrive as Terminate.
     let (_f, mut h) = fixture_at(SNAP);
     assert_eq!(h.send(Msg::Terminate), [Effect::Quit]);
-    assert!(h.state.quit);
+    assert!(h.state.screen.quit);
 }
 
 #[test]
@@ -697,12 +697,12 @@ fn ctrl_z_asks_to_suspend() {
     let (_f, mut h) = fixture_at(SNAP);
     let effects = update_only(&mut h, key_event("ctrl-z"));
     assert_eq!(effects, [Effect::Suspend]);
-    assert!(!h.state.quit);
+    assert!(!h.state.screen.quit);
     // The loop learns it from run_effects.
     assert!(h.io.run_effects(&mut h.state, effects));
     let effects = h.send(Msg::Resumed);
     assert!(effects.is_empty());
-    assert!(h.state.needs_draw, "everything is redrawn after a resume");
+    assert!(h.state.screen.needs_draw, "everything is redrawn after a resume");
 }
 
 fn update_only(h: &mut Harness, key: KeyEvent) -> Vec<Effect> {
@@ -715,16 +715,16 @@ fn key_releases_are_ignored() {
     let mut release = key_event("j");
     release.kind = KeyEventKind::Release;
     assert!(h.send(Msg::Key(release)).is_empty());
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     let mut release = key_event("q");
     release.kind = KeyEventKind::Release;
     h.send(Msg::Key(release));
-    assert!(!h.state.quit);
+    assert!(!h.state.screen.quit);
     // Repeats act like presses.
     let mut repeat = key_event("j");
     repeat.kind = KeyEventKind::Repeat;
     h.send(Msg::Key(repeat));
-    assert_eq!(h.state.selected, 1);
+    assert_eq!(h.state.cursor.row, 1);
 }
 
 #[test]
@@ -732,13 +732,13 @@ fn unbound_keys_do_nothing() {
     let (_f, mut h) = fixture_at(SNAP);
     for key in ["x", "ctrl-j", "alt-j", "f5", "tab", "esc"] {
         assert!(h.press(key).is_empty(), "{key}");
-        assert_eq!(h.state.selected, 0, "{key}");
+        assert_eq!(h.state.cursor.row, 0, "{key}");
         assert!(matches!(h.state.mode, Mode::Normal), "{key}");
-        assert!(!h.state.quit);
+        assert!(!h.state.screen.quit);
     }
     let shift_down = KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT);
     h.send(Msg::Key(shift_down));
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -767,41 +767,41 @@ fn a_click_accounts_for_the_scroll_offset() {
     let (_f, mut h) = fixture_at((60, 8));
     expand_all(&mut h);
     h.press("G");
-    assert_eq!(h.state.scroll, 6);
+    assert_eq!(h.state.cursor.scroll, 6);
     h.mouse(click_at(5, 1));
-    assert_eq!(h.state.selected, 6);
+    assert_eq!(h.state.cursor.row, 6);
     assert_eq!(h.selected_rel(), "beta");
 }
 
 #[test]
 fn a_double_click_toggles_a_directory() {
     let (_f, mut h) = fixture_at(SNAP);
-    let t0 = h.state.now;
+    let t0 = h.state.screen.now;
     h.mouse(click_at(8, 2));
     assert_eq!(h.selected_rel(), "alpha");
     assert!(!h.state.rows.is_expanded(h.node("alpha")));
-    h.state.now = t0 + Duration::from_millis(200);
+    h.state.screen.now = t0 + Duration::from_millis(200);
     h.mouse(click_at(8, 2));
     assert!(h.state.rows.is_expanded(h.node("alpha")), "double click opens");
     assert_eq!(h.selected_rel(), "alpha");
     // A third quick click is a single click again.
-    h.state.now = t0 + Duration::from_millis(300);
+    h.state.screen.now = t0 + Duration::from_millis(300);
     h.mouse(click_at(8, 2));
     assert!(h.state.rows.is_expanded(h.node("alpha")));
-    h.state.now = t0 + Duration::from_millis(500);
+    h.state.screen.now = t0 + Duration::from_millis(500);
     h.mouse(click_at(8, 2));
     assert!(!h.state.rows.is_expanded(h.node("alpha")), "and a fourth closes it");
 
     // Two clicks further apart than 400 ms are two single clicks.
-    h.state.now = t0 + Duration::from_secs(2);
+    h.state.screen.now = t0 + Duration::from_secs(2);
     h.mouse(click_at(8, 2));
-    h.state.now = t0 + Duration::from_secs(2) + Duration::from_millis(401);
+    h.state.screen.now = t0 + Duration::from_secs(2) + Duration::from_millis(401);
     h.mouse(click_at(8, 2));
     assert!(!h.state.rows.is_expanded(h.node("alpha")));
     // Two quick clicks on different rows are two single clicks.
-    h.state.now = t0 + Duration::from_secs(4);
+    h.state.screen.now = t0 + Duration::from_secs(4);
     h.mouse(click_at(8, 2));
-    h.state.now = t0 + Duration::from_secs(4) + Duration::from_millis(100);
+    h.state.screen.now = t0 + Duration::from_secs(4) + Duration::from_millis(100);
     h.mouse(click_at(8, 3));
     assert_eq!(h.selected_rel(), "beta");
     assert!(!h.state.rows.is_expanded(h.node("alpha")));
@@ -812,21 +812,21 @@ fn a_double_click_toggles_a_directory() {
 fn the_wheel_moves_the_selection() {
     let (_f, mut h) = fixture_at(SNAP);
     let effects = h.mouse(mouse(MouseEventKind::ScrollDown, 5, 5));
-    assert_eq!(h.state.selected, 3);
+    assert_eq!(h.state.cursor.row, 3);
     assert_eq!(load_meta_ids(&effects).len(), 1);
     h.mouse(mouse(MouseEventKind::ScrollDown, 5, 5));
-    assert_eq!(h.state.selected, 6, "clamped at the last row");
+    assert_eq!(h.state.cursor.row, 6, "clamped at the last row");
     h.mouse(mouse(MouseEventKind::ScrollDown, 5, 5));
-    assert_eq!(h.state.selected, 6);
+    assert_eq!(h.state.cursor.row, 6);
     h.mouse(mouse(MouseEventKind::ScrollUp, 5, 5));
-    assert_eq!(h.state.selected, 3);
+    assert_eq!(h.state.cursor.row, 3);
     h.mouse(mouse(MouseEventKind::ScrollUp, 5, 5));
     h.mouse(mouse(MouseEventKind::ScrollUp, 5, 5));
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
     // Other mouse events do nothing.
     h.mouse(mouse(MouseEventKind::Moved, 5, 5));
     h.mouse(mouse(MouseEventKind::Up(ratatui::crossterm::event::MouseButton::Left), 5, 3));
-    assert_eq!(h.state.selected, 0);
+    assert_eq!(h.state.cursor.row, 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -839,10 +839,10 @@ fn status_messages_fade_on_tick() {
     h.press("s");
     assert!(h.screen().contains("sorted by size"));
     h.send(Msg::Tick);
-    assert!(h.state.status.is_some(), "still fresh");
-    h.state.now += statree::view::state::MESSAGE_TIME;
+    assert!(h.state.screen.status.is_some(), "still fresh");
+    h.state.screen.now += statree::view::screen::MESSAGE_TIME;
     h.send(Msg::Tick);
-    assert!(h.state.status.is_none());
+    assert!(h.state.screen.status.is_none());
     let screen = h.screen();
     assert!(!screen.contains("sorted by size"), "{screen}");
     assert!(screen.contains("scanned in 0.01 s"), "the totals come back: {screen}");
@@ -857,7 +857,7 @@ fn the_view_before_any_scan_result_renders_and_counts_no_rows() {
     );
     let mut h = Harness {
         state,
-        io: statree::tui::Io::default(),
+        io: statree::exec::InlineExecutor::default(),
         theme: test_theme(),
         roots: Vec::new(),
         tmp_prefix: None,
@@ -880,7 +880,7 @@ fn the_view_before_any_scan_result_renders_and_counts_no_rows() {
     }
     h.resize(120, 40);
     h.press("v");
-    h.state.status = None;
+    h.state.screen.status = None;
     let screen = h.screen();
     assert!(screen.contains("nothing selected"), "{screen}");
     assert!(screen.contains("scanning"), "{screen}");
@@ -926,19 +926,19 @@ fn every_size_renders_without_panicking() {
         setup(&mut h);
         for &(w, hgt) in &sizes {
             h.resize(w, hgt);
-            assert_eq!(h.state.size, (w, hgt));
+            assert_eq!(h.state.screen.size, (w, hgt));
             let text = h.render(w, hgt);
             assert_eq!(text.lines().count(), hgt as usize, "{w}x{hgt}");
             // Keys still work at every size.
             h.press("j");
             h.press("k");
             if hgt > 2 {
-                let sel = h.state.selected;
+                let sel = h.state.cursor.row;
                 let height = hgt as usize - 2;
                 assert!(
-                    sel >= h.state.scroll && sel < h.state.scroll + height.max(1),
+                    sel >= h.state.cursor.scroll && sel < h.state.cursor.scroll + height.max(1),
                     "{w}x{hgt}: selection {sel} off screen (scroll {})",
-                    h.state.scroll
+                    h.state.cursor.scroll
                 );
             }
         }
@@ -950,13 +950,13 @@ fn a_resize_keeps_the_selection_on_screen() {
     let (_f, mut h) = fixture_at((120, 40));
     expand_all(&mut h);
     h.press("G");
-    assert_eq!(h.state.scroll, 0);
+    assert_eq!(h.state.cursor.scroll, 0);
     h.resize(60, 5);
     // 4 lines of tree, 3 rows.
-    assert_eq!(h.state.scroll, 11 + 1 - 3);
+    assert_eq!(h.state.cursor.scroll, 11 + 1 - 3);
     assert!(h.screen().contains("link"));
     h.resize(60, 40);
-    assert_eq!(h.state.scroll, 0, "everything fits again");
+    assert_eq!(h.state.cursor.scroll, 0, "everything fits again");
 }
 
 // ---------------------------------------------------------------------------
@@ -1026,10 +1026,10 @@ fn directories_collapse_under_a_filter_without_touching_the_unfiltered_view() {
 #[test]
 fn the_tree_ignores_the_mouse_while_help_is_open() {
     let (_f, mut h) = fixture_at(SNAP);
-    let before = h.state.selected;
+    let before = h.state.cursor.row;
     h.press("?");
     h.mouse(mouse(MouseEventKind::ScrollDown, 5, 5));
-    assert_eq!(h.state.selected, before);
+    assert_eq!(h.state.cursor.row, before);
     assert!(matches!(h.state.mode, Mode::Help { .. }));
 }
 
@@ -1037,10 +1037,10 @@ fn the_tree_ignores_the_mouse_while_help_is_open() {
 fn owner_names_are_resolved_through_an_effect_and_shown() {
     let (_f, mut h) = fixture_at(SNAP);
     h.select("large.log");
-    let uid = h.state.meta.as_ref().unwrap().result.as_ref().unwrap().stat.uid;
+    let uid = h.state.inspect.meta.as_ref().unwrap().result.as_ref().unwrap().stat.uid;
     // The entry itself was read without names; the lookup came back as a message.
-    assert!(h.state.owner_names.users.contains_key(&uid));
-    h.state.owner_names.users.clear();
+    assert!(h.state.inspect.owner_names.users.contains_key(&uid));
+    h.state.inspect.owner_names.users.clear();
     let screen = h.render(140, 30);
     assert!(screen.contains("(looking up…)"), "{screen}");
 }

@@ -5,9 +5,9 @@
 
 mod tui_support;
 
+use statree::fmt::time::{local_time, short_time};
 use statree::model::FullStat;
 use statree::scan::{EntryStat, Timespec};
-use statree::ui::meta::{local_time, short_time};
 use statree::view::{Loaded, Mode};
 use tui_support::{FIXED_NOW_UNIX, Fixture, Harness};
 
@@ -49,9 +49,9 @@ fn gamma_at(size: (u16, u16)) -> (Fixture, Harness) {
         user: Some("ada".into()),
         group: Some("users".into()),
     };
-    h.state.owner_names.users.insert(1000, Some("ada".into()));
-    h.state.owner_names.groups.insert(100, Some("users".into()));
-    h.state.meta = Some(Loaded { id, result: Ok(full) });
+    h.state.inspect.owner_names.users.insert(1000, Some("ada".into()));
+    h.state.inspect.owner_names.groups.insert(100, Some("users".into()));
+    h.state.inspect.meta = Some(Loaded { id, result: Ok(full) });
     (fx, h)
 }
 
@@ -88,7 +88,8 @@ fn at_80_by_24_the_tree_keeps_ten_rows_and_every_stat_field_is_on_screen() {
     h.press_all(&["l", "l", "l"]); // more rows than the tree has room for
     h.select("gamma.txt");
     let (_fx2, fixed) = gamma_at((80, 24));
-    h.state.meta = fixed.state.meta.clone().map(|m| Loaded { id: h.node("gamma.txt"), ..m });
+    h.state.inspect.meta =
+        fixed.state.inspect.meta.clone().map(|m| Loaded { id: h.node("gamma.txt"), ..m });
     let screen = h.screen();
     let lines: Vec<&str> = screen.lines().collect();
     let meta_top = lines.iter().position(|l| l.contains(" metadata ")).expect("no metadata pane");
@@ -201,7 +202,7 @@ fn a_root_that_cannot_be_read_shows_no_bar_and_is_selected() {
     let fx = Fixture::new();
     let missing = fx.tmp.path().join("missing");
     let h = Harness::scan(vec![missing], (80, 24));
-    assert_eq!(h.state.selected, 0, "the selection starts on the first row");
+    assert_eq!(h.state.cursor.row, 0, "the selection starts on the first row");
     let screen = h.screen();
     let row = screen.lines().nth(1).unwrap_or_default();
     assert!(!row.contains('█'), "a full bar for an unreadable root at 0 B:\n{screen}");
@@ -221,7 +222,7 @@ fn an_unreadable_root_beside_a_readable_one_leaves_the_selection_on_the_first_ro
     let fx = Fixture::new();
     let missing = fx.tmp.path().join("missing");
     let h = Harness::scan(vec![missing, fx.root.clone()], (80, 24));
-    assert_eq!(h.state.selected, 0, "the selection starts on the first row");
+    assert_eq!(h.state.cursor.row, 0, "the selection starts on the first row");
     let screen = h.screen();
     let first = screen.lines().nth(1).unwrap_or_default();
     assert!(first.contains("fixture"), "the readable root is the first row:\n{screen}");

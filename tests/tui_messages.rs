@@ -17,7 +17,7 @@ use tui_support::{Fixture, Harness};
 const SMALL: (u16, u16) = (80, 24);
 
 fn status(h: &Harness) -> String {
-    h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
 }
 
 fn status_line(h: &Harness) -> String {
@@ -34,7 +34,7 @@ fn esc_clears_an_active_name_filter_and_keeps_the_selected_entry() {
     h.select("alpha/small.txt");
     assert!(!h.row_paths().contains(&"beta".to_string()), "{:?}", h.row_paths());
     h.press("esc");
-    assert_eq!(h.state.options.filter, None, "Esc left the filter on");
+    assert_eq!(h.state.rows.options.filter, None, "Esc left the filter on");
     assert!(h.row_paths().contains(&"beta".to_string()), "{:?}", h.row_paths());
     assert_eq!(h.selected_rel(), "alpha/small.txt");
     assert!(!h.screen().contains("filter:"), "{}", h.screen());
@@ -51,7 +51,7 @@ fn emptying_the_filter_in_its_prompt_keeps_the_selected_entry() {
     h.press("f");
     h.press("ctrl-u");
     h.press("enter");
-    assert_eq!(h.state.options.filter, None);
+    assert_eq!(h.state.rows.options.filter, None);
     assert_eq!(h.selected_rel(), "alpha/nested/deep.bin");
 }
 
@@ -62,7 +62,7 @@ fn a_renamed_hostile_name_is_escaped_once_in_the_status_line() {
     let mut h = Harness::fixture(&fx, (100, 30));
     let id = h.child_named(b"bad\xffname");
     let row = h.state.rows.position(id).unwrap();
-    while h.state.selected < row {
+    while h.state.cursor.row < row {
         h.press("j");
     }
     h.press("r");

@@ -30,7 +30,7 @@ fn d_asks_then_moves_the_marked_entries_to_the_trash() {
     assert!(text.contains("gamma.txt") && text.contains("beta/"), "{text}");
     assert!(text.contains("2 items, 3 entries in all"), "{text}");
     h.press("y");
-    let status = h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let status = h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert_eq!(status, "moved 2 of 2 items to the trash");
     assert!(!fx.root.join("gamma.txt").exists() && !fx.root.join("beta").exists());
     let trash = data.join("Trash");

@@ -16,7 +16,7 @@
 pub mod baseline;
 pub mod caps;
 pub mod findings;
-pub mod links;
+pub use crate::scan::links;
 
 pub use baseline::{Baseline, BaselineError, Change, OldRecord};
 pub use findings::{AuditFacts, Finding, FindingSet, Severity, StatFacts};

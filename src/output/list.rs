@@ -12,8 +12,9 @@ use std::io::{self, Write};
 use crossbeam_channel::Receiver;
 
 use super::audit::{Item, Judged, Removed};
-use super::{ErrorReporter, events, human_size};
+use super::{ErrorReporter, events};
 use crate::audit::FindingSet;
+use crate::fmt::human_size;
 use crate::model::mode::perms_string;
 use crate::sanitize;
 use crate::scan::ScanEvent;

@@ -15,8 +15,6 @@ pub mod summary;
 use std::io::{self, Write};
 use std::path::Path;
 
-use humansize::{BINARY, FormatSizeOptions, format_size};
-
 use crate::error::ScanError;
 use crate::scan::{self, ScanEvent, ScanOptions};
 
@@ -140,28 +138,4 @@ pub(crate) fn events(
         done = matches!(event, ScanEvent::Finished { .. });
         Some(event)
     })
-}
-
-/// Human size with one decimal, binary units: `4.0 KiB`, `1.5 GiB`; whole
-/// bytes below 1 KiB (`12 B`).
-pub fn human_size(bytes: u64) -> String {
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    format_size(bytes, FormatSizeOptions::from(BINARY).decimal_places(1).decimal_zeroes(1))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_size;
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(human_size(0), "0 B");
-        assert_eq!(human_size(1023), "1023 B");
-        assert_eq!(human_size(4096), "4.0 KiB");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(16399), "16.0 KiB");
-        assert_eq!(human_size(3 << 30), "3.0 GiB");
-    }
 }

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 
-use super::{ErrorReporter, events, human_size};
+use super::{ErrorReporter, events};
+use crate::fmt::human_size;
 use crate::model::Tree;
 use crate::scan::ScanEvent;
 

@@ -50,6 +50,9 @@ pub enum Preview {
     },
 }
 
+/// Bytes read for a preview.
+pub const PREVIEW_CAP: usize = 64 * 1024;
+
 /// Reads at most `cap` bytes from the start of the regular file at `path`.
 ///
 /// `Err` only when the path cannot be `lstat`-ed (gone, no permission on a

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::kind::FileKind;
 use crate::error::ScanError;
-use crate::model::mode::FileKind;
 
 /// Seconds and nanoseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -80,7 +80,7 @@ pub struct AuditDetail {
     /// Symlinks: following the link fails with ENOENT, ENOTDIR or ELOOP.
     pub dangling: Option<bool>,
     /// Symlinks: the target resolves outside the scanned root (the rule is in
-    /// `crate::audit::links`).
+    /// `crate::scan::links`).
     pub outside_root: Option<bool>,
     /// The raw `security.capability` xattr, when there is one.
     pub capability: Option<Vec<u8>>,

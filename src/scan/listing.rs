@@ -14,8 +14,8 @@ use rustix::fs::RawDir;
 use rustix::io::Errno;
 
 use super::entry::{Batch, Parent, ScanEvent};
+use super::kind::FileKind;
 use super::place::{self, DirCtx, Handover, Placed, Seen, Shared};
-use crate::model::mode::FileKind;
 
 /// Listings with more names than this are stat-ed in parallel slices.
 const SPLIT_ABOVE: usize = 4096;

@@ -15,6 +15,8 @@
 mod cancel;
 mod deep;
 pub mod entry;
+pub mod kind;
+pub mod links;
 mod listing;
 mod options;
 mod place;

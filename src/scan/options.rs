@@ -28,7 +28,7 @@ pub struct ScanOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AuditScan {
     /// Symlinks: read the target, try to follow it (dangling?), and resolve
-    /// it against the root (`realpath`; see `crate::audit::links`).
+    /// it against the root (`realpath`; see `crate::scan::links`).
     pub links: bool,
     /// Everything but symlinks: list the xattrs (one `llistxattr` each) for
     /// POSIX ACLs, and read `security.capability` where it is present.

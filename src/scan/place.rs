@@ -19,10 +19,10 @@ use rustix::io::Errno;
 
 use super::cancel::Cancel;
 use super::entry::{AuditDetail, Batch, Detail, EntryKey, EntryStat, ScanEvent};
+use super::kind::FileKind;
 use super::options::AuditScan;
 use super::stat;
 use crate::error::{Op, ScanError};
-use crate::model::mode::FileKind;
 use std::os::fd::BorrowedFd;
 
 /// What every walk of one scan shares: jwalk's callbacks and the walks of
@@ -306,7 +306,7 @@ pub(super) fn add_audit(
             Err(_) => None,
         };
         audit.outside_root = match (&target, root_real) {
-            (Some(target), Some(root)) => crate::audit::links::outside_root(full, target, root),
+            (Some(target), Some(root)) => super::links::outside_root(full, target, root),
             _ => None,
         };
     } else if shared.audit.xattrs

@@ -30,12 +30,12 @@ use std::sync::Arc;
 
 use super::deep;
 use super::entry::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
+use super::kind::FileKind;
 use super::listing;
 use super::options::AuditScan;
 use super::place::{self, Child, Descent, DirCtx, Handover, Placed, Seen, Shared};
 use super::stat;
 use crate::error::{Op, ScanError};
-use crate::model::mode::FileKind;
 
 /// jwalk's per-directory state: the context of the directory being read.
 #[derive(Debug, Clone, Default)]

@@ -173,16 +173,18 @@ fn single_byte(byte: u8, modifiers: KeyModifiers) -> Option<Event> {
 
 /// The modifiers of an xterm parameter (`1 + bits`: 1 shift, 2 alt, 4 ctrl).
 fn modifiers_of(param: Option<u16>) -> KeyModifiers {
-    let bits = param.unwrap_or(1).saturating_sub(1);
+    modifier_bits(param.unwrap_or(1).saturating_sub(1), [1, 2, 4])
+}
+
+/// The modifiers set in `bits`, given the bits of shift, alt and control.
+fn modifier_bits(bits: u16, [shift, alt, control]: [u16; 3]) -> KeyModifiers {
     let mut modifiers = KeyModifiers::NONE;
-    if bits & 1 != 0 {
-        modifiers |= KeyModifiers::SHIFT;
-    }
-    if bits & 2 != 0 {
-        modifiers |= KeyModifiers::ALT;
-    }
-    if bits & 4 != 0 {
-        modifiers |= KeyModifiers::CONTROL;
+    for (bit, modifier) in
+        [(shift, KeyModifiers::SHIFT), (alt, KeyModifiers::ALT), (control, KeyModifiers::CONTROL)]
+    {
+        if bits & bit != 0 {
+            modifiers |= modifier;
+        }
     }
     modifiers
 }
@@ -260,16 +262,7 @@ fn mouse_event(cb: u16, column: u16, row: u16, press: bool) -> Option<Event> {
     } else {
         MouseEventKind::Up(button)
     };
-    let mut modifiers = KeyModifiers::NONE;
-    if cb & 4 != 0 {
-        modifiers |= KeyModifiers::SHIFT;
-    }
-    if cb & 8 != 0 {
-        modifiers |= KeyModifiers::ALT;
-    }
-    if cb & 16 != 0 {
-        modifiers |= KeyModifiers::CONTROL;
-    }
+    let modifiers = modifier_bits(cb, [4, 8, 16]);
     Some(Event::Mouse(MouseEvent { kind, column, row, modifiers }))
 }
 

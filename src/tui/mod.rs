@@ -1,19 +1,16 @@
-//! The full-screen interface: the terminal guard and the event loop. The
-//! model and its update function live in [`crate::view`], the widgets in
-//! [`crate::ui`].
+//! The full-screen interface: the terminal guard, the event loop, input and
+//! quit, live watches and the editor/pager hand-over. The model and its
+//! update function live in [`crate::view`], the widgets in [`crate::ui`],
+//! the effects' runner in [`crate::exec`].
 
 pub mod app;
-pub mod audit;
-mod count;
-pub mod external;
 mod input;
 mod keys;
 pub mod live;
-pub mod ops;
 mod quit;
 pub mod term;
 
-pub use app::{Io, run, selected_directory};
+pub use app::{run, selected_directory};
 
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;

@@ -7,8 +7,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::text::{fit, group_digits};
 use crate::audit::{Change, Finding, Severity};
+use crate::fmt::{fit, group_digits};
 use crate::model::NodeId;
 use crate::model::mode::perms_string;
 use crate::sanitize;

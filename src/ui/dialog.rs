@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::text::fit;
+use crate::fmt::fit;
 use crate::theme::Theme;
 use crate::view::{Confirm, Report};
 

@@ -7,21 +7,21 @@
 //! lines an 80×24 terminal leaves under the tree. `i` shows the full one on
 //! the whole screen at any size.
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::text::{fit, group_digits, human_size, relative_age};
+use crate::fmt::time::{local_time, short_time};
+use crate::fmt::{fit, group_digits, human_size};
 use crate::model::mode::{octal_string, perms_string, special_bits_words};
 use crate::model::{FileKind, FullStat};
 use crate::sanitize;
 use crate::scan::Timespec;
 use crate::theme::Theme;
 use crate::view::State;
+use jiff::tz::TimeZone;
 
 /// Columns of a full-layout label.
 const LONG_LABEL: usize = 9;
@@ -182,13 +182,13 @@ fn fit_left(text: &str, width: usize) -> String {
 }
 
 fn body(state: &State, theme: &Theme, now: i64) -> Vec<Body> {
-    let Some(id) = state.selected_id else {
+    let Some(id) = state.selected_node() else {
         return vec![Body::Extra(Line::raw("nothing selected"))];
     };
     let tree = &state.tree;
     let mut out = Vec::new();
     let path = |p: &std::path::Path| Field::new("path", "path", sanitize::path(p).into_owned());
-    match state.meta.as_ref().filter(|m| m.id == id).map(|m| &m.result) {
+    match state.inspect.meta.as_ref().filter(|m| m.id == id).map(|m| &m.result) {
         None => {
             out.push(Body::Fields(vec![path(&tree.path(id))]));
             out.push(Body::Extra(Line::raw("reading…")));
@@ -249,7 +249,7 @@ fn stat_fields(state: &State, full: &FullStat, now: i64) -> Vec<Field> {
         Some(None) => "(no name)".to_string(),
         None => "(looking up…)".to_string(),
     };
-    let names = &state.owner_names;
+    let names = &state.inspect.owner_names;
     out.push(Field::new(
         "size",
         "size",
@@ -297,27 +297,6 @@ fn stat_fields(state: &State, full: &FullStat, now: i64) -> Vec<Field> {
         None => Field::new("born", "born", "unknown".to_string()),
     });
     out
-}
-
-/// Local time with nanoseconds and the relative age (the zone is shown
-/// once, on its own line).
-pub fn local_time(t: Timespec, now: i64) -> String {
-    match zoned(t) {
-        Some(text) => format!("{text}, {}", relative_age(now - t.sec)),
-        None => format!("@{}.{:09}", t.sec, t.nsec),
-    }
-}
-
-/// Local time with nanoseconds, without the relative age (the compact
-/// layout has half a line for it).
-pub fn short_time(t: Timespec) -> String {
-    zoned(t).unwrap_or_else(|| format!("@{}.{:09}", t.sec, t.nsec))
-}
-
-fn zoned(t: Timespec) -> Option<String> {
-    let ts = Timestamp::new(t.sec, t.nsec as i32).ok()?;
-    let zoned = ts.to_zoned_datetime(TimeZone::system());
-    Some(zoned.strftime("%Y-%m-%d %H:%M:%S%.9f").to_string())
 }
 
 /// "1 byte", "2 bytes": the count is shown beside it.

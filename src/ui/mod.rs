@@ -5,12 +5,10 @@
 pub mod audit;
 pub mod dialog;
 pub mod help;
-pub mod layout;
 pub mod meta;
 pub mod perm;
 pub mod preview;
 pub mod status;
-pub mod text;
 pub mod tree;
 
 use ratatui::Frame;
@@ -22,7 +20,7 @@ use crate::view::{Mode, State};
 /// Draws one frame.
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     let area = frame.area();
-    let areas = layout::layout(area, state.show_preview);
+    let areas = crate::view::layout::layout(area, state.inspect.show_preview);
     let buf = frame.buffer_mut();
     tree::draw(state, theme, areas.tree, buf);
     if let Some(meta_area) = areas.meta {

@@ -10,7 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::text::fit;
+use crate::fmt::fit;
 use crate::model::mask::Scope;
 use crate::sanitize;
 use crate::theme::Theme;

@@ -11,9 +11,6 @@ use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::State;
 
-/// Bytes read for a preview.
-pub const PREVIEW_CAP: usize = 64 * 1024;
-
 /// Draws the pane.
 pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::default().borders(Borders::LEFT | Borders::TOP).title(" preview ");
@@ -25,10 +22,10 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// The lines of the pane, at most `max_lines`.
 pub fn lines(state: &State, theme: &Theme, width: usize, max_lines: usize) -> Vec<Line<'static>> {
-    if state.selected_id.is_none() {
+    if state.selected_node().is_none() {
         return vec![Line::styled("nothing selected", theme.dim())];
     }
-    let loaded = state.preview.as_ref().filter(|p| Some(p.id) == state.selected_id);
+    let loaded = state.inspect.preview.as_ref().filter(|p| Some(p.id) == state.selected_node());
     let Some(loaded) = loaded else { return vec![Line::raw("reading…")] };
     match &loaded.result {
         Err(reason) => vec![Line::styled(sanitize::text(reason).into_owned(), theme.error())],

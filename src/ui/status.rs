@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::text::{fit, group_digits, human_size};
+use crate::fmt::{fit, group_digits, human_size};
 use crate::keymap::Action;
 use crate::sanitize;
 use crate::theme::Theme;
@@ -32,15 +32,15 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         draw_name_prompt(prompt, theme, area, buf);
         return;
     }
-    let shown = if state.rows.is_empty() { 0 } else { state.selected as u64 + 1 };
-    let marked = match state.marks.len() {
+    let shown = if state.rows.is_empty() { 0 } else { state.cursor.row as u64 + 1 };
+    let marked = match state.jobs.marks.len() {
         0 => String::new(),
         n => format!(" {} marked ·", group_digits(n as u64)),
     };
     let position =
         format!("{marked} {}/{} ", group_digits(shown), group_digits(state.rows.len() as u64));
     let left_width = width.saturating_sub(position.chars().count());
-    let (left, style) = match &state.status {
+    let (left, style) = match &state.screen.status {
         Some(message) => {
             let style =
                 if message.is_error { theme.error().patch(theme.status()) } else { theme.status() };
@@ -135,7 +135,7 @@ pub fn progress_text(state: &State) -> String {
         1 => "1 error".to_string(),
         n => format!("{} errors", group_digits(n)),
     };
-    match state.scan_finished {
+    match state.scan.finished {
         Some(took) => format!(
             " {} entries · {} · {errors} · scanned in {:.2} s · ? for help",
             group_digits(totals.entries),
@@ -143,7 +143,7 @@ pub fn progress_text(state: &State) -> String {
             took.as_secs_f64()
         ),
         None => {
-            let elapsed = state.now.duration_since(state.scan_started).as_secs_f64();
+            let elapsed = state.screen.now.duration_since(state.scan.started).as_secs_f64();
             let rate = if elapsed > 0.0 { totals.entries as f64 / elapsed } else { 0.0 };
             let frame = SPINNER[(elapsed * 10.0) as usize % SPINNER.len()];
             format!(

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::text::{fit, human_size};
+use crate::fmt::{fit, human_size};
 use crate::model::{DirState, FileKind, NodeId, Tree};
 use crate::sanitize;
 use crate::theme::Theme;
@@ -35,11 +35,11 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     );
     let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
     let rows = state.rows.rows();
-    let end = (state.scroll + body.height as usize).min(rows.len());
-    for (line, row_index) in (state.scroll..end).enumerate() {
+    let end = (state.cursor.scroll + body.height as usize).min(rows.len());
+    for (line, row_index) in (state.cursor.scroll..end).enumerate() {
         let row = rows[row_index];
         let y = body.y + line as u16;
-        let selected = row_index == state.selected;
+        let selected = row_index == state.cursor.row;
         draw_row(state, theme, row.id, row.depth, Rect { y, height: 1, ..body }, selected, buf);
     }
 }
@@ -54,14 +54,14 @@ fn title_line(state: &State) -> String {
         roots =
             state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
     }
-    let mut title = format!(" {} · sort: {}", roots.join(", "), state.options.sort.label());
-    if !state.options.show_hidden {
+    let mut title = format!(" {} · sort: {}", roots.join(", "), state.rows.options.sort.label());
+    if !state.rows.options.show_hidden {
         title.push_str(" · hidden entries off");
     }
-    if state.watch_limited {
+    if state.jobs.watch_limited {
         title.push_str(" · live updates limited (R refreshes)");
     }
-    if let Some(filter) = &state.options.filter {
+    if let Some(filter) = &state.rows.options.filter {
         title.push_str(&format!(" · filter: {}", sanitize::bytes(filter)));
     }
     if let Some(filter) = state.audit.filter() {
@@ -83,7 +83,7 @@ fn draw_row(
     let width = area.width as usize;
     let kind = tree.kind(id);
     let marker = if state.rows.is_expanded(id) { '▾' } else { '▸' };
-    let marked = state.marks.contains_key(&id);
+    let marked = state.jobs.marks.contains_key(&id);
     // Unreadable entries are findings too: the mark and the colour say
     // "look here", the metadata pane says why.
     let finding = super::audit::row_severity(state, id).map(|s| theme.severity(s));

@@ -5,23 +5,22 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::jobs::Running;
 use super::line::{LineEditor, LineKey};
-use super::ops::{CancelFlag, OpRequest, Target};
-use super::outcomes::start_rescan;
+use super::msg::Effect;
+use super::nav::selection_changed;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
-use super::state::{Confirm, Effect, Mode, NamePrompt, NamePurpose, Report, Running, State};
-use super::update::selection_changed;
+use super::request::{CancelFlag, OpRequest, Target, confirm_keys_line, confirm_title};
+use super::scan_in::start_rescan;
+use super::state::{Confirm, Mode, NamePrompt, NamePurpose, State};
 use crate::model::{FileKind, Identity, NodeId};
 use crate::sanitize;
-
-/// How many names a confirmation lists before "and N more".
-pub const LISTED_NAMES: usize = 8;
 
 /// The selected entry as the metadata pane shows it (its identity comes from
 /// the `lstat` read when it was selected).
 pub fn selected_target(state: &State) -> Result<Target, String> {
     let Some(id) = state.selected_node() else { return Err("nothing selected".into()) };
-    match &state.meta {
+    match &state.inspect.meta {
         Some(loaded) if loaded.id == id => match &loaded.result {
             Ok(full) => Ok(Target {
                 id,
@@ -44,7 +43,7 @@ fn or_say<T>(state: &mut State, result: Result<T, String>) -> Option<T> {
 /// The marked entries that are still in the tree, or else the selection.
 pub fn targets(state: &State) -> Result<Vec<Target>, String> {
     let marked: Vec<Target> =
-        state.marks.values().filter(|t| state.tree.is_live(t.id)).cloned().collect();
+        state.jobs.marks.values().filter(|t| state.tree.is_live(t.id)).cloned().collect();
     if !marked.is_empty() {
         return Ok(marked);
     }
@@ -54,10 +53,10 @@ pub fn targets(state: &State) -> Result<Vec<Target>, String> {
 /// `Space`: marks or unmarks the selection and moves down.
 pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected_node() else { return Vec::new() };
-    if state.marks.remove(&id).is_none() {
+    if state.jobs.marks.remove(&id).is_none() {
         match selected_target(state) {
             Ok(target) => {
-                state.marks.insert(id, target);
+                state.jobs.marks.insert(id, target);
             }
             Err(why) => {
                 state.error(why);
@@ -65,23 +64,23 @@ pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
             }
         }
     }
-    state.needs_draw = true;
-    let next = (state.selected + 1).min(state.rows.len().saturating_sub(1));
-    state.selected = next;
+    state.screen.needs_draw = true;
+    let next = (state.cursor.row + 1).min(state.rows.len().saturating_sub(1));
+    state.cursor.row = next;
     selection_changed(state)
 }
 
 /// Clears the marks (Esc in normal mode).
 pub fn clear_marks(state: &mut State) {
-    if !state.marks.is_empty() {
-        let n = state.marks.len();
-        state.marks.clear();
+    if !state.jobs.marks.is_empty() {
+        let n = state.jobs.marks.len();
+        state.jobs.marks.clear();
         state.message(format!("{n} marks cleared"));
     }
 }
 
 fn busy(state: &mut State) -> bool {
-    if let Some(running) = &state.running {
+    if let Some(running) = &state.jobs.running {
         let label = running.label;
         state.error(format!("{label} is still running: wait, or Esc to cancel it"));
         return true;
@@ -95,19 +94,19 @@ pub fn run(state: &mut State, request: OpRequest) -> Vec<Effect> {
         return Vec::new();
     }
     let cancel = CancelFlag::default();
-    state.running = Some(Running {
+    state.jobs.running = Some(Running {
         label: request.label(),
-        started: state.now,
+        started: state.screen.now,
         progress: 0,
         cancel: cancel.clone(),
     });
-    state.needs_draw = true;
+    state.screen.needs_draw = true;
     vec![Effect::Run { request, cancel }]
 }
 
 /// Esc while an action runs.
 pub fn cancel_running(state: &mut State) -> bool {
-    match &state.running {
+    match &state.jobs.running {
         Some(running) => {
             running.cancel.cancel();
             state.message(format!("cancelling {}…", running.label));
@@ -258,19 +257,6 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     run(state, OpRequest::CountRemove { targets, permanent })
 }
 
-/// The title of the confirmation of `request`, and whether it is shown in
-/// the error colour (what cannot be undone and removes data).
-pub fn confirm_title(request: &OpRequest) -> (String, bool) {
-    match request {
-        OpRequest::Remove { permanent: true, .. } => ("Delete permanently?".into(), true),
-        OpRequest::Remove { permanent: false, .. } => ("Move to the trash?".into(), false),
-        OpRequest::RemoveEmptyDirs { .. } => ("Remove empty directories?".into(), false),
-        OpRequest::ChmodRecursive { .. } => ("Change permissions recursively?".into(), false),
-        // Not confirmed with a dialog: run as soon as they are asked for.
-        _ => ("Go ahead?".into(), false),
-    }
-}
-
 /// `x`: remove the selected empty directory and the parents it leaves empty.
 pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
     if busy(state) {
@@ -308,90 +294,6 @@ fn root_of(state: &State, id: NodeId) -> Option<NodeId> {
     Some(up)
 }
 
-/// True for the one confirmed action that can be undone: moving to the trash.
-pub fn reversible(request: &OpRequest) -> bool {
-    matches!(request, OpRequest::Remove { permanent: false, .. })
-}
-
-/// The keys line of a confirmation: `Enter` is named with the answer it gives.
-pub fn confirm_keys_line(reversible: bool) -> String {
-    if reversible {
-        "y / Enter: yes    n / Esc: no".into()
-    } else {
-        "y: yes    n / Esc / Enter: no".into()
-    }
-}
-
-/// Keys of a confirmation dialog.
-pub fn on_confirm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Mode::Confirm(confirm) = &state.mode else { return Vec::new() };
-    // Enter confirms only what can be undone (the trash); an irreversible
-    // action needs the deliberate `y`, and Enter answers "no".
-    let enter_confirms = reversible(&confirm.request);
-    match key.code {
-        KeyCode::Char('y' | 'Y') => {
-            let request = confirm.request.clone();
-            state.mode = Mode::Normal;
-            run(state, request)
-        }
-        KeyCode::Enter if enter_confirms => {
-            let request = confirm.request.clone();
-            state.mode = Mode::Normal;
-            run(state, request)
-        }
-        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter => {
-            state.mode = Mode::Normal;
-            state.message("cancelled: nothing changed");
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// Keys of a report dialog: scroll, or any other key closes it.
-pub fn on_report_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Mode::Report(report) = &mut state.mode else { return Vec::new() };
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => report.scroll = report.scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => report.scroll = report.scroll.saturating_sub(1),
-        _ => state.mode = Mode::Normal,
-    }
-    Vec::new()
-}
-
-/// Keys of the full-screen metadata: scroll; `i` (whatever key is bound to
-/// it), Esc or `q` go back. Other keys do nothing, so a stray key cannot act
-/// on an entry the user is not looking at in the tree.
-pub fn on_inspect_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let back = state.keymap.lookup(&key) == Some(crate::keymap::Action::Inspect);
-    let Mode::Inspect { scroll } = &mut state.mode else { return Vec::new() };
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
-        _ if back => state.mode = Mode::Normal,
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// `m`: the message log, newest first, each message whole (the report
-/// dialog wraps what is wider than the screen).
-pub fn open_message_log(state: &mut State) -> Vec<Effect> {
-    if state.message_log.is_empty() {
-        state.message("no messages yet");
-        return Vec::new();
-    }
-    let lines = state
-        .message_log
-        .iter()
-        .rev()
-        .map(|m| format!("{} {}", if m.is_error { "!" } else { "·" }, m.text))
-        .collect();
-    state.mode = Mode::Report(Report { title: "Messages, newest first".into(), lines, scroll: 0 });
-    Vec::new()
-}
-
 /// `e` / `o`: hand a regular file to the editor or the pager.
 pub fn open_external(state: &mut State, pager: bool) -> Vec<Effect> {
     let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
@@ -424,7 +326,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
         if state.tree.kind(id) == FileKind::Dir { id } else { state.tree.parent(id).unwrap_or(id) };
     if state.tree.kind(dir) != FileKind::Dir {
         // A root that is a file: restat it through the metadata read.
-        state.meta = None;
+        state.inspect.meta = None;
         return selection_changed(state);
     }
     if state.tree.parent(dir).is_none() && state.scanning() {

@@ -9,28 +9,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::ops::Change;
+use super::change::{Change, node_at};
+use super::msg::Effect;
+use super::nav::tree_height;
 use super::outcomes;
-use super::state::{Effect, State};
+use super::scan_in::start_rescan;
+use super::state::State;
 use crate::model::{DirState, FileKind, NodeId};
 use crate::watch::relist::Listing;
-
-/// Which open directories were listed since they were opened, and the
-/// listings on their way.
-#[derive(Debug, Default)]
-pub struct Freshness {
-    /// Open directories already listed (or filled by the running walk); a
-    /// directory leaves the set when it is closed, so opening it again lists
-    /// it again.
-    listed: HashSet<NodeId>,
-    /// Listings in flight, by ticket: a result whose ticket is not here (the
-    /// directory was closed, or opened again since) is dropped.
-    pending: HashMap<u64, NodeId>,
-    /// Directories under a re-scan that the watcher reported changes in
-    /// while it ran: the re-scan may have listed them before the change, so
-    /// they are read once more when it ends.
-    changed_during_rescan: HashSet<NodeId>,
-}
 
 /// Asks for a listing of every directory opened since the last call, and
 /// forgets the closed ones. Opened means shown open: expanded by the user
@@ -38,7 +24,7 @@ pub struct Freshness {
 pub fn list_opened(state: &mut State) -> Vec<Effect> {
     let tree = &state.tree;
     let rows = &state.rows;
-    state.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
+    state.jobs.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
     let candidates: Vec<NodeId> = if rows.filtered() {
         open_on_screen(state)
     } else {
@@ -46,12 +32,12 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
     };
     let opened: Vec<NodeId> = candidates
         .into_iter()
-        .filter(|id| !state.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
+        .filter(|id| !state.jobs.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
         .filter(|&id| tree.is_live(id))
         .collect();
     let mut effects = Vec::new();
     for dir in opened {
-        state.fresh.listed.insert(dir);
+        state.jobs.fresh.listed.insert(dir);
         // A directory the walk is still filling is as fresh as the walk.
         let filling = state
             .tree
@@ -60,10 +46,9 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
         if filling {
             continue;
         }
-        let ticket = state.next_ticket;
-        state.next_ticket += 1;
-        state.fresh.pending.retain(|_, d| *d != dir);
-        state.fresh.pending.insert(ticket, dir);
+        let ticket = state.jobs.ticket();
+        state.jobs.fresh.pending.retain(|_, d| *d != dir);
+        state.jobs.fresh.pending.insert(ticket, dir);
         effects.push(Effect::Relist { ticket, dir, path: state.tree.path(dir) });
     }
     effects
@@ -75,8 +60,8 @@ pub fn list_opened(state: &mut State) -> Vec<Effect> {
 /// scrolling brings them into view.
 fn open_on_screen(state: &State) -> Vec<NodeId> {
     let rows = state.rows.rows();
-    let start = state.scroll.min(rows.len());
-    let end = (start + super::update::tree_height(state).max(1)).min(rows.len());
+    let start = state.cursor.scroll.min(rows.len());
+    let end = (start + tree_height(state).max(1)).min(rows.len());
     rows[start..end]
         .iter()
         .map(|row| row.id)
@@ -92,7 +77,7 @@ pub fn on_listed(
     dir: NodeId,
     listing: Result<Listing, String>,
 ) -> Vec<Effect> {
-    if state.fresh.pending.remove(&ticket) != Some(dir)
+    if state.jobs.fresh.pending.remove(&ticket) != Some(dir)
         || !state.tree.is_live(dir)
         || !state.rows.is_expanded(dir)
     {
@@ -137,7 +122,7 @@ pub fn on_listed(
     for name in stale {
         let Some(child) = state.tree.find_child(dir, &name) else { continue };
         if !is_rereading(state, child) {
-            effects.extend(outcomes::start_rescan(state, child));
+            effects.extend(start_rescan(state, child));
         }
     }
     effects
@@ -147,7 +132,7 @@ pub fn on_listed(
 /// touch (an overflow's re-scan runs while the changes go on: a name deleted
 /// after the re-scan listed it would otherwise stay).
 pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
-    if state.rescans.is_empty() {
+    if state.jobs.rescans.is_empty() {
         return;
     }
     for change in changes {
@@ -157,14 +142,13 @@ pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
         };
         // A directory below the re-scanned one is not in the tree yet: its
         // nearest ancestor that is.
-        let Some(mut node) = dir.ancestors().find_map(|d| super::ops::node_at(&state.tree, d))
-        else {
+        let Some(mut node) = dir.ancestors().find_map(|d| node_at(&state.tree, d)) else {
             continue;
         };
         // The re-scan holding it: the directory or its nearest ancestor.
         loop {
             if is_rereading(state, node) {
-                state.fresh.changed_during_rescan.insert(node);
+                state.jobs.fresh.changed_during_rescan.insert(node);
                 break;
             }
             match state.tree.parent(node) {
@@ -178,10 +162,10 @@ pub fn note_changes_during_rescans(state: &mut State, changes: &[Change]) {
 /// After a re-scan of `dir` ended: reads it once more when changes were seen
 /// in it while it ran, so it converges to the disk once the changes stop.
 pub fn rescan_again_if_changed(state: &mut State, dir: NodeId) -> Option<Effect> {
-    if !state.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
+    if !state.jobs.fresh.changed_during_rescan.remove(&dir) || !state.tree.is_live(dir) {
         return None;
     }
-    outcomes::start_rescan(state, dir)
+    start_rescan(state, dir)
 }
 
 /// Whether the tree already shows `child` as this `lstat` says (type and
@@ -198,5 +182,5 @@ fn shows_as(tree: &crate::model::Tree, child: NodeId, stat: &crate::scan::EntryS
 /// Whether `dir` is being read again right now (its rows and totals are
 /// about to change): the tree marks it stale.
 pub fn is_rereading(state: &State, dir: NodeId) -> bool {
-    state.rescans.values().any(|rescan| rescan.dir() == dir)
+    state.jobs.rescans.values().any(|rescan| rescan.dir() == dir)
 }

@@ -4,22 +4,35 @@
 
 pub mod actions;
 pub mod audit;
+pub mod background;
+pub mod change;
+pub mod cursor;
+pub mod dialog;
 pub mod fresh;
+pub mod inspect;
+pub mod jobs;
+pub mod layout;
 pub mod line;
-pub mod ops;
+pub mod loads;
+pub mod msg;
+pub mod nav;
 pub mod outcomes;
 pub mod perm;
+pub mod progress;
 pub mod prompt;
+pub mod request;
 pub mod rows;
+pub mod scan_in;
+pub mod screen;
 pub mod search;
 pub mod state;
 pub mod sweep;
 pub mod update;
 
-pub use ops::{Change, OpOutcome, OpReport, OpRequest, Target};
+pub use change::{Change, OpOutcome, OpReport};
+pub use jobs::Running;
+pub use msg::{Effect, Loaded, Msg};
+pub use request::{OpRequest, Target};
 pub use rows::{Row, RowIndex, ViewOptions};
-pub use state::{
-    Confirm, Effect, Loaded, Mode, NamePrompt, NamePurpose, Prompt, PromptKind, Report, Running,
-    State,
-};
-pub use update::{Msg, update};
+pub use state::{Confirm, Mode, NamePrompt, NamePurpose, Prompt, PromptKind, Report, State};
+pub use update::update;

@@ -3,9 +3,32 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::msg::Effect;
+use super::nav::{reveal, selection_changed};
 use super::search;
-use super::state::{Effect, Mode, PromptKind, State};
-use super::update::{reveal, selection_changed};
+use super::state::{Mode, Prompt, PromptKind, State};
+
+/// `/` and `f`: opens the search or the filter prompt (the filter's with
+/// the active filter in it).
+pub fn open(state: &mut State, kind: PromptKind) -> Vec<Effect> {
+    let input = match kind {
+        PromptKind::Filter => state
+            .rows
+            .options
+            .filter
+            .as_deref()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .unwrap_or_default(),
+        PromptKind::Search => String::new(),
+    };
+    state.mode = Mode::Prompt(Prompt {
+        kind,
+        input,
+        origin: state.selected_node(),
+        previous_filter: state.rows.options.filter.clone(),
+    });
+    Vec::new()
+}
 
 /// A key while the search or filter prompt is open.
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -16,7 +39,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let prompt = prompt.clone();
             state.mode = Mode::Normal;
             if kind == PromptKind::Filter {
-                state.options.filter = prompt.previous_filter;
+                state.rows.options.filter = prompt.previous_filter;
                 state.rebuild_rows();
             }
             if let Some(origin) = prompt.origin {
@@ -29,7 +52,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.mode = Mode::Normal;
             if kind == PromptKind::Search && !input.is_empty() {
                 let query = input.to_ascii_lowercase().into_bytes();
-                state.last_search = Some(query.clone());
+                state.cursor.last_search = Some(query.clone());
                 if search::matches(&state.tree, state.selected_node(), &query) {
                     return Vec::new();
                 }
@@ -65,8 +88,8 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             effects
         }
         PromptKind::Filter => {
-            let keep = state.selected_id;
-            state.options.filter = (!query.is_empty()).then_some(query);
+            let keep = state.selected_node();
+            state.rows.options.filter = (!query.is_empty()).then_some(query);
             state.rebuild_rows();
             keep_visible(state, keep);
             selection_changed(state)
@@ -77,10 +100,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// Esc in normal mode with a name filter on: the filter goes, the selected
 /// entry stays selected (its directories opened if the filter had hidden it).
 pub fn clear_filter(state: &mut State) -> Vec<Effect> {
-    if state.options.filter.take().is_none() {
+    if state.rows.options.filter.take().is_none() {
         return Vec::new();
     }
-    let keep = state.selected_id;
+    let keep = state.selected_node();
     state.rebuild_rows();
     keep_visible(state, keep);
     state.message("filter cleared");
@@ -107,7 +130,7 @@ pub fn jump_to_match(
     let found = search::find(
         &state.tree,
         &state.rows,
-        &state.options,
+        &state.rows.options,
         state.selected_node(),
         query,
         forward,

@@ -7,6 +7,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use crate::config::SortKey;
 use crate::model::{FileKind, NodeId, Tree};
@@ -38,9 +39,16 @@ impl Default for ViewOptions {
     }
 }
 
-/// The flattened rows plus the set of expanded directories.
+/// The flattened rows plus the set of expanded directories, the options
+/// they are built with, and whether they are stale.
 #[derive(Debug, Default)]
 pub struct RowIndex {
+    /// Sort, hidden entries, filter.
+    pub options: ViewOptions,
+    /// The rows need rebuilding (the tree or the options changed).
+    pub dirty: bool,
+    /// When the rows were last rebuilt and how long it took.
+    pub last_rebuild: Option<(Instant, Duration)>,
     rows: Vec<Row>,
     expanded: HashSet<NodeId>,
     /// With a filter: nodes that match or have a matching descendant.
@@ -56,6 +64,11 @@ pub struct RowIndex {
 }
 
 impl RowIndex {
+    /// No rows yet, due for a build with `options`.
+    pub fn new(options: ViewOptions) -> Self {
+        RowIndex { options, dirty: true, ..RowIndex::default() }
+    }
+
     /// The rows, top to bottom.
     pub fn rows(&self) -> &[Row] {
         &self.rows
@@ -121,7 +134,8 @@ impl RowIndex {
     }
 
     /// Rebuilds the rows from the tree.
-    pub fn rebuild(&mut self, tree: &Tree, options: &ViewOptions) {
+    pub fn rebuild(&mut self, tree: &Tree) {
+        let options = &self.options;
         if self.last_filter != options.filter {
             self.filter_collapsed.clear();
             self.last_filter.clone_from(&options.filter);

@@ -1,114 +1,26 @@
-//! The interactive model: the tree plus everything the view needs to know
-//! (rows, selection, mode, loaded metadata, status). No terminal code: the
+//! The interactive model: the tree plus one part per concern, each defined
+//! in a file of its own (the rows in `rows.rs`, the selection in
+//! `cursor.rs`, what is loaded about it in `inspect.rs`, marks and
+//! background work in `jobs.rs`, size, clock and status in `screen.rs`, the
+//! first scan in `progress.rs`, the audit in `audit/table.rs`), and the
+//! input mode with its prompts and dialogs here. No terminal code: the
 //! update function changes it, the widgets borrow it for one frame.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-
 use super::audit::AuditState;
+use super::cursor::Cursor;
+use super::inspect::Inspect;
+use super::jobs::Jobs;
 use super::line::LineEditor;
-use super::ops::{CancelFlag, OpRequest, Target};
 use super::perm::PermEditor;
+use super::progress::ScanProgress;
+use super::request::{OpRequest, Target};
 use super::rows::{RowIndex, ViewOptions};
+use super::screen::Screen;
 use crate::keymap::KeyMap;
-use crate::model::{FullStat, NodeId, Rescan, Tree};
-use crate::preview::Preview;
-
-/// Something the update function asks the outside world to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// `lstat` the selected entry (the one filesystem read the UI thread does).
-    LoadMeta {
-        /// The node.
-        id: NodeId,
-        /// Its path.
-        path: std::path::PathBuf,
-    },
-    /// Read the capped preview of the selected entry.
-    LoadPreview {
-        /// The node.
-        id: NodeId,
-        /// Its path.
-        path: std::path::PathBuf,
-    },
-    /// Look up the user and group names of these ids (off the interface's
-    /// thread: NSS may be slow).
-    ResolveOwner {
-        /// User id.
-        uid: u32,
-        /// Group id.
-        gid: u32,
-    },
-    /// Leave the interface.
-    Quit,
-    /// Stop the process until the shell resumes it (Ctrl-z).
-    Suspend,
-    /// Run a confirmed action off the interface's thread; the result comes
-    /// back as [`crate::view::Msg::OpDone`].
-    Run {
-        /// What to do.
-        request: OpRequest,
-        /// Set when the user cancels (Esc).
-        cancel: CancelFlag,
-    },
-    /// Re-read a directory with a fresh scanner whose events come back as
-    /// [`crate::view::Msg::Rescan`] with this ticket.
-    Rescan {
-        /// Which re-scan the events belong to.
-        ticket: u64,
-        /// The directory.
-        path: PathBuf,
-    },
-    /// Hand the terminal to the editor or the pager for this file, then take
-    /// it back ([`crate::view::Msg::ExternalDone`]).
-    OpenExternal {
-        /// The node.
-        id: NodeId,
-        /// Its path.
-        path: PathBuf,
-        /// The pager (`o`) rather than the editor (`e`).
-        pager: bool,
-    },
-    /// List a directory the user opened (not deeper) and answer with
-    /// [`crate::view::Msg::Listed`] carrying this ticket.
-    Relist {
-        /// Which listing the answer belongs to.
-        ticket: u64,
-        /// The directory's node.
-        dir: NodeId,
-        /// Its path.
-        path: PathBuf,
-    },
-    /// `lstat` these directories (the collapsed ones on screen) and answer
-    /// with [`crate::view::Msg::DirsChecked`] carrying this ticket.
-    CheckDirs {
-        /// Which check the answer belongs to.
-        ticket: u64,
-        /// The directories' nodes and paths.
-        dirs: Vec<(NodeId, PathBuf)>,
-    },
-    /// Start the audit pass: scan these roots again gathering xattrs and
-    /// symlink facts, answering with [`super::Msg::AuditPass`].
-    StartAuditPass {
-        /// The roots, as the main scan was given them.
-        roots: Vec<std::path::PathBuf>,
-        /// `-L`.
-        follow_links: bool,
-        /// `-x`.
-        one_file_system: bool,
-    },
-}
-
-/// A result read for one node; errors are already worded for display.
-#[derive(Debug, Clone)]
-pub struct Loaded<T> {
-    /// The node it belongs to.
-    pub id: NodeId,
-    /// What was read, or why it could not be.
-    pub result: Result<T, String>,
-}
+use crate::model::{NodeId, Tree};
 
 /// Which prompt is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,19 +89,6 @@ pub struct Report {
     pub scroll: u16,
 }
 
-/// An action running off the interface's thread.
-#[derive(Debug, Clone)]
-pub struct Running {
-    /// Words for the status bar.
-    pub label: &'static str,
-    /// When it started.
-    pub started: Instant,
-    /// Entries seen so far.
-    pub progress: u64,
-    /// Set by Esc.
-    pub cancel: CancelFlag,
-}
-
 /// Input mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -222,215 +121,103 @@ pub enum Mode {
     },
 }
 
-/// A message in the status bar that fades.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusMessage {
-    /// The text, ready to draw: every name in it has already been through
-    /// [`crate::sanitize`] once, where the message was worded.
-    pub text: String,
-    /// True for errors.
-    pub is_error: bool,
-    /// When it disappears.
-    pub until: Instant,
-}
-
-/// User and group names looked up so far: `Some(None)` means the id has no
-/// name, a missing key that the lookup is still pending.
-#[derive(Debug, Default, Clone)]
-pub struct OwnerNameCache {
-    /// By uid.
-    pub users: std::collections::HashMap<u32, Option<String>>,
-    /// By gid.
-    pub groups: std::collections::HashMap<u32, Option<String>>,
-}
-
-/// How long a status message stays.
-pub const MESSAGE_TIME: Duration = Duration::from_secs(4);
-
 /// Everything the interface shows.
 pub struct State {
     /// The scanned tree.
     pub tree: Tree,
-    /// The flattened visible rows.
+    /// The flattened visible rows, their options and when they were built.
     pub rows: RowIndex,
-    /// Sort, hidden entries, filter.
-    pub options: ViewOptions,
-    /// Key bindings (also what the help overlay lists).
-    pub keymap: KeyMap,
-    /// Index of the selected row.
-    pub selected: usize,
-    /// The selected node, kept across row rebuilds.
-    pub selected_id: Option<NodeId>,
-    /// First row on screen.
-    pub scroll: usize,
+    /// The selection and the scroll.
+    pub cursor: Cursor,
     /// Input mode.
     pub mode: Mode,
-    /// The last search, for `n`/`N`.
-    pub last_search: Option<Vec<u8>>,
-    /// Preview pane on.
-    pub show_preview: bool,
-    /// Full metadata of the selected entry, read when it was selected.
-    pub meta: Option<Loaded<FullStat>>,
-    /// Preview of the selected entry.
-    pub preview: Option<Loaded<Preview>>,
-    /// Status message.
-    pub status: Option<StatusMessage>,
-    /// User and group names looked up so far.
-    pub owner_names: OwnerNameCache,
-    /// Terminal size (columns, lines).
-    pub size: (u16, u16),
-    /// The current time, set by the loop before each update (tests set it too).
-    pub now: Instant,
-    /// Wall-clock Unix seconds at `now` (for "3 days ago").
-    pub now_unix: i64,
-    /// When the scan started.
-    pub scan_started: Instant,
-    /// Scan wall time, once finished.
-    pub scan_finished: Option<Duration>,
-    /// The rows need rebuilding (the tree or the options changed).
-    pub rows_dirty: bool,
-    /// Something on screen changed since the last frame.
-    pub needs_draw: bool,
-    /// The user asked to quit.
-    pub quit: bool,
-    /// Last left click (time, row), to recognise a double click.
-    pub last_click: Option<(Instant, usize)>,
-    /// When the rows were last rebuilt and how long it took.
-    pub last_rebuild: Option<(Instant, Duration)>,
-    /// Marked entries, with what they were when marked.
-    pub marks: BTreeMap<NodeId, Target>,
-    /// The action running now (one at a time).
-    pub running: Option<Running>,
-    /// Directory re-scans in progress, by ticket.
-    pub rescans: HashMap<u64, Rescan>,
-    /// The next re-scan ticket.
-    pub next_ticket: u64,
-    /// An entry to select as soon as it is in the tree (after create/rename).
-    pub pending_select: Option<PathBuf>,
-    /// Set when the filesystem watcher hit the system's watch limit: live
-    /// updates are partial and `R` refreshes by hand.
-    pub watch_limited: bool,
+    /// Key bindings (also what the help overlay lists).
+    pub keymap: KeyMap,
+    /// What is loaded about the selection.
+    pub inspect: Inspect,
+    /// Marks and the work running off the interface's thread.
+    pub jobs: Jobs,
+    /// Size, clock, status, redraw, quit.
+    pub screen: Screen,
+    /// The first scan's progress.
+    pub scan: ScanProgress,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
-    /// Every status message so far, oldest first (at most
-    /// [`MESSAGE_LOG_LEN`]): a message cut by the status line is read in full
-    /// here.
-    pub message_log: std::collections::VecDeque<StatusMessage>,
-    /// Which open directories were listed again since they were opened.
-    pub fresh: super::fresh::Freshness,
-    /// The once-a-second check of the collapsed directories on screen.
-    pub sweep: super::sweep::Sweep,
 }
-
-/// How many messages the log keeps.
-pub const MESSAGE_LOG_LEN: usize = 200;
 
 impl State {
     /// A fresh state over an empty tree.
     pub fn new(keymap: KeyMap, options: ViewOptions, now: Instant) -> Self {
         State {
             tree: Tree::new(),
-            rows: RowIndex::default(),
-            options,
-            keymap,
-            selected: 0,
-            selected_id: None,
-            scroll: 0,
+            rows: RowIndex::new(options),
+            cursor: Cursor::default(),
             mode: Mode::Normal,
-            last_search: None,
-            show_preview: false,
-            meta: None,
-            preview: None,
-            status: None,
-            owner_names: OwnerNameCache::default(),
-            size: (80, 24),
-            now,
-            now_unix: 0,
-            scan_started: now,
-            scan_finished: None,
-            rows_dirty: true,
-            needs_draw: true,
-            quit: false,
-            last_click: None,
-            last_rebuild: None,
-            marks: BTreeMap::new(),
-            running: None,
-            rescans: HashMap::new(),
-            next_ticket: 0,
-            pending_select: None,
-            watch_limited: false,
+            keymap,
+            inspect: Inspect::default(),
+            jobs: Jobs::default(),
+            screen: Screen::new(now),
+            scan: ScanProgress { started: now, finished: None },
             audit: AuditState::default(),
-            message_log: std::collections::VecDeque::new(),
-            fresh: Default::default(),
-            sweep: Default::default(),
         }
     }
 
     /// Shows a message in the status bar.
     pub fn message(&mut self, text: impl Into<String>) {
-        self.say(text.into(), false);
+        self.screen.say(text.into(), false);
     }
 
     /// Shows an error in the status bar.
     pub fn error(&mut self, text: impl Into<String>) {
-        self.say(text.into(), true);
-    }
-
-    fn say(&mut self, text: String, is_error: bool) {
-        let message = StatusMessage { text, is_error, until: self.now + MESSAGE_TIME };
-        if self.message_log.len() == MESSAGE_LOG_LEN {
-            self.message_log.pop_front();
-        }
-        self.message_log.push_back(message.clone());
-        self.status = Some(message);
+        self.screen.say(text.into(), true);
     }
 
     /// Wall-clock Unix seconds.
     pub fn now_unix(&self) -> i64 {
-        self.now_unix
+        self.screen.now_unix
     }
 
     /// True while the scan runs.
     pub fn scanning(&self) -> bool {
-        self.scan_finished.is_none()
+        self.scan.finished.is_none()
     }
 
-    /// The selected node.
+    /// The selected node: the selected row's.
     pub fn selected_node(&self) -> Option<NodeId> {
-        self.rows.get(self.selected).map(|row| row.id)
+        self.rows.get(self.cursor.row).map(|row| row.id)
     }
 
     /// Rebuilds the rows now, keeping the selected node selected.
     pub fn rebuild_rows(&mut self) {
+        let selected = self.selected_node();
         let started = Instant::now();
-        self.rows.rebuild(&self.tree, &self.options);
-        self.rows_dirty = false;
-        self.last_rebuild = Some((self.now, started.elapsed()));
-        if let Some(id) = self.selected_id
+        self.rows.rebuild(&self.tree);
+        self.rows.dirty = false;
+        self.rows.last_rebuild = Some((self.screen.now, started.elapsed()));
+        if let Some(id) = selected
             && let Some(row) = self.rows.position(id)
         {
-            self.selected = row;
+            self.cursor.row = row;
         }
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-        self.selected_id = self.selected_node();
-        self.needs_draw = true;
+        self.cursor.row = self.cursor.row.min(self.rows.len().saturating_sub(1));
+        self.screen.needs_draw = true;
     }
 
     /// Rebuilds the rows if they are stale, at most as often as the last
     /// rebuild's cost allows while a scan streams in (so a huge expanded tree
     /// cannot starve the input). Returns true when it rebuilt.
     pub fn refresh_rows(&mut self) -> bool {
-        if !self.rows_dirty {
+        if !self.rows.dirty {
             return false;
         }
         if self.scanning()
-            && let Some((at, cost)) = self.last_rebuild
+            && let Some((at, cost)) = self.rows.last_rebuild
         {
             // At most one rebuild per 8 × its cost (capped at 500 ms), but
             // never less than 2 × its cost: a rebuild slower than the cap
             // must not run on every turn and starve the keys.
             let interval = (cost * 8).min(Duration::from_millis(500)).max(cost * 2);
-            if self.now.duration_since(at) < interval {
+            if self.screen.now.duration_since(at) < interval {
                 return false;
             }
         }

@@ -10,41 +10,35 @@
 //! a collapsed one can change without changing its parent.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::fresh::is_rereading;
-use super::outcomes;
-use super::state::{Effect, State};
-use super::update::tree_height;
+use super::msg::Effect;
+use super::nav::tree_height;
+use super::scan_in::start_rescan;
+use super::state::State;
 use crate::model::{DirState, FileKind, NodeId};
 use crate::scan::EntryStat;
 
 /// How often the directories on screen are compared with the disk.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
-/// When the last check was asked for, and the ticket of the one in flight.
-#[derive(Debug, Default)]
-pub struct Sweep {
-    last: Option<Instant>,
-    pending: Option<u64>,
-}
-
 /// On a tick: asks for the `lstat` of every collapsed directory row on
 /// screen, at most once per [`SWEEP_EVERY`] and never two at a time. Not
 /// while the first scan runs: what it is filling is as fresh as the walk.
 pub fn on_tick(state: &mut State) -> Option<Effect> {
-    let due = state.sweep.last.is_none_or(|t| state.now.duration_since(t) >= SWEEP_EVERY);
-    if !due || state.sweep.pending.is_some() || state.scanning() {
+    let due =
+        state.jobs.sweep.last.is_none_or(|t| state.screen.now.duration_since(t) >= SWEEP_EVERY);
+    if !due || state.jobs.sweep.pending.is_some() || state.scanning() {
         return None;
     }
-    state.sweep.last = Some(state.now);
+    state.jobs.sweep.last = Some(state.screen.now);
     let dirs = collapsed_dirs_on_screen(state);
     if dirs.is_empty() {
         return None;
     }
-    let ticket = state.next_ticket;
-    state.next_ticket += 1;
-    state.sweep.pending = Some(ticket);
+    let ticket = state.jobs.ticket();
+    state.jobs.sweep.pending = Some(ticket);
     Some(Effect::CheckDirs { ticket, dirs })
 }
 
@@ -55,10 +49,10 @@ pub fn on_checked(
     ticket: u64,
     stats: Vec<(NodeId, Option<EntryStat>)>,
 ) -> Vec<Effect> {
-    if state.sweep.pending != Some(ticket) {
+    if state.jobs.sweep.pending != Some(ticket) {
         return Vec::new();
     }
-    state.sweep.pending = None;
+    state.jobs.sweep.pending = None;
     let mut effects = Vec::new();
     for (dir, stat) in stats {
         // Gone, or unreadable: the watcher on its parent, or the next
@@ -69,7 +63,7 @@ pub fn on_checked(
             && state.tree.is_stale_dir(dir, &stat)
             && !is_rereading(state, dir)
         {
-            effects.extend(outcomes::start_rescan(state, dir));
+            effects.extend(start_rescan(state, dir));
         }
     }
     effects
@@ -92,7 +86,7 @@ fn collapsed_dirs_on_screen(state: &State) -> Vec<(NodeId, PathBuf)> {
             && !is_rereading(state, id)
             && tree.dir(id).is_some_and(|d| d.state == DirState::Complete)
     };
-    let first = state.scroll;
+    let first = state.cursor.scroll;
     let last = (first + tree_height(state)).min(state.rows.len());
     let on_screen: Vec<NodeId> = (first..last)
         .filter_map(|i| state.rows.get(i))

@@ -134,7 +134,7 @@ fn walk_down(h: &mut Harness, levels: usize) -> NodeId {
             .find(|&c| h.state.tree.kind(c) == FileKind::Dir)
             .expect("a directory below");
         let row = h.state.rows.position(child).expect("the child is shown once expanded");
-        while h.state.selected < row {
+        while h.state.cursor.row < row {
             h.press("j");
         }
         assert_eq!(h.state.selected_node(), Some(child));
@@ -195,7 +195,7 @@ fn names_of_255_bytes_past_twice_path_max_are_scanned_shown_and_deleted() {
     assert_eq!(h.state.tree.name(id).len(), 255);
     let screen = h.screen();
     assert!(screen.contains(" ▸ 019ddddddddddddddd"), "the selected row:\n{screen}");
-    assert!(h.state.meta.is_some(), "the metadata pane answered (a record or an error)");
+    assert!(h.state.inspect.meta.is_some(), "the metadata pane answered (a record or an error)");
 
     // Deleted: the 255-byte-named directory at the top, with the 39 levels
     // below it (their paths are far past PATH_MAX).
@@ -216,7 +216,7 @@ fn the_metadata_pane_reads_entries_past_path_max() {
     let mut h = Harness::scan(vec![tree.root.clone()], (200, 50));
     let id = walk_down(&mut h, 19);
     assert!(bytes(&h.state.tree.path(id)).len() > PATH_MAX);
-    let meta = h.state.meta.as_ref().expect("the metadata pane is loaded");
+    let meta = h.state.inspect.meta.as_ref().expect("the metadata pane is loaded");
     if let Err(e) = &meta.result {
         panic!("the metadata pane failed: {}", &e[e.len().saturating_sub(60)..]);
     }
@@ -224,11 +224,11 @@ fn the_metadata_pane_reads_entries_past_path_max() {
     h.press("l");
     let file = h.state.tree.find_child(id, b"f").expect("the level's file");
     let row = h.state.rows.position(file).expect("shown");
-    while h.state.selected < row {
+    while h.state.cursor.row < row {
         h.press("j");
     }
     h.press("v");
-    let preview = h.state.preview.as_ref().expect("the preview is loaded");
+    let preview = h.state.inspect.preview.as_ref().expect("the preview is loaded");
     if let Err(e) = &preview.result {
         panic!("the preview failed: {}", &e[e.len().saturating_sub(60)..]);
     }
@@ -295,14 +295,17 @@ fn entries_past_path_max_are_renamed_and_deleted_from_the_view() {
     h.press("ctrl-u");
     h.type_text("renamed");
     h.press("enter");
-    let status = h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let status = h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert!(status.contains("renamed to renamed"), "{status}");
     let renamed = h.state.selected_node().expect("the renamed entry is selected");
     assert_eq!(h.state.tree.name(renamed), b"renamed");
-    assert!(h.state.meta.as_ref().is_some_and(|m| m.result.is_ok()), "metadata after the rename");
+    assert!(
+        h.state.inspect.meta.as_ref().is_some_and(|m| m.result.is_ok()),
+        "metadata after the rename"
+    );
     h.press("D");
     h.press("y");
-    let status = h.state.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let status = h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert!(status.starts_with("deleted 1 of 1 items"), "{status}");
     let parent = h.state.tree.parent(renamed).unwrap();
     assert!(h.state.tree.find_child(parent, b"renamed").is_none());

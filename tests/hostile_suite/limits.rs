@@ -45,7 +45,7 @@ fn the_watch_limit_is_said_once_and_manual_refresh_still_works() {
     assert_eq!(limits, 1);
     let screen = h.screen();
     assert!(screen.contains("live updates limited"), "{screen}");
-    assert!(h.state.watch_limited);
+    assert!(h.state.jobs.watch_limited);
 
     // Unwatched: a change in `two` is not reported; R reads it.
     fs::write(root.join("two/late.txt"), "x").unwrap();

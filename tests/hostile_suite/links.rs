@@ -188,7 +188,7 @@ fn the_view_shows_the_loops_and_stays_put_on_them() {
     h.press("l");
     let x = h.child_named(b"x");
     let row = h.state.rows.position(x).unwrap();
-    while h.state.selected < row {
+    while h.state.cursor.row < row {
         h.press("j");
     }
     let rows = h.state.rows.len();

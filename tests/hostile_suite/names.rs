@@ -142,7 +142,7 @@ fn bidi_and_invisible_names_are_drawn_escaped() {
     // Every row selected in turn (the metadata pane shows each path): no
     // cell ever holds a control, bidi or invisible character.
     for row in 0..harness.state.rows.len() {
-        while harness.state.selected < row {
+        while harness.state.cursor.row < row {
             harness.press("j");
         }
         let buffer = harness.render_buffer(w, h);

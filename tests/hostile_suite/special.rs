@@ -109,7 +109,7 @@ fn the_view_and_the_preview_never_block_on_special_files() {
         h.press("v");
         let mut seen = Vec::new();
         for row in 0..h.state.rows.len() {
-            while h.state.selected < row {
+            while h.state.cursor.row < row {
                 h.press("j");
             }
             let id = h.state.selected_node().unwrap();

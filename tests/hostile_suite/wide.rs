@@ -51,7 +51,7 @@ fn stream_through_the_view(root: std::path::PathBuf, n: usize) -> Streamed {
     let started = Instant::now();
     let handle = scan::start(options(&[&root], 2)).expect("start the scan");
     let mut state = State::new(KeyMap::default(), ViewOptions::default(), Instant::now());
-    state.size = (100, 30);
+    state.screen.size = (100, 30);
     let mut out = Streamed {
         wide_batches: 0,
         largest_batch: 0,
@@ -83,7 +83,7 @@ fn stream_through_the_view(root: std::path::PathBuf, n: usize) -> Streamed {
                 Err(_) => break,
             }
         }
-        state.now = Instant::now();
+        state.screen.now = Instant::now();
         let mut finished = false;
         for event in turn {
             finished |= matches!(event, ScanEvent::Finished { .. });
@@ -96,7 +96,7 @@ fn stream_through_the_view(root: std::path::PathBuf, n: usize) -> Streamed {
                         if out.wide_batches == 0 {
                             out.before_first = received;
                             out.first_at = started.elapsed();
-                            assert!(state.scan_finished.is_none());
+                            assert!(state.scan.finished.is_none());
                         }
                         out.wide_batches += 1;
                     }
@@ -118,21 +118,21 @@ fn stream_through_the_view(root: std::path::PathBuf, n: usize) -> Streamed {
         if out.wide_batches >= next_keys && state.rows.len() > 3 {
             next_keys = out.wide_batches + 16;
             rounds += 1;
-            let before = state.selected;
+            let before = state.cursor.row;
             press(&mut state, "j");
-            assert_eq!(state.selected, before + 1, "j moves down mid-scan");
+            assert_eq!(state.cursor.row, before + 1, "j moves down mid-scan");
             // A new sort re-sorts every row: now and then, not every time.
             if rounds % 8 == 1 {
-                let sort = state.options.sort;
+                let sort = state.rows.options.sort;
                 press(&mut state, "s");
-                assert_ne!(state.options.sort, sort, "s changes the sort mid-scan");
+                assert_ne!(state.rows.options.sort, sort, "s changes the sort mid-scan");
                 out.keys += 1;
             }
             // The selection follows its entry to wherever the new order puts it.
-            let here = state.selected;
+            let here = state.cursor.row;
             assert!(here > 0, "a child stays selected");
             press(&mut state, "k");
-            assert_eq!(state.selected, here - 1, "k moves up mid-scan");
+            assert_eq!(state.cursor.row, here - 1, "k moves up mid-scan");
             out.keys += 2;
         }
     }
@@ -184,7 +184,7 @@ fn wide_directory_streams(n: usize) {
         let mut h = Harness::scan(vec![wide.path.clone()], (100, 30));
         h.press("l");
         h.press("G");
-        assert_eq!(h.state.selected, n);
+        assert_eq!(h.state.cursor.row, n);
         let last = group_digits(n as u64 + 1);
         let screen = h.screen();
         assert!(screen.contains(&format!(" {last}/{last} ")), "{screen}");

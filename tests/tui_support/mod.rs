@@ -20,11 +20,11 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use rustix::fs::{AtFlags, CWD, Timestamps};
 use statree::config::ColorConfig;
+use statree::exec::InlineExecutor;
 use statree::keymap::{Key, KeyMap};
 use statree::model::NodeId;
 use statree::scan::{self, ScanEvent, ScanOptions};
 use statree::theme::Theme;
-use statree::tui::Io;
 use statree::ui;
 use statree::view::{Effect, Msg, State, ViewOptions, update};
 use tempfile::TempDir;
@@ -183,7 +183,7 @@ pub fn mouse(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
 /// The model driven exactly as the event loop drives it, minus the terminal.
 pub struct Harness {
     pub state: State,
-    pub io: Io,
+    pub io: InlineExecutor,
     pub theme: Theme,
     /// The scanned roots, for display and for the `[TMP]` filter.
     pub roots: Vec<PathBuf>,
@@ -198,9 +198,9 @@ impl Harness {
     pub fn scan(roots: Vec<PathBuf>, size: (u16, u16)) -> Harness {
         let now = Instant::now();
         let mut state = State::new(KeyMap::default(), ViewOptions::default(), now);
-        state.size = size;
-        state.now_unix = FIXED_NOW_UNIX;
-        let mut io = Io::default();
+        state.screen.size = size;
+        state.screen.now_unix = FIXED_NOW_UNIX;
+        let mut io = InlineExecutor::default();
         let handle = scan::start(ScanOptions::new(roots.clone())).expect("start scan");
         let deadline = Instant::now() + SCAN_TIMEOUT;
         loop {
@@ -219,11 +219,11 @@ impl Harness {
             }
         }
         drop(handle);
-        state.scan_finished = Some(FIXED_SCAN_TIME);
-        state.now = Instant::now();
+        state.scan.finished = Some(FIXED_SCAN_TIME);
+        state.screen.now = Instant::now();
         state.rebuild_rows();
         state.refresh_rows();
-        state.needs_draw = false;
+        state.screen.needs_draw = false;
         Harness { state, io, theme: test_theme(), roots, tmp_prefix: None }
     }
 
@@ -347,10 +347,10 @@ impl Harness {
         let target = self.node(rel);
         let row =
             self.state.rows.position(target).unwrap_or_else(|| panic!("{rel:?} is not visible"));
-        while self.state.selected < row {
+        while self.state.cursor.row < row {
             self.press("j");
         }
-        while self.state.selected > row {
+        while self.state.cursor.row > row {
             self.press("k");
         }
         assert_eq!(self.state.selected_node(), Some(target));
@@ -371,14 +371,14 @@ impl Harness {
 
     /// Draws one frame at the state's own size.
     pub fn screen(&self) -> String {
-        self.render(self.state.size.0, self.state.size.1)
+        self.render(self.state.screen.size.0, self.state.screen.size.1)
     }
 
     /// A frame at the state's size for a snapshot: the temp dir replaced by
     /// `[TMP]`, trailing spaces cut, and a `>` in front of the line the
     /// cursor is on (its style is otherwise invisible in text).
     pub fn snapshot_frame(&self) -> String {
-        let (w, h) = self.state.size;
+        let (w, h) = self.state.screen.size;
         let buffer = self.render_buffer(w, h);
         let selection_bg = self.theme.selection().bg;
         let lines = buffer_lines(&buffer);

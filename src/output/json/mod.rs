@@ -30,11 +30,11 @@ use super::audit::{Item, Judged, Removed};
 use super::{ErrorReporter, events, pathcodec};
 use crate::audit::{Change, Finding, FindingSet, OldRecord, caps};
 use crate::error::ScanError;
+use crate::fmt::time::rfc3339_utc;
 use crate::model::FileKind;
 use crate::model::mode::{octal_string, perms_string};
 use crate::names::OwnerNames;
 use crate::scan::{EntryKey, Parent, RawEntry, ScanEvent};
-use crate::timefmt::rfc3339_utc;
 
 /// Writes the records as batches arrive.
 pub fn write(

@@ -2,7 +2,15 @@
 //! gathers the facts a plain scan does not (xattrs for capabilities and
 //! ACLs, symlink targets), matched to the tree's nodes by name.
 
-use super::*;
+use std::collections::HashMap;
+
+use super::judge::add_findings;
+use super::table::{PassDir, PassState, pass_findings};
+use crate::audit::{self, caps};
+use crate::model::{NodeId, Tree};
+use crate::scan::{Batch, Parent, ScanEvent};
+use crate::view::msg::Effect;
+use crate::view::state::State;
 
 /// Asks for the audit pass (once): now when the main scan has finished, else
 /// when it does.
@@ -17,7 +25,12 @@ pub fn request_pass(state: &mut State) -> Vec<Effect> {
     }
 }
 
-pub(super) fn start_pass(state: &mut State) -> Effect {
+/// The first scan finished: the audit pass asked for while it ran starts.
+pub fn main_scan_finished(state: &mut State) -> Option<Effect> {
+    (state.audit.pass == PassState::Waiting).then(|| start_pass(state))
+}
+
+fn start_pass(state: &mut State) -> Effect {
     state.audit.pass = PassState::Running;
     let options = &state.audit.pass_options;
     let roots = if options.roots.is_empty() {
@@ -45,7 +58,7 @@ pub fn on_pass_event(state: &mut State, event: ScanEvent) {
         ScanEvent::Finished { .. } => {
             state.audit.pass = PassState::Done;
             state.audit.pass_dirs = HashMap::new();
-            state.needs_draw = true;
+            state.screen.needs_draw = true;
         }
     }
 }

@@ -3,12 +3,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::audit::{Finding, caps};
 use crate::error::{Op, ScanError};
 use crate::keymap::{Action, KeyMap};
-use crate::model::FileKind;
-use crate::scan::{AuditDetail, Detail, EntryStat};
-use crate::view::update::{Msg, on_action, update};
-use crate::view::{Mode, ViewOptions};
+use crate::model::{FileKind, NodeId};
+use crate::scan::{AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, ScanEvent};
+use crate::view::msg::{Effect, Msg};
+use crate::view::update::{on_action, update};
+use crate::view::{Mode, State, ViewOptions};
 
 const FILE: u32 = 0o100_000;
 const DIR: u32 = 0o040_000;
@@ -141,7 +145,7 @@ fn a_filter_shows_matches_with_their_directories_and_grows_live() {
     scanned(&mut s);
     set_filter(&mut s, AuditFilter::Finding(Finding::WorldWritable));
     assert_eq!(row_names(&s), ["r", "sub", "ww"]);
-    assert_eq!(s.selected_id, Some(node(&s, "sub/ww")), "the first match is selected");
+    assert_eq!(s.selected_node(), Some(node(&s, "sub/ww")), "the first match is selected");
     // A new match while the filter is on joins the rows.
     let open = batch(3, Parent::Dir(key(1, 0)), "r/more", &[("open", FILE | 0o646, 0)]);
     scan(&mut s, ScanEvent::Batch(open));
@@ -149,15 +153,15 @@ fn a_filter_shows_matches_with_their_directories_and_grows_live() {
     assert_eq!(row_names(&s), ["r", "more", "open", "sub", "ww"]);
     // n and N go round the matches, wrapping.
     assert!(search_key(&mut s, true).is_some());
-    assert_eq!(s.selected_id, Some(node(&s, "more/open")));
+    assert_eq!(s.selected_node(), Some(node(&s, "more/open")));
     search_key(&mut s, true);
-    assert_eq!(s.selected_id, Some(node(&s, "sub/ww")));
+    assert_eq!(s.selected_node(), Some(node(&s, "sub/ww")));
     search_key(&mut s, false);
-    assert_eq!(s.selected_id, Some(node(&s, "more/open")));
+    assert_eq!(s.selected_node(), Some(node(&s, "more/open")));
     clear_filter(&mut s);
     assert_eq!(s.audit.filter(), None);
     assert_eq!(row_names(&s), ["r", "more", "open", "sub", "odd", "plain", "suid"]);
-    assert_eq!(s.selected_id, Some(node(&s, "more/open")), "the selection stays");
+    assert_eq!(s.selected_node(), Some(node(&s, "more/open")), "the selection stays");
     assert!(search_key(&mut s, true).is_none(), "n is the name search again");
 }
 
@@ -249,7 +253,7 @@ fn the_panel_moves_picks_and_closes() {
     assert!(matches!(s.mode, Mode::Normal));
     assert_eq!(s.audit.filter(), Some(AuditFilter::Finding(Finding::SetuidRoot)));
     assert_eq!(row_names(&s), ["r", "suid"]);
-    assert_eq!(s.selected_id, Some(node(&s, "suid")));
+    assert_eq!(s.selected_node(), Some(node(&s, "suid")));
     // Reopened, the panel starts on the active filter; "all entries" clears it.
     on_action(&mut s, Action::Audit);
     assert!(matches!(s.mode, Mode::Audit { selected: 0 }));

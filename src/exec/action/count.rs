@@ -6,14 +6,14 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::fmt::{group_digits, human_size};
 use crate::fsops::{self, TreeCount};
 use crate::model::FileKind;
-use crate::sanitize;
-use crate::ui::text::{group_digits, human_size};
-use crate::view::actions::{LISTED_NAMES, confirm_keys_line};
-use crate::view::ops::{OpOutcome, OpReport, OpRequest, Target};
+use crate::view::change::{OpOutcome, OpReport};
+use crate::view::request::confirm_keys_line;
+use crate::view::request::{OpRequest, Target};
 
-use super::ops::failure;
+use super::{failure, listed_names};
 
 /// Counts every target; a target that is no longer the entry shown refuses
 /// the whole removal (as the removal itself would refuse it).
@@ -65,17 +65,7 @@ fn cancelled() -> OpOutcome {
 
 /// The confirmation: the names, then what was counted on disk.
 fn removal_lines(targets: &[Target], permanent: bool, counted: &TreeCount) -> Vec<String> {
-    let mut lines: Vec<String> = targets
-        .iter()
-        .take(LISTED_NAMES)
-        .map(|t| {
-            let slash = if t.identity.kind == FileKind::Dir { "/" } else { "" };
-            format!("  {}{slash}", sanitize::path(&t.path))
-        })
-        .collect();
-    if targets.len() > LISTED_NAMES {
-        lines.push(format!("  … and {} more", targets.len() - LISTED_NAMES));
-    }
+    let mut lines = listed_names(targets);
     lines.push(String::new());
     let what = match targets.len() {
         1 => "1 item".to_string(),

@@ -1,8 +1,10 @@
-//! Time formatting.
+//! Time formatting: RFC 3339 for the outputs, local time for the screen.
 
 use jiff::Timestamp;
 use jiff::fmt::temporal::DateTimePrinter;
+use jiff::tz::TimeZone;
 
+use super::relative_age;
 use crate::scan::Timespec;
 
 /// RFC 3339 in UTC with nine fractional digits, e.g.
@@ -13,6 +15,27 @@ pub fn rfc3339_utc(t: Timespec) -> String {
         Ok(ts) => DateTimePrinter::new().precision(Some(9)).timestamp_to_string(&ts),
         Err(_) => format!("@{}.{:09}", t.sec, t.nsec),
     }
+}
+
+/// Local time with nanoseconds and the relative age (the zone is shown
+/// once, on its own line).
+pub fn local_time(t: Timespec, now: i64) -> String {
+    match zoned(t) {
+        Some(text) => format!("{text}, {}", relative_age(now - t.sec)),
+        None => format!("@{}.{:09}", t.sec, t.nsec),
+    }
+}
+
+/// Local time with nanoseconds, without the relative age (the compact
+/// layout has half a line for it).
+pub fn short_time(t: Timespec) -> String {
+    zoned(t).unwrap_or_else(|| format!("@{}.{:09}", t.sec, t.nsec))
+}
+
+fn zoned(t: Timespec) -> Option<String> {
+    let ts = Timestamp::new(t.sec, t.nsec as i32).ok()?;
+    let zoned = ts.to_zoned_datetime(TimeZone::system());
+    Some(zoned.strftime("%Y-%m-%d %H:%M:%S%.9f").to_string())
 }
 
 #[cfg(test)]

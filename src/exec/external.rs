@@ -1,7 +1,7 @@
 //! Handing a file to the programs people already use: the editor
 //! (`$VISUAL`, `$EDITOR`, else `vi`) and the pager (`$PAGER`, else `less`).
 //! The terminal handover itself is the loop's
-//! ([`super::term::TerminalGuard::hand_over`]); this runs the program.
+//! ([`crate::tui::term::TerminalGuard::hand_over`]); this runs the program.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;

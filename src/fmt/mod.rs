@@ -1,8 +1,21 @@
-//! Small text helpers shared by the widgets.
+//! Text formatting shared by every layer that words something for a
+//! person: sizes, digit groups, ages, column fitting, and times
+//! ([`time`]). A leaf: it imports nothing of the crate but the scanner's
+//! `Timespec`.
 
+pub mod time;
+
+use humansize::{BINARY, FormatSizeOptions, format_size};
 use unicode_width::UnicodeWidthChar;
 
-pub use crate::output::human_size;
+/// Human size with one decimal, binary units: `4.0 KiB`, `1.5 GiB`; whole
+/// bytes below 1 KiB (`12 B`).
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    format_size(bytes, FormatSizeOptions::from(BINARY).decimal_places(1).decimal_zeroes(1))
+}
 
 /// Cuts `text` to at most `width` terminal columns, ending with `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
@@ -61,6 +74,16 @@ pub fn relative_age(seconds_ago: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(4096), "4.0 KiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(16399), "16.0 KiB");
+        assert_eq!(human_size(3 << 30), "3.0 GiB");
+    }
 
     #[test]
     fn fit_cuts_by_columns_with_an_ellipsis() {

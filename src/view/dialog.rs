@@ -1,0 +1,94 @@
+//! The dialogs' keys: a confirmation (`y` runs it; `Enter` only what can
+//! be undone), a report to scroll, the full-screen metadata, and the
+//! message log.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::actions::run;
+use super::msg::Effect;
+use super::request::reversible;
+use super::state::{Mode, Report, State};
+
+/// Keys of a confirmation dialog.
+pub fn on_confirm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Confirm(confirm) = &state.mode else { return Vec::new() };
+    // Enter confirms only what can be undone (the trash); an irreversible
+    // action needs the deliberate `y`, and Enter answers "no".
+    let enter_confirms = reversible(&confirm.request);
+    match key.code {
+        KeyCode::Char('y' | 'Y') => {
+            let request = confirm.request.clone();
+            state.mode = Mode::Normal;
+            run(state, request)
+        }
+        KeyCode::Enter if enter_confirms => {
+            let request = confirm.request.clone();
+            state.mode = Mode::Normal;
+            run(state, request)
+        }
+        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            state.message("cancelled: nothing changed");
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Keys of a report dialog: scroll, or any other key closes it.
+pub fn on_report_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Report(report) = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => report.scroll = report.scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => report.scroll = report.scroll.saturating_sub(1),
+        _ => state.mode = Mode::Normal,
+    }
+    Vec::new()
+}
+
+/// Keys of the full-screen metadata: scroll; `i` (whatever key is bound to
+/// it), Esc or `q` go back. Other keys do nothing, so a stray key cannot act
+/// on an entry the user is not looking at in the tree.
+pub fn on_inspect_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let back = state.keymap.lookup(&key) == Some(crate::keymap::Action::Inspect);
+    let Mode::Inspect { scroll } = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
+        _ if back => state.mode = Mode::Normal,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// `m`: the message log, newest first, each message whole (the report
+/// dialog wraps what is wider than the screen).
+pub fn open_message_log(state: &mut State) -> Vec<Effect> {
+    if state.screen.message_log.is_empty() {
+        state.message("no messages yet");
+        return Vec::new();
+    }
+    let lines = state
+        .screen
+        .message_log
+        .iter()
+        .rev()
+        .map(|m| format!("{} {}", if m.is_error { "!" } else { "·" }, m.text))
+        .collect();
+    state.mode = Mode::Report(Report { title: "Messages, newest first".into(), lines, scroll: 0 });
+    Vec::new()
+}
+
+/// Keys of the help overlay: scroll, or any other key closes it.
+pub fn on_help_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Help { scroll } = &mut state.mode else { return Vec::new() };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        _ => state.mode = Mode::Normal,
+    }
+    Vec::new()
+}

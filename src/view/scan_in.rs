@@ -1,0 +1,142 @@
+//! Every scan stream reaches the model here, the same way: the tree applies
+//! the event first, then the audit observes what it changed. The streams
+//! are the first scan ([`on_scan`]), the re-scans of one directory
+//! ([`on_rescan_event`]), and the audit pass ([`on_audit_pass`]), which
+//! adds facts to nodes the tree already has.
+
+use super::audit;
+use super::msg::Effect;
+use super::nav::{after_tree_change, selection_changed};
+use super::state::State;
+use crate::model::{DirState, FileKind, NodeId};
+use crate::scan::{EntryStat, Parent, ScanEvent};
+
+/// One event of the first scan.
+pub fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
+    let new_root = matches!(&event, ScanEvent::Batch(b) if matches!(b.parent, Parent::Root(_)));
+    if let ScanEvent::Finished { elapsed } = &event {
+        state.scan.finished = Some(*elapsed);
+    }
+    let (changed, mut effects) = apply_main(state, event);
+    if changed {
+        state.rows.dirty = true;
+        state.screen.needs_draw = true;
+    }
+    if new_root {
+        // Open each root as it arrives, so its contents stream into view.
+        let roots: Vec<NodeId> = state.tree.roots().collect();
+        for root in roots {
+            if state.tree.kind(root) == FileKind::Dir {
+                state.rows.set_expanded(root, true);
+            }
+        }
+        state.rebuild_rows();
+        effects.extend(selection_changed(state));
+    }
+    effects
+}
+
+/// The tree applies one event of the first scan, then the audit observes
+/// it. Returns whether the tree changed, and the effects the audit asks
+/// for (name lookups, the audit pass).
+fn apply_main(state: &mut State, event: ScanEvent) -> (bool, Vec<Effect>) {
+    match event {
+        ScanEvent::Batch(batch) => {
+            let changed = state.tree.apply_batch(&batch);
+            (changed, audit::observe_batch(state, &batch))
+        }
+        ScanEvent::DirError { dir, path, error } => {
+            let changed = state.tree.apply(ScanEvent::DirError { dir, path, error });
+            audit::observe_unreadable(state, dir);
+            (changed, Vec::new())
+        }
+        ScanEvent::RootError { root, path, error } => {
+            // The root has no row to carry the error: say it where every
+            // message is kept (the status bar, then the log behind `m`).
+            state.error(format!("root not read: {}: {error}", crate::sanitize::path(&path)));
+            (state.tree.apply(ScanEvent::RootError { root, path, error }), Vec::new())
+        }
+        event @ ScanEvent::Finished { .. } => {
+            let changed = state.tree.apply(event);
+            (changed, audit::main_scan_finished(state).into_iter().collect())
+        }
+        event => (state.tree.apply(event), Vec::new()),
+    }
+}
+
+/// One event of the audit pass: it adds facts to the tree's nodes and
+/// changes no node.
+pub fn on_audit_pass(state: &mut State, event: ScanEvent) {
+    audit::on_pass_event(state, event);
+}
+
+/// Starts a re-scan of `dir`; `None` when it is not a live directory.
+pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
+    // A re-scan inside one already running for an ancestor is redundant, and
+    // one for the same directory replaces the old one.
+    let path = state.tree.path(dir);
+    state.jobs.rescans.retain(|_, r| r.dir() != dir);
+    let rescan = state.tree.begin_rescan(dir)?;
+    let ticket = state.jobs.ticket();
+    state.jobs.rescans.insert(ticket, rescan);
+    state.rows.dirty = true;
+    state.screen.needs_draw = true;
+    Some(Effect::Rescan { ticket, path })
+}
+
+/// A name and its `lstat`.
+type NamedStat = (Vec<u8>, EntryStat);
+
+/// One event of a re-scan's scanner: applied to the tree, and its entries
+/// judged for the audit as the first scan's are.
+pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<Effect> {
+    let finished = matches!(event, ScanEvent::Finished { .. });
+    let Some(rescan) = state.jobs.rescans.get_mut(&ticket) else { return Vec::new() };
+    // Where this batch's entries will land, and their stats, for the audit.
+    let judged: Option<(Option<NodeId>, Vec<NamedStat>)> = match &event {
+        ScanEvent::Batch(batch) => {
+            let parent = match batch.parent {
+                Parent::Root(_) => None,
+                Parent::Dir(key) => rescan.node_of(key),
+            };
+            let stats = batch
+                .entries
+                .iter()
+                .filter_map(|e| e.stat.map(|st| (batch.name(e).to_vec(), st)))
+                .collect();
+            Some((parent, stats))
+        }
+        _ => None,
+    };
+    if state.tree.apply_rescan(rescan, event) {
+        state.rows.dirty = true;
+        state.screen.needs_draw = true;
+    }
+    let dir = rescan.dir();
+    let mut effects = Vec::new();
+    if let Some((parent, stats)) = judged {
+        for (name, stat) in stats {
+            let id = match parent {
+                Some(parent) => state.tree.find_child(parent, &name),
+                None => Some(dir),
+            };
+            if let Some(id) = id {
+                effects.extend(audit::rejudge(state, id, &stat));
+            }
+        }
+    }
+    if finished {
+        state.jobs.rescans.remove(&ticket);
+        // A re-scan that found nothing at all (the directory vanished or
+        // could not be listed) must not leave it shown as still loading.
+        if state.tree.is_live(dir)
+            && state.tree.dir(dir).is_some_and(|d| d.state == DirState::Pending)
+        {
+            state.tree.set_dir_state(dir, DirState::Complete);
+        }
+        audit::forget_removed(state);
+        state.rows.dirty = true;
+        effects.extend(after_tree_change(state));
+    }
+    effects
+}
