@@ -41,7 +41,14 @@
 //!   `Identity`, and the full [`model::FullStat`] record.
 //! * [`scan`] — the parallel scanner: jwalk on a pool of its own, every
 //!   `fstatat` on its workers relative to an open directory handle, whole
-//!   directories as owned [`scan::Batch`]es over a bounded channel.
+//!   directories as owned [`scan::Batch`]es over a bounded channel. What
+//!   jwalk cannot do well is walked handle-relative by `scan/deep.rs`: paths
+//!   past `PATH_MAX`, and directories of 256 KiB or more, listed with a
+//!   cancel check between `getdents` calls (`scan/listing.rs`); both walks
+//!   place every entry through `scan/place.rs`. Every send waits for room or
+//!   the cancel, so a cancel alone ends a walk. The file kinds
+//!   ([`scan::kind`]) and the symlink-outside-root rule ([`scan::links`])
+//!   live here, below everything that names them.
 //! * Leaves: [`fmt`] (sizes, digit groups, ages, column fitting, times),
 //!   [`sanitize`] (the one sanitizer every name passes before a terminal),
 //!   [`keymap`] (the one action table, also the help), [`config`],
