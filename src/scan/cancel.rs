@@ -6,14 +6,22 @@
 //! A worker that sends into the bounded channel while nobody reads would
 //! wait for room forever; waiting on the receiver being dropped is not
 //! enough, since any clone of the receiver kept elsewhere keeps the channel
-//! open. So every send waits for room *or* for the cancel: a `select!` over
-//! the send and a channel that never carries a message and disconnects when
-//! the scan is cancelled. That is a real wake-up, not a polling loop.
+//! open. So every send waits for room *or* for the cancel: first the plain
+//! send for at most 10 ms (the cheap path while the reader keeps up), then a
+//! `select!` over the send and a channel that never carries a message and
+//! disconnects when the scan is cancelled: a real wake-up, not a polling
+//! loop.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crossbeam_channel::{Receiver, Sender, select};
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, SendTimeoutError, Sender, select};
+
+/// How long a send waits for room the plain way before it also listens for
+/// the cancel; a cancel reaches a worker waiting here within this time.
+const PLAIN_WAIT: Duration = Duration::from_millis(10);
 
 /// A message type with no values: the wake-up channel only ever disconnects.
 enum Never {}
@@ -47,6 +55,21 @@ impl Cancel {
     /// whichever comes first. False when it was not sent: cancelled, or the
     /// receiver is gone.
     pub(crate) fn send<T>(&self, tx: &Sender<T>, msg: T) -> bool {
+        if self.is_cancelled() {
+            return false;
+        }
+        // Waiting for room is the common case while the reader keeps up: the
+        // channel's own send spins a little before it parks, and the reader
+        // frees room within microseconds. A `select!` parks at once, and a
+        // park and a wake for every batch made a scan of /usr 40% slower
+        // (measured: 13,000 voluntary context switches instead of 1,500).
+        // So the plain send goes first, for a bounded time; only a reader
+        // that stopped reading leaves a worker in the select below.
+        let msg = match tx.send_timeout(msg, PLAIN_WAIT) {
+            Ok(()) => return true,
+            Err(SendTimeoutError::Disconnected(_)) => return false,
+            Err(SendTimeoutError::Timeout(msg)) => msg,
+        };
         if self.is_cancelled() {
             return false;
         }
