@@ -72,6 +72,8 @@ action_table! {
     SearchPrev = "search_prev", "Previous search match", ["N"];
     Filter = "filter", "Filter the tree by name", ["f"];
     CycleSort = "cycle_sort", "Cycle the sort order (name, size, mtime)", ["s"];
+    ToggleDiskUsage = "toggle_disk_usage",
+        "Switch sizes between apparent size and disk usage", ["A"];
     ToggleHidden = "toggle_hidden", "Show or hide dot-files", ["."];
     TogglePreview = "toggle_preview", "Show or hide the preview", ["v"];
     Help = "help", "Show this help", ["?"];
