@@ -81,3 +81,17 @@ fn a_switches_sizes_bars_sort_and_totals_to_disk_usage_and_back() {
     assert!(!screen.lines().next().unwrap().contains("disk usage"), "{screen}");
     assert!(line_of(&screen, "holey").contains("64.0 MiB"), "{screen}");
 }
+
+#[test]
+fn the_size_sort_puts_the_largest_entry_first_file_or_directory() {
+    let fx = sparse_fixture();
+    let mut h = scan(&fx);
+    // By name, directories come first.
+    assert_eq!(h.top_level_names(), ["holey", "solid", "hole.img"]);
+    h.press("s");
+    // By size, the 32 MiB file sits above the 1 MiB directory.
+    assert_eq!(h.top_level_names(), ["holey", "hole.img", "solid"]);
+    let screen = h.screen();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("MiB")).collect();
+    assert!(rows[2].contains("hole.img") && rows[3].contains("solid"), "{screen}");
+}

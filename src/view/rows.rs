@@ -24,7 +24,7 @@ pub struct Row {
 /// What decides which rows exist and in what order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewOptions {
-    /// Sort order among siblings (directories always first).
+    /// Sort order among siblings (directories first, except by size).
     pub sort: SortKey,
     /// Show names starting with a dot.
     pub show_hidden: bool,
@@ -212,13 +212,19 @@ impl RowIndex {
     }
 }
 
-/// Sorts siblings: directories first, then by the key (sizes and times
-/// largest/newest first), then by name.
+/// Sorts siblings by the key (sizes and times largest/newest first), then by
+/// name. The name and mtime sorts put directories first; the size sort puts
+/// the largest entry first, file or directory. The sort is stable.
 pub fn sort_siblings(tree: &Tree, options: &ViewOptions, ids: &mut [NodeId]) {
     let key = options.sort;
     let by_name = |a: NodeId, b: NodeId| compare_names(tree.name(a), tree.name(b));
     ids.sort_by(|&a, &b| {
-        let dirs_first = (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir));
+        let dirs_first = match key {
+            SortKey::Size => Ordering::Equal,
+            SortKey::Name | SortKey::Mtime => {
+                (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir))
+            }
+        };
         dirs_first
             .then_with(|| match key {
                 SortKey::Name => Ordering::Equal,
