@@ -198,9 +198,9 @@ fn l_expands_then_steps_into_the_first_child() {
     assert!(h.state.rows.is_expanded(h.node("alpha/nested")));
     h.press("right");
     assert_eq!(h.selected_rel(), "alpha/nested/deep.bin");
-    // On a file, l does nothing.
-    let effects = h.press("l");
-    assert!(effects.is_empty());
+    // On a file, l opens the preview pane on it (tests/tui_nav.rs).
+    h.press("l");
+    assert!(h.state.inspect.show_preview);
     assert_eq!(h.selected_rel(), "alpha/nested/deep.bin");
 }
 

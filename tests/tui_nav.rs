@@ -95,3 +95,25 @@ fn the_size_sort_puts_the_largest_entry_first_file_or_directory() {
     let rows: Vec<&str> = screen.lines().filter(|l| l.contains("MiB")).collect();
     assert!(rows[2].contains("hole.img") && rows[3].contains("solid"), "{screen}");
 }
+
+#[test]
+fn l_and_right_on_a_file_open_the_preview_on_it() {
+    for key in ["l", "right"] {
+        let fx = Fixture::new();
+        let mut h = Harness::fixture(&fx, SIZE);
+        h.select("gamma.txt");
+        assert!(!h.state.inspect.show_preview);
+        let effects = h.press(key);
+        assert!(h.state.inspect.show_preview, "{key} did not open the preview");
+        assert!(
+            effects.iter().any(|e| matches!(e, statree::view::Effect::LoadPreview { .. })),
+            "{effects:?}"
+        );
+        assert_eq!(h.selected_rel(), "gamma.txt");
+        let screen = h.screen();
+        assert!(screen.contains(GAMMA_TEXT.lines().next().unwrap()), "{key}:\n{screen}");
+        // Again: nothing more (the pane stays open on it).
+        h.press(key);
+        assert!(h.state.inspect.show_preview);
+    }
+}
