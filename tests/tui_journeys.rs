@@ -198,9 +198,9 @@ fn l_expands_then_steps_into_the_first_child() {
     assert!(h.state.rows.is_expanded(h.node("alpha/nested")));
     h.press("right");
     assert_eq!(h.selected_rel(), "alpha/nested/deep.bin");
-    // On a file, l does nothing.
-    let effects = h.press("l");
-    assert!(effects.is_empty());
+    // On a file, l opens the preview pane on it (tests/tui_nav.rs).
+    h.press("l");
+    assert!(h.state.inspect.show_preview);
     assert_eq!(h.selected_rel(), "alpha/nested/deep.bin");
 }
 
@@ -301,7 +301,7 @@ fn s_cycles_the_sort_name_size_mtime() {
 
     h.press("s");
     assert_eq!(h.state.rows.options.sort, SortKey::Size);
-    // Directories first, each group largest first.
+    // Largest first, file or directory.
     assert_eq!(h.top_level_names(), ["beta", "alpha", "large.log", "gamma.txt", "link", ".hidden"]);
     let sizes: Vec<u64> = h
         .state
@@ -315,8 +315,8 @@ fn s_cycles_the_sort_name_size_mtime() {
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
     assert_eq!(
         h.row_paths()[3..6],
-        ["alpha/nested", "alpha/big.bin", "alpha/small.txt"],
-        "children are sorted too"
+        ["alpha/big.bin", "alpha/nested", "alpha/small.txt"],
+        "children are sorted too (the 3 MiB file above the 1 MiB directory)"
     );
     assert_eq!(h.selected_rel(), "gamma.txt", "the cursor follows its entry");
     let screen = h.screen();

@@ -62,8 +62,9 @@ action_table! {
     PageUp = "page_up", "Move up one page", ["pageup"];
     HalfPageDown = "half_page_down", "Move down half a page", ["ctrl-d"];
     HalfPageUp = "half_page_up", "Move up half a page", ["ctrl-u"];
-    /// Steps into it when it is already expanded.
-    Expand = "expand", "Expand the directory", ["l", "right"];
+    /// Steps into it when it is already expanded; on a file, opens the
+    /// preview pane.
+    Expand = "expand", "Expand directory, preview file", ["l", "right"];
     Toggle = "toggle", "Expand or collapse the directory", ["enter"];
     CollapseOrParent = "collapse_or_parent", "Collapse the directory, or go to its parent",
         ["h", "left"];
@@ -72,6 +73,8 @@ action_table! {
     SearchPrev = "search_prev", "Previous search match", ["N"];
     Filter = "filter", "Filter the tree by name", ["f"];
     CycleSort = "cycle_sort", "Cycle the sort order (name, size, mtime)", ["s"];
+    ToggleDiskUsage = "toggle_disk_usage",
+        "Switch sizes between apparent size and disk usage", ["A"];
     ToggleHidden = "toggle_hidden", "Show or hide dot-files", ["."];
     TogglePreview = "toggle_preview", "Show or hide the preview", ["v"];
     Help = "help", "Show this help", ["?"];

@@ -43,7 +43,11 @@ pub fn start_with_baseline(
         Err(e) => (Config::default(), Some(e.to_string())),
     };
     let theme = Theme::from_env(&config.colors, config.use_ls_colors);
-    let view = ViewOptions { sort: config.sort, show_hidden: config.show_hidden, filter: None };
+    let view = ViewOptions {
+        sort: config.sort,
+        show_hidden: config.show_hidden,
+        ..ViewOptions::default()
+    };
     let roots: Vec<String> = options.roots.iter().map(|r| sanitize::path(r).into_owned()).collect();
     let title = format!("statree: {}", roots.join(" "));
     let options = ScanOptions { background: true, ..options };

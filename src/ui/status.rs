@@ -139,7 +139,11 @@ pub fn progress_text(state: &State) -> String {
         Some(took) => format!(
             " {} entries · {} · {errors} · scanned in {:.2} s · ? for help",
             group_digits(totals.entries),
-            human_size(totals.apparent),
+            human_size(if state.rows.options.disk_usage {
+                totals.allocated
+            } else {
+                totals.apparent
+            }),
             took.as_secs_f64()
         ),
         None => {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use crate::fmt::{fit, human_size};
-use crate::model::{DirState, FileKind, NodeId, Tree};
+use crate::model::{DirState, FileKind, NodeId};
 use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::State;
@@ -54,7 +54,12 @@ fn title_line(state: &State) -> String {
         roots =
             state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
     }
-    let mut title = format!(" {} · sort: {}", roots.join(", "), state.rows.options.sort.label());
+    let options = &state.rows.options;
+    let mut title = format!(" {} · sort: {}", roots.join(", "), options.sort.label());
+    // Apparent sizes are the default and go unsaid.
+    if options.disk_usage {
+        title.push_str(&format!(" · {}", options.size_label()));
+    }
     if !state.rows.options.show_hidden {
         title.push_str(" · hidden entries off");
     }
@@ -107,8 +112,8 @@ fn draw_row(
         FileKind::Dir if tree.dir(id).is_some_and(|d| d.state == DirState::Pending) => " …",
         _ => "",
     };
-    let size = format!("{:>SIZE_WIDTH$} ", human_size(tree.total_size(id)));
-    let bar = share_bar(tree, id);
+    let size = format!("{:>SIZE_WIDTH$} ", human_size(state.rows.options.size_of(tree, id)));
+    let bar = share_bar(state, id);
     let tail_width = if width >= 40 { SIZE_WIDTH + 1 + BAR_WIDTH + 1 } else { 0 };
     let name_width = width.saturating_sub(tail_width);
 
@@ -148,17 +153,19 @@ fn draw_row(
 }
 
 /// The entry's share of its parent's total size as a bar of eighth blocks.
-fn share_bar(tree: &Tree, id: NodeId) -> String {
+fn share_bar(state: &State, id: NodeId) -> String {
+    let tree = &state.tree;
+    let size = |id| state.rows.options.size_of(tree, id);
     let share = match tree.parent(id) {
         Some(parent) => {
-            let whole = tree.total_size(parent);
-            if whole == 0 { 0.0 } else { tree.total_size(id) as f64 / whole as f64 }
+            let whole = size(parent);
+            if whole == 0 { 0.0 } else { size(id) as f64 / whole as f64 }
         }
         // A root's share of all the roots: a single root that holds
         // something is a full bar; one that could not be read, 0 B, none.
         None => {
-            let whole: u64 = tree.roots().map(|r| tree.total_size(r)).sum();
-            if whole == 0 { 0.0 } else { tree.total_size(id) as f64 / whole as f64 }
+            let whole: u64 = tree.roots().map(size).sum();
+            if whole == 0 { 0.0 } else { size(id) as f64 / whole as f64 }
         }
     };
     bar(share, BAR_WIDTH)

@@ -103,10 +103,18 @@ pub fn keep_selection_visible(state: &mut State) {
     state.cursor.scroll = state.cursor.scroll.min(max_scroll);
 }
 
+/// On a directory: expand it, or step into it when it is open. On a file:
+/// open the preview pane.
 pub fn expand(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected_node() else { return Vec::new() };
     if state.tree.kind(id) != FileKind::Dir {
-        return Vec::new();
+        // On a file: open the preview pane on it.
+        if state.inspect.show_preview {
+            return Vec::new();
+        }
+        state.inspect.show_preview = true;
+        state.inspect.preview = None;
+        return selection_changed(state);
     }
     if state.rows.is_expanded(id) {
         // Already open: step into it.

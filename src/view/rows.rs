@@ -24,18 +24,34 @@ pub struct Row {
 /// What decides which rows exist and in what order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewOptions {
-    /// Sort order among siblings (directories always first).
+    /// Sort order among siblings (directories first, except by size).
     pub sort: SortKey,
     /// Show names starting with a dot.
     pub show_hidden: bool,
     /// Show only entries whose name contains this (ASCII case-insensitive),
     /// with their ancestors; `None` for no filter.
     pub filter: Option<Vec<u8>>,
+    /// Sizes are disk usage (allocated blocks) rather than apparent sizes:
+    /// the size column, the bars, the size sort and the totals.
+    pub disk_usage: bool,
 }
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions { sort: SortKey::Name, show_hidden: true, filter: None }
+        ViewOptions { sort: SortKey::Name, show_hidden: true, filter: None, disk_usage: false }
+    }
+}
+
+impl ViewOptions {
+    /// The size shown for `id`: its subtree's for a directory, apparent or
+    /// disk usage as chosen.
+    pub fn size_of(&self, tree: &Tree, id: NodeId) -> u64 {
+        if self.disk_usage { tree.total_alloc(id) } else { tree.total_size(id) }
+    }
+
+    /// What the sizes on screen are, for the title.
+    pub fn size_label(&self) -> &'static str {
+        if self.disk_usage { "disk usage" } else { "apparent size" }
     }
 }
 
@@ -160,7 +176,7 @@ impl RowIndex {
             }
             children.clear();
             children.extend(tree.children(row.id).filter(|&c| self.shows(tree, options, c)));
-            sort_siblings(tree, options.sort, &mut children);
+            sort_siblings(tree, options, &mut children);
             let depth = row.depth.saturating_add(1);
             stack.extend(children.iter().rev().map(|&id| Row { id, depth }));
         }
@@ -196,16 +212,23 @@ impl RowIndex {
     }
 }
 
-/// Sorts siblings: directories first, then by the key (sizes and times
-/// largest/newest first), then by name.
-pub fn sort_siblings(tree: &Tree, key: SortKey, ids: &mut [NodeId]) {
+/// Sorts siblings by the key (sizes and times largest/newest first), then by
+/// name. The name and mtime sorts put directories first; the size sort puts
+/// the largest entry first, file or directory. The sort is stable.
+pub fn sort_siblings(tree: &Tree, options: &ViewOptions, ids: &mut [NodeId]) {
+    let key = options.sort;
     let by_name = |a: NodeId, b: NodeId| compare_names(tree.name(a), tree.name(b));
     ids.sort_by(|&a, &b| {
-        let dirs_first = (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir));
+        let dirs_first = match key {
+            SortKey::Size => Ordering::Equal,
+            SortKey::Name | SortKey::Mtime => {
+                (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir))
+            }
+        };
         dirs_first
             .then_with(|| match key {
                 SortKey::Name => Ordering::Equal,
-                SortKey::Size => tree.total_size(b).cmp(&tree.total_size(a)),
+                SortKey::Size => options.size_of(tree, b).cmp(&options.size_of(tree, a)),
                 SortKey::Mtime => tree.mtime(b).cmp(&tree.mtime(a)),
             })
             .then_with(|| by_name(a, b))

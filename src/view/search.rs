@@ -49,7 +49,7 @@ pub fn display_order(tree: &Tree, rows: &RowIndex, options: &ViewOptions) -> Vec
         children.extend(tree.children(id).filter(|&c| {
             (options.show_hidden || !tree.name(c).starts_with(b".")) && rows.keeps(c)
         }));
-        sort_siblings(tree, options.sort, &mut children);
+        sort_siblings(tree, options, &mut children);
         stack.extend(children.iter().rev());
     }
     order

@@ -176,6 +176,15 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             keep_selection_visible(state);
             Vec::new()
         }
+        Action::ToggleDiskUsage => {
+            let options = &mut state.rows.options;
+            options.disk_usage = !options.disk_usage;
+            let label = options.size_label();
+            state.message(format!("sizes: {label}"));
+            state.rebuild_rows();
+            keep_selection_visible(state);
+            Vec::new()
+        }
         Action::ToggleHidden => {
             state.rows.options.show_hidden = !state.rows.options.show_hidden;
             let shown = if state.rows.options.show_hidden { "shown" } else { "hidden" };

@@ -146,6 +146,12 @@ impl Tree {
         self.dir(id).map_or_else(|| self.size(id), |d| d.total_size)
     }
 
+    /// Total allocated bytes (disk usage): the subtree for a directory,
+    /// else the entry.
+    pub fn total_alloc(&self, id: NodeId) -> u64 {
+        self.dir(id).map_or_else(|| self.allocated(id), |d| d.total_alloc)
+    }
+
     /// The children that have arrived, in listing order; children an edit
     /// added after the directory's batches follow, in the order they were
     /// added. Never a removed node; nothing for a removed directory.
