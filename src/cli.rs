@@ -27,9 +27,13 @@ Exit status: 0 when every entry was read, 1 when some entries had errors
 (the output is complete for the rest), 2 for bad usage (a malformed
 --baseline included). Audit findings are not errors.";
 
+/// `--version`: the crate version and the commit built from (`-dirty` when
+/// tracked files had changes; `unknown` outside a git checkout).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("STATREE_COMMIT"), ")");
+
 /// statree: see a filesystem — a parallel scan with every field of stat.
 #[derive(Debug, Parser)]
-#[command(name = "statree", version, about, after_help = EXAMPLES)]
+#[command(name = "statree", version = VERSION, about, after_help = EXAMPLES)]
 #[command(group(ArgGroup::new("output").args(["list", "json", "summary", "export"])))]
 #[command(group(
     ArgGroup::new("print")
