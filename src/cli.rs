@@ -17,6 +17,7 @@ Examples:
   statree --summary -x /            totals for the root filesystem only
   statree --summary -j 1 /usr       the same scan on a single worker thread
   statree --list ~/a ~/b            two roots scanned concurrently
+  statree -o - /srv | ncdu -f-      scan here, browse the export in ncdu
   statree --audit /usr              setuid files, world-writable entries, ... by finding
   statree --audit=setuid,capabilities --list /usr   just those, one a line
   statree --json / > base.jsonl                     a baseline to compare with later
@@ -26,10 +27,14 @@ Exit status: 0 when every entry was read, 1 when some entries had errors
 (the output is complete for the rest), 2 for bad usage (a malformed
 --baseline included). Audit findings are not errors.";
 
+/// `--version`: the crate version and the commit built from (`-dirty` when
+/// tracked files had changes; `unknown` outside a git checkout).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("STATREE_COMMIT"), ")");
+
 /// statree: see a filesystem — a parallel scan with every field of stat.
 #[derive(Debug, Parser)]
-#[command(name = "statree", version, about, after_help = EXAMPLES)]
-#[command(group(ArgGroup::new("output").args(["list", "json", "summary"])))]
+#[command(name = "statree", version = VERSION, about, after_help = EXAMPLES)]
+#[command(group(ArgGroup::new("output").args(["list", "json", "summary", "export"])))]
 #[command(group(
     ArgGroup::new("print")
         .args(["print_default_config", "completions", "man"])
@@ -54,6 +59,12 @@ pub struct Cli {
     /// Scan into the in-memory tree and print totals.
     #[arg(long)]
     pub summary: bool,
+
+    /// Write the scan as an ncdu export (JSON, format 1.2, with uid, gid,
+    /// mode, mtime) to FILE (`-`: standard output), which `ncdu -f` and
+    /// `gdu -f` open. One PATH only.
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with_all(["audit", "baseline"]))]
+    pub export: Option<PathBuf>,
 
     /// Worker threads for the scan [default: one per core].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

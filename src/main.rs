@@ -49,6 +49,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(file) = &cli.export {
+        return export(&cli, options, file, &mut out, &mut err);
+    }
     let mode = if cli.list {
         Mode::List
     } else if cli.json {
@@ -72,6 +75,31 @@ fn main() -> ExitCode {
     };
     let filter = Filter { audit, baseline };
     finish(output::run_filtered(mode, options, filter, &mut out, &mut err), &mut err)
+}
+
+/// `-o FILE`: one root, written to FILE or (`-`) standard output.
+fn export(
+    cli: &Cli,
+    options: ScanOptions,
+    file: &std::path::Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    if cli.paths.len() > 1 {
+        let _ = writeln!(err, "statree: --export takes one PATH");
+        return ExitCode::from(2);
+    }
+    if file.as_os_str() == "-" {
+        return finish(output::run_export(options, out, err), err);
+    }
+    let mut target = match std::fs::File::create(file) {
+        Ok(f) => io::BufWriter::with_capacity(1 << 16, f),
+        Err(e) => {
+            let _ = writeln!(err, "statree: {}: {e}", statree::sanitize::path(file));
+            return ExitCode::from(1);
+        }
+    };
+    finish(output::run_export(options, &mut target, err), err)
 }
 
 fn finish(result: io::Result<Outcome>, err: &mut dyn Write) -> ExitCode {

@@ -74,7 +74,8 @@ fn help_shows_examples_and_version_exits_0() {
         .arg("--version")
         .assert()
         .code(0)
-        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")))
+        .stdout(predicate::str::contains("(commit "));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Non-interactive outputs over the scanner: `--list`, `--json`, `--summary`,
-//! and the audit report.
+//! the ncdu export (`-o`), and the audit report.
 //!
 //! Each consumes the scanner's events on the calling thread; entries are
 //! written as their batches arrive (a parent always before its children), and
@@ -7,6 +7,7 @@
 //! `--baseline` the entries pass through [`audit::Judge`] first.
 
 pub mod audit;
+pub mod export;
 pub mod json;
 pub mod list;
 pub mod pathcodec;
@@ -94,6 +95,23 @@ pub fn run_filtered(
             Mode::Report => audit::write_report(rx, judge, &roots, out, &mut reporter),
         }
     };
+    drop(handle);
+    result?;
+    out.flush()?;
+    Ok(if reporter.count == 0 { Outcome::Clean } else { Outcome::SomeErrors })
+}
+
+/// Scans the first of `options.roots` and writes it to `out` as an ncdu
+/// export ([`export`]), errors to `err`.
+pub fn run_export(
+    options: ScanOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let root = options.roots.first().cloned().unwrap_or_else(|| ".".into());
+    let handle = scan::start(options)?;
+    let mut reporter = ErrorReporter { err, count: 0 };
+    let result = export::write(handle.events(), &root, out, &mut reporter);
     drop(handle);
     result?;
     out.flush()?;
