@@ -18,6 +18,7 @@ mod tui_support;
 
 mod churn;
 mod deep;
+mod inputs;
 mod limits;
 mod links;
 mod mounts;
