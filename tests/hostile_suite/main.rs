@@ -23,6 +23,7 @@ mod limits;
 mod links;
 mod mounts;
 mod names;
+mod signals;
 mod sizes;
 mod special;
 mod wide;
