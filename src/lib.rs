@@ -53,7 +53,9 @@
 //!   [`sanitize`] (the one sanitizer every name passes before a terminal),
 //!   [`keymap`] (the one action table, also the help), [`config`],
 //!   [`error`]; beside them [`theme`], [`preview`] (the capped,
-//!   non-blocking read), [`names`] (cached uid/gid names), [`cli`].
+//!   non-blocking read), [`bounded`] (files the user names — config,
+//!   baseline — opened without blocking, regular files only, read with a
+//!   cap), [`names`] (cached uid/gid names), [`cli`].
 //!
 //! **One scan batch**: scanner → bounded channel → the loop, within a time
 //! budget per turn → `Msg::Scan` → [`view::update()`] →
@@ -90,6 +92,7 @@
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
 pub mod audit;
+pub mod bounded;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -2,7 +2,8 @@
 //! exit, run a non-interactive output (the audit report included), or open
 //! the interface. Exit status: 0 clean, 1 when some entries had errors (or a
 //! fatal error), 2 for bad usage (an unreadable or malformed baseline
-//! included). Findings are not errors.
+//! included, and the interface asked for with no terminal or `TERM=dumb`).
+//! Findings are not errors.
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -66,6 +67,16 @@ fn main() -> ExitCode {
             let _ = writeln!(
                 err,
                 "statree: the interactive view needs a terminal; use --list, --json or --summary"
+            );
+            return ExitCode::from(2);
+        }
+        // A dumb terminal has no cursor addressing, alternate screen or
+        // colour: refuse before writing a single escape to it.
+        if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+            let _ = writeln!(
+                err,
+                "statree: TERM=dumb cannot show the interactive view; use --list, --json or \
+                 --summary, or set TERM to your terminal's type"
             );
             return ExitCode::from(2);
         }

@@ -124,32 +124,53 @@ proptest! {
 
 /// Characters that must never reach a terminal as themselves, listed here
 /// independently of `src/sanitize.rs`: controls (C0, DEL, C1), bidi
-/// controls, line and paragraph separators, and Unicode's default-ignorable
-/// (invisible) code points — except the variation selectors, which only
-/// select a glyph for the visible character before them (emoji).
+/// controls, line and paragraph separators, Unicode's default-ignorable
+/// (invisible) code points with the variation selectors, format characters,
+/// private use, noncharacters and the spaces other than U+0020 (issue 14 §3).
 fn forbidden(ch: char) -> bool {
+    let code = ch as u32;
     ch.is_control()
+        || (ch.is_whitespace() && ch != ' ')
+        || (0xfdd0..=0xfdef).contains(&code)
+        || code & 0xfffe == 0xfffe
         || matches!(
-            ch as u32,
-            0x00ad
+            code,
+            0x00a0
+                | 0x00ad
                 | 0x034f
+                | 0x0600..=0x0605
                 | 0x061c
+                | 0x06dd
+                | 0x070f
+                | 0x0890..=0x0891
+                | 0x08e2
                 | 0x115f..=0x1160
                 | 0x17b4..=0x17b5
                 | 0x180b..=0x180d
                 | 0x180e..=0x180f
-                | 0x200b..=0x200f
-                | 0x2028..=0x202e
-                | 0x2060..=0x206f
+                | 0x2000..=0x200f
+                | 0x2028..=0x202f
+                | 0x205f..=0x206f
+                | 0x3000
                 | 0x3164
+                | 0xe000..=0xf8ff
+                | 0xfe00..=0xfe0f
                 | 0xfeff
                 | 0xffa0
                 | 0xfff0..=0xfffb
+                | 0x110bd
+                | 0x110cd
+                | 0x13430..=0x1343f
                 | 0x1bca0..=0x1bca3
                 | 0x1d173..=0x1d17a
-                | 0xe0000..=0xe00ff
-                | 0xe01f0..=0xe0fff
+                | 0xe0000..=0xe0fff
+                | 0xf0000..=0x10ffff
         )
+}
+
+/// A combining mark, by a few ranges of them (enough for the generator below).
+fn combining_mark(ch: char) -> bool {
+    matches!(ch as u32, 0x0300..=0x036f | 0x0903 | 0x20dd..=0x20e0 | 0x1ab0..=0x1abd)
 }
 
 /// Every forbidden range above, plus neighbours and escape look-alikes.
@@ -172,6 +193,31 @@ const AWKWARD: &[(u32, u32)] = &[
     (0x1bca0, 0x1bca3),
     (0x1d173, 0x1d17a),
     (0xe0000, 0xe0fff),
+    // Issue 14 §3: names that still looked the same.
+    (0x0300, 0x036f),
+    (0x0903, 0x0903),
+    (0x20dd, 0x20e0),
+    (0x0600, 0x0605),
+    (0x06dd, 0x06dd),
+    (0x070f, 0x070f),
+    (0x0890, 0x0891),
+    (0x08e2, 0x08e2),
+    (0x110bd, 0x110bd),
+    (0x110cd, 0x110cd),
+    (0x13430, 0x1343f),
+    (0xfdd0, 0xfdef),
+    (0xfffe, 0xffff),
+    (0x1fffe, 0x1ffff),
+    (0x10fffe, 0x10ffff),
+    (0xe000, 0xe002),
+    (0xf8ff, 0xf8ff),
+    (0xf0000, 0xf0001),
+    (0x00a0, 0x00a0),
+    (0x2000, 0x200a),
+    (0x202f, 0x202f),
+    (0x205f, 0x205f),
+    (0x3000, 0x3000),
+    (0xe0100, 0xe01ef),
 ];
 
 fn awkward_char() -> impl Strategy<Value = char> {
@@ -240,6 +286,16 @@ proptest! {
         let shown = statree::sanitize::bytes(&raw);
         let bad: Vec<char> = shown.chars().filter(|&c| forbidden(c)).collect();
         prop_assert!(bad.is_empty(), "{:?} shows {:?}, keeping {:?}", raw, shown, bad);
+        // A combining mark never starts the name or a component
+        // (it would draw on the cell before the name, or on the `/`).
+        let mut base = None;
+        for c in shown.chars() {
+            prop_assert!(
+                !(combining_mark(c) && matches!(base, None | Some('/'))),
+                "{:?} shows {:?}, with a mark on {:?}", raw, shown, base
+            );
+            base = Some(c);
+        }
     }
 
     #[test]

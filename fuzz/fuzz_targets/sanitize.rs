@@ -28,29 +28,47 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Controls, bidi controls, line separators and default-ignorable code points
-/// other than the variation selectors (the same list as `tests/props.rs`).
+/// Controls, bidi controls, line separators, default-ignorable code points
+/// with the variation selectors, format characters, private use,
+/// noncharacters and spaces other than U+0020 (the same list as `tests/props.rs`).
 fn forbidden(ch: char) -> bool {
+    let code = ch as u32;
     ch.is_control()
+        || (ch.is_whitespace() && ch != ' ')
+        || (0xfdd0..=0xfdef).contains(&code)
+        || code & 0xfffe == 0xfffe
         || matches!(
-            ch as u32,
-            0x00ad
+            code,
+            0x00a0
+                | 0x00ad
                 | 0x034f
+                | 0x0600..=0x0605
                 | 0x061c
+                | 0x06dd
+                | 0x070f
+                | 0x0890..=0x0891
+                | 0x08e2
                 | 0x115f..=0x1160
                 | 0x17b4..=0x17b5
-                | 0x180b..=0x180f
-                | 0x200b..=0x200f
-                | 0x2028..=0x202e
-                | 0x2060..=0x206f
+                | 0x180b..=0x180d
+                | 0x180e..=0x180f
+                | 0x2000..=0x200f
+                | 0x2028..=0x202f
+                | 0x205f..=0x206f
+                | 0x3000
                 | 0x3164
+                | 0xe000..=0xf8ff
+                | 0xfe00..=0xfe0f
                 | 0xfeff
                 | 0xffa0
                 | 0xfff0..=0xfffb
+                | 0x110bd
+                | 0x110cd
+                | 0x13430..=0x1343f
                 | 0x1bca0..=0x1bca3
                 | 0x1d173..=0x1d17a
-                | 0xe0000..=0xe00ff
-                | 0xe01f0..=0xe0fff
+                | 0xe0000..=0xe0fff
+                | 0xf0000..=0x10ffff
         )
 }
 

@@ -28,6 +28,12 @@ pub enum ConfigError {
         /// The config file.
         path: PathBuf,
     },
+    /// The file is larger than [`super::MAX_CONFIG_BYTES`].
+    #[error("config file {}: larger than 1 MiB, not read", sanitize::path(path))]
+    TooLarge {
+        /// The config file.
+        path: PathBuf,
+    },
     /// Bad TOML, an unknown option, or a value that does not parse.
     #[error("{}: {}", Location(path.as_deref(), *line, *column), sanitize::text(message))]
     Invalid {

@@ -105,6 +105,10 @@ fn path_from(override_path: Option<OsString>) -> Option<PathBuf> {
     Some(strategy.config_dir().join("statree/config.toml"))
 }
 
+/// The most a config file may hold (1 MiB): a larger one is refused
+/// unread rather than read whole into memory before the interface starts.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 impl Config {
     /// Where the config file is looked for: `$STATREE_CONFIG` when set and
     /// non-empty, else `statree/config.toml` in the XDG config directory.
@@ -134,7 +138,14 @@ impl Config {
             }
             Ok(_) => {}
         }
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        let file = match crate::bounded::open_regular(path).map_err(read_error)? {
+            Ok(file) => file,
+            Err(_) => return Err(ConfigError::NotAFile { path: path.to_path_buf() }),
+        };
+        let Some(text) = crate::bounded::read_text(file, MAX_CONFIG_BYTES).map_err(read_error)?
+        else {
+            return Err(ConfigError::TooLarge { path: path.to_path_buf() });
+        };
         Config::from_toml_str(&text).map_err(|err| err.with_path(path))
     }
 

@@ -3,6 +3,8 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::{Receiver, Sender, select};
@@ -33,21 +35,41 @@ const TICK: Duration = Duration::from_millis(100);
 const QUIT_WAIT: Duration = Duration::ZERO;
 
 /// Turns SIGTERM, SIGHUP and SIGINT into a quit message (carried out by
-/// `watch` if the loop has not begun quitting within the grace time), and
-/// SIGWINCH into a resize (the input thread reads bytes, not crossterm's events).
-fn spawn_signals(tx: Sender<Msg>, watch: QuitWatch) -> io::Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGWINCH])?;
+/// `watch` if the loop has not begun quitting within the grace time),
+/// SIGWINCH into a resize (the input thread reads bytes, not crossterm's
+/// events), SIGTSTP into the suspend Ctrl-z asks for (`suspend` set, the loop
+/// woken: it restores the terminal, stops, and takes the terminal back with a
+/// full redraw on SIGCONT), and SIGQUIT into death by SIGQUIT with the
+/// terminal restored first.
+fn spawn_signals(
+    tx: Sender<Msg>,
+    watch: QuitWatch,
+    suspend: Arc<AtomicBool>,
+) -> io::Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGWINCH};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGWINCH, SIGTSTP, SIGQUIT])?;
     let handle = signals.handle();
     std::thread::Builder::new().name("statree-signals".into()).spawn(move || {
         for signal in signals.forever() {
-            let msg = if signal == SIGWINCH {
-                match ratatui::crossterm::terminal::size() {
+            let msg = match signal {
+                SIGWINCH => match ratatui::crossterm::terminal::size() {
                     Ok((w, h)) => Msg::Resize(w, h),
                     Err(_) => continue,
+                },
+                SIGQUIT => watch.die_of(SIGQUIT),
+                SIGTSTP if watch.owned() => {
+                    suspend.store(true, Ordering::SeqCst);
+                    Msg::Tick
                 }
-            } else {
-                Msg::Terminate
+                SIGTSTP => {
+                    // An editor or pager has the terminal: stop as SIGTSTP's
+                    // default action would.
+                    let me = rustix::process::getpid();
+                    let _ = rustix::process::kill_process(me, rustix::process::Signal::STOP);
+                    continue;
+                }
+                _ => Msg::Terminate,
             };
             let terminate = matches!(msg, Msg::Terminate);
             if tx.send(msg).is_err() {
@@ -94,7 +116,8 @@ pub fn run(
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
     let watch = QuitWatch::new(cwd_file.map(Path::to_path_buf));
     let mut input = Input::spawn(tx.clone(), state.keymap.clone(), watch.clone())?;
-    let signals = spawn_signals(tx.clone(), watch.clone())?;
+    let suspend_asked = Arc::new(AtomicBool::new(false));
+    let signals = spawn_signals(tx.clone(), watch.clone(), Arc::clone(&suspend_asked))?;
     let mut published: Option<NodeId> = None;
     let mut io_ctx = Executor::new(Threads::start(tx.clone())?).with_scan_options(options);
     let (mut live, watch_failed) = LiveWatch::start(tx.clone());
@@ -153,6 +176,8 @@ pub fn run(
             break Ok(());
         }
         io_ctx.cancel_superseded(&state);
+        // An external SIGTSTP suspends as Ctrl-z does.
+        suspend |= suspend_asked.swap(false, Ordering::SeqCst);
         if suspend {
             watch.set_owned(false);
             let suspended = guard.suspend();

@@ -61,6 +61,26 @@ impl QuitWatch {
         self.0.owned.store(owned, Ordering::SeqCst);
     }
 
+    /// True while the loop owns the terminal (no editor or pager has it).
+    pub fn owned(&self) -> bool {
+        self.0.owned.load(Ordering::SeqCst)
+    }
+
+    /// SIGQUIT: restores the terminal (when the loop owns it), then dies of
+    /// `signal` as its default action would (a core dump where enabled).
+    pub fn die_of(&self, signal: i32) -> ! {
+        let stdout = io::stdout();
+        // As in `enforce`: the loop cannot write in between.
+        let mut out = stdout.lock();
+        if self.owned() {
+            let _ = out.write_all(b"\x18");
+        }
+        term::restore();
+        let _ = out.flush();
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+        std::process::abort()
+    }
+
     /// Whether a quit key now quits (the loop's mode takes keys as actions).
     pub fn set_browsing(&self, browsing: bool) {
         self.0.browsing.store(browsing, Ordering::SeqCst);

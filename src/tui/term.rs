@@ -1,7 +1,9 @@
 //! The terminal: raw mode, alternate screen and mouse capture, restored on
 //! every way out — normal quit, error return (a Drop guard), panic (a hook
 //! that restores, then chains to the previous hook), signals (the loop turns
-//! them into a quit), and Ctrl-z (restore, stop, take back on resume).
+//! SIGTERM, SIGHUP and SIGINT into a quit; SIGQUIT restores, then dies of
+//! it), and Ctrl-z or an external SIGTSTP (restore, stop, take back with a
+//! full redraw on SIGCONT).
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

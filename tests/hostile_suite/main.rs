@@ -8,8 +8,10 @@
 //! Cases: hostile names (escapes, bidi and invisible characters, invalid
 //! UTF-8, every single-byte name), symlink loops, depth beyond PATH_MAX, a
 //! directory of a million entries, entries changing during the scan, special
-//! files, a mount inside the tree, hard links and a sparse 1 TiB file, and the
-//! inotify watch limit exhausted.
+//! files, a mount inside the tree, hard links and a sparse 1 TiB file, the
+//! inotify watch limit exhausted, names that would look alike on a terminal,
+//! unbounded inputs (a huge config, a FIFO, device or endless line as
+//! baseline) and signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -18,10 +20,12 @@ mod tui_support;
 
 mod churn;
 mod deep;
+mod inputs;
 mod limits;
 mod links;
 mod mounts;
 mod names;
+mod signals;
 mod sizes;
 mod special;
 mod wide;

@@ -286,3 +286,59 @@ fn invalid_utf8_and_single_byte_names_are_listed_shown_renamed_and_deleted_exact
     assert_eq!(fs::read_dir(&root).unwrap().count(), 0, "everything was removed, once");
     sentinel.assert_untouched("renames and removals");
 }
+
+/// Names that a terminal draws exactly like `report.pdf` unless the
+/// sanitizer escapes the odd character (issue 14 §3), and how each shows.
+const LOOK_ALIKES: &[(&str, &str)] = &[
+    ("report.pdf", "report.pdf"),
+    ("\u{300}report.pdf", r"\u{300}report.pdf"),
+    ("report.pdf\u{fe0f}", r"report.pdf\u{fe0f}"),
+    ("report.pdf\u{e0100}", r"report.pdf\u{e0100}"),
+    ("report\u{fffe}.pdf", r"report\u{fffe}.pdf"),
+    ("report\u{fdd0}.pdf", r"report\u{fdd0}.pdf"),
+    ("report\u{600}.pdf", r"report\u{600}.pdf"),
+    ("report\u{110bd}.pdf", r"report\u{110bd}.pdf"),
+    ("report\u{e000}.pdf", r"report\u{e000}.pdf"),
+    ("report\u{a0}.pdf", r"report\u{a0}.pdf"),
+    ("report.pdf\u{3000}", r"report.pdf\u{3000}"),
+];
+
+#[test]
+fn names_that_look_alike_are_shown_apart_in_the_list_the_tree_and_the_dialog() {
+    let tmp = public_tempdir();
+    let sentinel = Sentinel::beside(tmp.path());
+    let root = tmp.path().join("alike");
+    fs::create_dir(&root).unwrap();
+    for (name, _) in LOOK_ALIKES {
+        fs::write(root.join(name), b"x").unwrap();
+    }
+
+    let out = run_statree([OsStr::new("--list"), root.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0));
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let lines: BTreeSet<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), LOOK_ALIKES.len() + 1, "{listing}");
+    for (_, shown) in LOOK_ALIKES {
+        let want = format!("/alike/{shown}");
+        assert!(listing.lines().any(|l| l.ends_with(&want)), "{want} in {listing}");
+    }
+
+    let (w, h) = (120, 30);
+    let mut harness = Harness::scan(vec![root.clone()], (w, h));
+    harness.press("l");
+    let screen = harness.screen();
+    for (_, shown) in LOOK_ALIKES {
+        assert!(screen.contains(shown), "{shown}:\n{screen}");
+    }
+    // The delete dialog names the selected entry the same way; it is then
+    // cancelled, so nothing is removed.
+    harness.press("j");
+    harness.press("D");
+    let dialog = harness.screen();
+    assert!(dialog.contains(r"\u{"), "the dialog:\n{dialog}");
+    harness.press("esc");
+    for (name, _) in LOOK_ALIKES {
+        assert!(root.join(name).exists(), "{name:?} survived");
+    }
+    sentinel.assert_untouched("the look-alike names");
+}

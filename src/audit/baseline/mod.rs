@@ -31,6 +31,10 @@ use std::path::{Path, PathBuf};
 
 use record::parse_record;
 
+/// The longest record line read (1 MiB); a longer one is an error, so a
+/// file without line breaks cannot grow the buffer without bound.
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+
 /// Why a baseline could not be used.
 #[derive(Debug)]
 pub struct BaselineError {
@@ -69,7 +73,19 @@ impl Baseline {
             line: None,
             reason: e.to_string(),
         };
-        let reader = File::open(file).map_err(io_error)?;
+        // Only a regular file: records removed since are read back from it
+        // by offset at the end, and a FIFO or a device (`/dev/zero`) would
+        // block or never end.
+        let reader = match crate::bounded::open_regular(file).map_err(io_error)? {
+            Ok(reader) => reader,
+            Err(kind) => {
+                return Err(BaselineError {
+                    file: file.to_path_buf(),
+                    line: None,
+                    reason: format!("{kind}, not a regular file"),
+                });
+            }
+        };
         Self::parse(file, BufReader::with_capacity(1 << 16, reader))
     }
 
@@ -87,7 +103,9 @@ impl Baseline {
         let mut number = 0u64;
         loop {
             buf.clear();
-            let read = reader.read_until(b'\n', &mut buf).map_err(|e| fail(None, e.to_string()))?;
+            let read = crate::bounded::read_line(&mut reader, &mut buf, MAX_LINE_BYTES)
+                .map_err(|e| fail(None, e.to_string()))?
+                .ok_or_else(|| fail(Some(number + 1), "line longer than 1 MiB".into()))?;
             if read == 0 {
                 break;
             }
