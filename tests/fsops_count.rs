@@ -117,16 +117,7 @@ fn a_cancelled_count_says_so() {
 fn an_unreadable_subdirectory_is_reported_and_the_rest_counted() {
     let tmp = public_tmp();
     let Some((uid, gid)) = nobody() else { return };
-    let root = tmp.path().join("root");
-    fs::create_dir_all(root.join("open/inner")).unwrap();
-    fs::write(root.join("open/inner/f"), b"f").unwrap();
-    fs::create_dir(root.join("closed")).unwrap();
-    fs::write(root.join("closed/secret"), b"s").unwrap();
-    fs::write(root.join("top"), b"t").unwrap();
-    for p in ["", "open", "open/inner", "open/inner/f", "closed", "closed/secret", "top"] {
-        std::os::unix::fs::chown(root.join(p), Some(uid), Some(gid)).unwrap();
-    }
-    set_perms(&root.join("closed"), 0o000);
+    let root = closed_corner_tree(tmp.path(), uid, gid);
     let Some(out) = run_child("count", &[("FSOPS_PATH", root.as_os_str())], Some(tmp.path()))
     else {
         return;

@@ -149,11 +149,7 @@ fn a_changed_child_directory_is_marked_stale_until_its_re_scan_lands() {
     // The key alone: its listing is run by hand, and the re-scan it asks for
     // is held back, so the frame in between can be read.
     let effects = update(&mut h.state, Msg::Key(key_event("l")));
-    let Some(Effect::Relist { ticket, dir, path }) =
-        effects.into_iter().find(|e| matches!(e, Effect::Relist { .. }))
-    else {
-        panic!("no listing asked for");
-    };
+    let (ticket, dir, path) = asked_listing(effects);
     let listing = statree::watch::relist::list_dir(&path).map_err(|e| e.to_string());
     let effects = update(&mut h.state, Msg::Listed { ticket, dir, listing });
     assert!(effects.iter().any(|e| matches!(e, Effect::Rescan { .. })), "{effects:?}");
@@ -170,17 +166,13 @@ fn a_changed_child_directory_is_marked_stale_until_its_re_scan_lands() {
 
 #[test]
 fn a_listing_for_a_directory_closed_since_is_dropped() {
-    use statree::view::{Effect, update};
+    use statree::view::update;
     let f = Fixture::new();
     let mut h = Harness::fixture(&f, SIZE);
     fs::write(f.root.join("alpha/late.txt"), "late").unwrap();
     h.select("alpha");
     let effects = update(&mut h.state, Msg::Key(key_event("l")));
-    let Some(Effect::Relist { ticket, dir, path }) =
-        effects.into_iter().find(|e| matches!(e, Effect::Relist { .. }))
-    else {
-        panic!("no listing asked for");
-    };
+    let (ticket, dir, path) = asked_listing(effects);
     // Closed and opened again before the first listing came back: only the
     // second one counts.
     update(&mut h.state, Msg::Key(key_event("h")));
@@ -285,11 +277,7 @@ fn a_collapsed_directory_on_screen_written_into_is_re_read_without_opening_it() 
     assert!(!h.state.rows.is_expanded(h.node("beta")), "beta starts collapsed");
     h.state.screen.now += statree::view::sweep::SWEEP_EVERY;
     let effects = update(&mut h.state, Msg::Tick);
-    let Some(Effect::CheckDirs { ticket, dirs }) =
-        effects.into_iter().find(|e| matches!(e, Effect::CheckDirs { .. }))
-    else {
-        panic!("no check of the directories on screen");
-    };
+    let (ticket, dirs) = asked_check(effects);
     assert!(dirs.iter().any(|(id, _)| *id == h.node("beta")), "beta is checked: {dirs:?}");
     let stats = statree::watch::relist::lstat_each(&dirs);
     let effects = update(&mut h.state, Msg::DirsChecked { ticket, stats });
@@ -377,11 +365,7 @@ fn a_directory_inside_a_collapsed_one_written_into_is_re_read_too() {
     assert!(!h.state.rows.is_expanded(h.node("alpha")), "alpha starts collapsed");
     h.state.screen.now += statree::view::sweep::SWEEP_EVERY;
     let effects = update(&mut h.state, Msg::Tick);
-    let Some(Effect::CheckDirs { ticket, dirs }) =
-        effects.into_iter().find(|e| matches!(e, Effect::CheckDirs { .. }))
-    else {
-        panic!("no check of the directories on screen");
-    };
+    let (ticket, dirs) = asked_check(effects);
     let nested = h.node("alpha/nested");
     assert!(dirs.iter().any(|(id, _)| *id == nested), "alpha/nested is checked: {dirs:?}");
     let stats = statree::watch::relist::lstat_each(&dirs);
@@ -390,4 +374,28 @@ fn a_directory_inside_a_collapsed_one_written_into_is_re_read_too() {
     h.io.run_effects(&mut h.state, effects);
     h.state.rebuild_rows();
     assert_eq!(h.state.tree.total_size(h.root()), du_apparent(&f.root));
+}
+
+/// The listing an opening asked for (its ticket, node and path).
+fn asked_listing(
+    effects: Vec<statree::view::Effect>,
+) -> (u64, statree::model::NodeId, std::path::PathBuf) {
+    use statree::view::Effect;
+    let found = effects.into_iter().find_map(|e| match e {
+        Effect::Relist { ticket, dir, path } => Some((ticket, dir, path)),
+        _ => None,
+    });
+    found.expect("no listing asked for")
+}
+
+/// The check of the directories on screen a tick asked for.
+fn asked_check(
+    effects: Vec<statree::view::Effect>,
+) -> (u64, Vec<(statree::model::NodeId, std::path::PathBuf)>) {
+    use statree::view::Effect;
+    let found = effects.into_iter().find_map(|e| match e {
+        Effect::CheckDirs { ticket, dirs } => Some((ticket, dirs)),
+        _ => None,
+    });
+    found.expect("no check of the directories on screen")
 }

@@ -265,3 +265,20 @@ pub fn child_lines(out: &Output, prefix: &str) -> Vec<String> {
         .filter_map(|l| l.find(prefix).map(|at| l[at + prefix.len()..].to_string()))
         .collect()
 }
+
+/// `base/root`, owned by `uid:gid`: `open/inner/f`, `top`, and `closed/`
+/// (mode 000, holding `secret`), for the walks that must report the closed
+/// corner and go on with the rest.
+pub fn closed_corner_tree(base: &Path, uid: u32, gid: u32) -> PathBuf {
+    let root = base.join("root");
+    fs::create_dir_all(root.join("open/inner")).unwrap();
+    fs::write(root.join("open/inner/f"), b"f").unwrap();
+    fs::create_dir(root.join("closed")).unwrap();
+    fs::write(root.join("closed/secret"), b"s").unwrap();
+    fs::write(root.join("top"), b"t").unwrap();
+    for p in ["", "open", "open/inner", "open/inner/f", "closed", "closed/secret", "top"] {
+        std::os::unix::fs::chown(root.join(p), Some(uid), Some(gid)).unwrap();
+    }
+    set_perms(&root.join("closed"), 0o000);
+    root
+}
