@@ -132,3 +132,80 @@ impl Checked {
         Ok(node)
     }
 }
+
+/// Re-checks, on the disk, every directory from the scan root down to the
+/// parent of `path` against the identities they were shown with (`parents`,
+/// root first, as [`crate::model::Tree`] read them; `None` is not checked):
+/// the root is opened by its path, each directory below it by name relative
+/// to the one above (`O_PATH | O_NOFOLLOW`, so a symlink in its place is
+/// refused). A parent renamed away and another directory moved into its
+/// place, which would lead an action to another name of the same
+/// hard-linked file, is refused as "changed since it was shown".
+pub fn check_parents(path: &Path, parents: &[Option<Identity>]) -> Result<(), FsError> {
+    let Some(_) = parents.first() else { return Ok(()) };
+    let located = Located::new(path, Op::Identity)?;
+    // The names below the root, deepest last, split off the parent's path
+    // (the tree's names are single components; the root's is its path).
+    let mut prefix = sys::bytes(&located.parent).to_vec();
+    let mut names = Vec::with_capacity(parents.len() - 1);
+    for _ in 1..parents.len() {
+        while prefix.len() > 1 && prefix.ends_with(b"/") {
+            prefix.pop();
+        }
+        let Some(slash) = prefix.iter().rposition(|&b| b == b'/') else {
+            return Err(sys::refuse(
+                Op::Identity,
+                &located.path,
+                io::ErrorKind::InvalidInput,
+                "its path does not match the directories it was shown under",
+            ));
+        };
+        names.push(prefix.split_off(slash + 1));
+        if slash == 0 {
+            prefix.truncate(1);
+        } else {
+            prefix.truncate(slash);
+        }
+    }
+    names.reverse();
+    let mut at = std::path::PathBuf::from(sys::os(&prefix));
+    let mut fd = sys::open_dir_path(&at).map_err(|e| dir_error(&at, e))?;
+    check_dir(fd.as_fd(), &at, parents[0])?;
+    for (name, expected) in names.iter().zip(&parents[1..]) {
+        at = sys::join(&at, name);
+        let c_name = std::ffi::CString::new(name.as_slice()).map_err(|_| {
+            sys::refuse(Op::Identity, &at, io::ErrorKind::InvalidInput, "a NUL byte in a name")
+        })?;
+        fd = open_path_at(fd.as_fd(), &c_name).map_err(|e| dir_error(&at, e))?;
+        check_dir(fd.as_fd(), &at, *expected)?;
+    }
+    Ok(())
+}
+
+/// Opens `name` in `dir` as a location only (`O_PATH`: no read permission
+/// needed), refusing a symlink or anything not a directory.
+fn open_path_at(dir: BorrowedFd<'_>, name: &CStr) -> Result<OwnedFd, Errno> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    rustix::fs::openat(dir, name, flags, Mode::empty())
+}
+
+/// A directory on the way that is gone or no longer a directory.
+fn dir_error(path: &Path, err: Errno) -> FsError {
+    match err {
+        Errno::NOENT => gone(path),
+        Errno::NOTDIR | Errno::LOOP => sys::refuse(
+            Op::Identity,
+            path,
+            io::ErrorKind::Other,
+            "changed since it was shown: it is no longer a directory",
+        ),
+        e => sys::errno(Op::Identity, path, e),
+    }
+}
+
+fn check_dir(fd: BorrowedFd<'_>, path: &Path, expected: Option<Identity>) -> Result<(), FsError> {
+    let Some(expected) = expected else { return Ok(()) };
+    let node = sys::node_of(fd).map_err(|e| sys::errno(Op::Stat, path, e))?;
+    check_node(path, expected, &node)
+}

@@ -54,7 +54,7 @@ pub use chmod::{
 };
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
-pub use identity::check;
+pub use identity::{check, check_parents};
 pub use remove::{RemoveReport, remove_permanently, trash};
 pub use rename::{removedirs, rename};
 pub use sys::NAME_MAX;

@@ -12,6 +12,7 @@ use super::nav::selection_changed;
 use super::perm::{PermEditor, PermOutcome, PermRequest};
 use super::request::{CancelFlag, OpRequest, Target, confirm_keys_line, confirm_title};
 use super::scan_in::start_rescan;
+use super::shown::{disagreement, parents_of};
 use super::state::{Confirm, Mode, NamePrompt, NamePurpose, State};
 use crate::model::{FileKind, Identity, NodeId};
 use crate::sanitize;
@@ -28,11 +29,33 @@ pub fn selected_target(state: &State) -> Result<Target, String> {
                 identity: Identity::of(&full.stat).with_birth(full.btime),
                 mode: full.stat.mode,
                 nlink: full.stat.nlink,
+                parents: parents_of(&state.tree, id),
             }),
             Err(e) => Err(format!("cannot act on it: {e}")),
         },
         _ => Err("its metadata is not read yet; try again".into()),
     }
+}
+
+/// The selected entry for an action that changes it: the pane's fresh
+/// identity must be the object the row shows. When the row is stale (the
+/// directory it shows was replaced by a file, or by another directory), the
+/// action is refused, said so, and the directory holding the row is read
+/// again; the effects of that re-read come back as the error.
+fn acting_target(state: &mut State) -> Result<Target, Vec<Effect>> {
+    let target = selected_target(state).map_err(|why| {
+        state.error(why);
+        Vec::new()
+    })?;
+    let Some(why) = disagreement(&state.tree, target.id, &target.identity) else {
+        return Ok(target);
+    };
+    let name = sanitize::path(&target.path);
+    state.error(format!(
+        "nothing changed: {name}: changed since it was shown ({why}); its row is read again"
+    ));
+    let dir = state.tree.parent(target.id).unwrap_or(target.id);
+    Err(start_rescan(state, dir).into_iter().collect())
 }
 
 /// The value, or `None` after showing why not in the status bar.
@@ -50,18 +73,28 @@ pub fn targets(state: &State) -> Result<Vec<Target>, String> {
     selected_target(state).map(|t| vec![t])
 }
 
+/// [`targets`], with the selection checked against its row as
+/// [`acting_target`] does (marks were checked when they were made).
+fn acting_targets(state: &mut State) -> Result<Vec<Target>, Vec<Effect>> {
+    let marked = state.jobs.marks.values().any(|t| state.tree.is_live(t.id));
+    if marked {
+        return targets(state).map_err(|why| {
+            state.error(why);
+            Vec::new()
+        });
+    }
+    acting_target(state).map(|t| vec![t])
+}
+
 /// `Space`: marks or unmarks the selection and moves down.
 pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected_node() else { return Vec::new() };
     if state.jobs.marks.remove(&id).is_none() {
-        match selected_target(state) {
+        match acting_target(state) {
             Ok(target) => {
                 state.jobs.marks.insert(id, target);
             }
-            Err(why) => {
-                state.error(why);
-                return Vec::new();
-            }
+            Err(effects) => return effects,
         }
     }
     state.screen.needs_draw = true;
@@ -121,7 +154,10 @@ pub fn start_permissions(state: &mut State) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
+    let targets = match acting_targets(state) {
+        Ok(targets) => targets,
+        Err(effects) => return effects,
+    };
     // Linux has no lchmod: an editor over links alone could change nothing,
     // so it does not open (chmod through the link would change its target).
     if targets.iter().all(|t| t.identity.kind == FileKind::Symlink) {
@@ -171,7 +207,10 @@ pub fn start_rename(state: &mut State) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
+    let target = match acting_target(state) {
+        Ok(target) => target,
+        Err(effects) => return effects,
+    };
     if state.tree.parent(target.id).is_none() {
         state.error("a scan root cannot be renamed from here");
         return Vec::new();
@@ -248,7 +287,10 @@ pub fn start_remove(state: &mut State, permanent: bool) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let Some(targets) = or_say(state, targets(state)) else { return Vec::new() };
+    let targets = match acting_targets(state) {
+        Ok(targets) => targets,
+        Err(effects) => return effects,
+    };
     if let Some(root) = targets.iter().find(|t| state.tree.parent(t.id).is_none()) {
         let name = sanitize::bytes(state.tree.name(root.id)).into_owned();
         state.error(format!("not removed: {name}: a scan root; statree does not remove it"));
@@ -262,7 +304,10 @@ pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
     if busy(state) {
         return Vec::new();
     }
-    let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
+    let target = match acting_target(state) {
+        Ok(target) => target,
+        Err(effects) => return effects,
+    };
     if target.identity.kind != FileKind::Dir || state.tree.child_count(target.id) != 0 {
         state.error("only an empty directory can be removed this way");
         return Vec::new();

@@ -25,6 +25,7 @@ pub mod rows;
 pub mod scan_in;
 pub mod screen;
 pub mod search;
+pub mod shown;
 pub mod state;
 pub mod sweep;
 pub mod update;

@@ -23,6 +23,11 @@ pub struct Target {
     pub mode: u32,
     /// Its hard link count when it was shown.
     pub nlink: u64,
+    /// The directories from the scan root down to its parent, as shown
+    /// (root first; `None` where not known): re-checked on the disk before
+    /// the action acts, so a parent swapped for another directory (the same
+    /// hard-linked file reached by another path) is refused.
+    pub parents: Vec<Option<Identity>>,
 }
 
 impl Target {

@@ -28,4 +28,5 @@ mod names;
 mod signals;
 mod sizes;
 mod special;
+mod stale;
 mod wide;

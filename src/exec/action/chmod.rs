@@ -43,7 +43,8 @@ pub(super) fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     let mut first_error: Option<FsError> = None;
     for target in targets {
         let mode = apply_mask(target.mode, set, clear);
-        match fsops::chmod(&target.path, target.identity, mode) {
+        let checked = super::parents_agree(target, &mut report.changes);
+        match checked.and_then(|()| fsops::chmod(&target.path, target.identity, mode)) {
             Ok(outcome) => {
                 done += 1;
                 last = format!(
@@ -217,8 +218,9 @@ pub(super) fn chmod_recursive(
         }
         let base = seen;
         let step = |n: u64| progress(base + n);
-        let result =
-            fsops::chmod_recursive(&target.path, target.identity, set, clear, scope, cancel, &step);
+        let result = super::parents_agree(target, &mut report.changes).and_then(|()| {
+            fsops::chmod_recursive(&target.path, target.identity, set, clear, scope, cancel, &step)
+        });
         let done = match result {
             Ok(done) => done,
             Err(e) => {

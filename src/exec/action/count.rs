@@ -115,6 +115,7 @@ mod tests {
             identity: Identity { dev: 1, ino: 2, kind: FileKind::Dir, birth: None },
             mode: 0o040755,
             nlink: 2,
+            parents: Vec::new(),
         }
     }
 

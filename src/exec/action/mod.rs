@@ -85,8 +85,21 @@ pub(super) fn error_lines(errors: &[FsError], details: &mut Vec<String>) {
     }
 }
 
+/// Re-checks the directories above `target` as they were shown
+/// ([`fsops::check_parents`]); a directory refused there is read again, so
+/// its rows show what is on the disk now.
+pub(super) fn parents_agree(target: &Target, changes: &mut Vec<Change>) -> Result<(), FsError> {
+    fsops::check_parents(&target.path, &target.parents).inspect_err(|e| {
+        changes.push(Change::Rescan { dir: e.path.clone() });
+    })
+}
+
 fn rename(target: &Target, new_name: &[u8]) -> OpReport {
     let (dir, old_name) = split(&target.path);
+    let mut changes = Vec::new();
+    if let Err(e) = parents_agree(target, &mut changes) {
+        return OpReport { changes, ..failed(failure("nothing renamed", &e)) };
+    }
     match fsops::rename(&dir, target.identity, &old_name, new_name) {
         Ok(new_path) => {
             let mut changes = Vec::new();

@@ -26,6 +26,11 @@ pub(super) fn remove(
             report.details.push("cancelled: the remaining entries were left alone".into());
             break;
         }
+        if let Err(e) = super::parents_agree(target, &mut report.changes) {
+            errors.push(e);
+            report.changes.insert(0, fresh(&target.path));
+            continue;
+        }
         if permanent {
             match fsops::remove_permanently(&target.path, target.identity, cancel, progress) {
                 Ok(done) => {
@@ -103,6 +108,10 @@ pub(super) fn remove(
 }
 
 pub(super) fn remove_empty_dirs(target: &Target, stop_at: &Path) -> OpReport {
+    let mut changes = Vec::new();
+    if let Err(e) = super::parents_agree(target, &mut changes) {
+        return OpReport { changes, ..failed(failure("nothing removed", &e)) };
+    }
     if let Err(e) = fsops::check(&target.path, target.identity) {
         return failed(failure("nothing removed", &e));
     }

@@ -7,8 +7,13 @@
 //! is about to read it, or by an edit) and when a re-scan of it reads it
 //! again; a restat of the directory (the watcher saw it change) leaves the
 //! stamp alone, since its children were not read then.
+//!
+//! The stamp also keeps the directory's device and inode: the one identity
+//! a row of a directory can be checked against before an action acts on it
+//! or on anything below it (a node stores no inode numbers of its own).
 
 use super::{NodeId, Tree};
+use crate::model::{FileKind, Identity};
 use crate::scan::{EntryStat, Timespec};
 
 /// A directory's modification and status-change times when its children were
@@ -17,12 +22,15 @@ use crate::scan::{EntryStat, Timespec};
 pub struct DirStamp {
     mtime: Timespec,
     ctime: Timespec,
+    dev: u64,
+    /// 0 when the directory had no `lstat` (not known).
+    ino: u64,
 }
 
 impl DirStamp {
     /// The stamp of a directory with this `lstat`.
     pub fn of(stat: &EntryStat) -> Self {
-        DirStamp { mtime: stat.mtime, ctime: stat.ctime }
+        DirStamp { mtime: stat.mtime, ctime: stat.ctime, dev: stat.dev, ino: stat.ino }
     }
 }
 
@@ -33,6 +41,19 @@ impl Tree {
             return None;
         }
         self.dir_stamps.get(self.nodes[dir.0 as usize].dir as usize).copied()
+    }
+
+    /// The identity (device, inode, type) of the directory the live node
+    /// `dir` shows, as it was read with its children; `None` for anything
+    /// else, or when it was never read.
+    pub fn dir_identity(&self, dir: NodeId) -> Option<Identity> {
+        let stamp = self.dir_stamp(dir)?;
+        (stamp.ino != 0).then_some(Identity {
+            dev: stamp.dev,
+            ino: stamp.ino,
+            kind: FileKind::Dir,
+            birth: None,
+        })
     }
 
     /// Records that `dir`'s children were read while it had this `lstat`.
@@ -50,7 +71,7 @@ impl Tree {
     /// changed since they were read (false for anything not a live
     /// directory, and for a fresh stat that is not a directory's).
     pub fn is_stale_dir(&self, dir: NodeId, fresh: &EntryStat) -> bool {
-        fresh.kind() == crate::model::FileKind::Dir
+        fresh.kind() == FileKind::Dir
             && self.dir_stamp(dir).is_some_and(|stamp| stamp != DirStamp::of(fresh))
     }
 }

@@ -30,6 +30,7 @@ fn target(id: u32, name: &[u8], mode: u32, nlink: u64) -> PermTarget {
         },
         mode,
         nlink,
+        parents: Vec::new(),
     }
 }
 

@@ -21,6 +21,7 @@ fn target(id: u32, mode: u32, nlink: u64) -> PermTarget {
         },
         mode,
         nlink,
+        parents: Vec::new(),
     }
 }
 
