@@ -209,3 +209,38 @@ fn check_dir(fd: BorrowedFd<'_>, path: &Path, expected: Option<Identity>) -> Res
     let node = sys::node_of(fd).map_err(|e| sys::errno(Op::Stat, path, e))?;
     check_node(path, expected, &node)
 }
+
+/// `statfs` magic of overlayfs.
+const OVERLAYFS_MAGIC: i64 = 0x794c_7630;
+/// `statfs` magic of FUSE filesystems.
+const FUSE_MAGIC: i64 = 0x6573_5546;
+
+/// True when the filesystem holding `dir` may give an entry another
+/// identity because of the action itself: overlayfs copies a lower-layer
+/// entry up before it renames it (the copy has another birth time, and
+/// without `xino`/file handles another inode number and device), and a
+/// FUSE filesystem without stable inode numbers (no `use_ino`) numbers the
+/// new name of a hard link apart from the old one.
+pub(crate) fn moves_change_identity(dir: BorrowedFd<'_>) -> bool {
+    // `f_type` is an i64 on x86-64, 32 bits wide on other targets.
+    #[expect(clippy::useless_conversion, reason = "not the same type on every target")]
+    rustix::fs::fstatfs(dir)
+        .is_ok_and(|fs| matches!(i64::from(fs.f_type), OVERLAYFS_MAGIC | FUSE_MAGIC))
+}
+
+/// After a rename (or link) of the entry checked as `before` against
+/// `expected`: whether `now`, read under the new name, is that entry. The
+/// same device, inode, type and birth time; or, on a filesystem where the
+/// move itself may change the identity ([`moves_change_identity`]), the
+/// same type and size (the move was of the one name just checked, so only a
+/// swap in the instant between the check and the move could differ, and it
+/// would have to be of the same type and size).
+pub(crate) fn same_after_move(
+    dir: BorrowedFd<'_>,
+    before: &Node,
+    expected: Identity,
+    now: &Node,
+) -> bool {
+    now.matches(&expected)
+        || (now.kind() == expected.kind && now.size == before.size && moves_change_identity(dir))
+}

@@ -15,7 +15,7 @@ use crate::model::mode::FileKind;
 use crate::sanitize;
 
 use super::identity;
-use super::sys::{self, Chain, Located, Relative};
+use super::sys::{self, Chain, Located, Node, Relative};
 
 /// Renames `old_name` in the directory `dir` to `new_name` after checking it
 /// is still `expected`, and returns the new path.
@@ -54,7 +54,7 @@ pub fn rename(
     }
     let old = CString::new(old_name).expect("validated: no NUL");
     let mut chain = Chain::open_base(dir, Op::Rename)?;
-    identity::check_at(chain.fds[0].as_fd(), &old, &old_path, expected)?;
+    let before = identity::check_at(chain.fds[0].as_fd(), &old, &old_path, expected)?;
 
     let (last, parents) = rel.components.split_last().expect("parse gives one component at least");
     for component in parents {
@@ -74,7 +74,7 @@ pub fn rename(
             ));
         }
     }
-    let result = move_entry(&chain, &old, last, expected, &old_path, &new_path);
+    let result = move_entry(&chain, &old, last, (expected, &before), &old_path, &new_path);
     if result.is_err() {
         chain.rollback();
     }
@@ -86,7 +86,7 @@ fn move_entry(
     chain: &Chain,
     old: &CStr,
     new: &CStr,
-    expected: Identity,
+    (expected, before): (Identity, &Node),
     old_path: &Path,
     new_path: &Path,
 ) -> Result<(), FsError> {
@@ -109,14 +109,16 @@ fn move_entry(
                     ),
                 ));
             }
-            return link_then_unlink(from, old, to, new, expected, old_path, new_path);
+            return link_then_unlink(from, old, to, new, (expected, before), old_path, new_path);
         }
         Err(e) => return Err(sys::errno(Op::Rename, old_path, e)),
     }
     // What moved must be what was checked: a swap between the check and the
-    // rename would have moved another entry. Put it back and refuse.
+    // rename would have moved another entry. Put it back and refuse. (On
+    // overlayfs the rename copied a lower-layer entry up: see
+    // `same_after_move`.)
     match sys::node_at(to, new) {
-        Ok(node) if node.matches(&expected) => Ok(()),
+        Ok(node) if identity::same_after_move(to, before, expected, &node) => Ok(()),
         Ok(node) => {
             let _ = rustix::fs::renameat_with(to, new, from, old, RenameFlags::NOREPLACE);
             Err(identity::changed(old_path, expected, node.identity()))
@@ -133,7 +135,7 @@ pub(crate) fn link_then_unlink(
     old: &CStr,
     to: BorrowedFd<'_>,
     new: &CStr,
-    expected: Identity,
+    (expected, before): (Identity, &Node),
     old_path: &Path,
     new_path: &Path,
 ) -> Result<(), FsError> {
@@ -147,7 +149,9 @@ pub(crate) fn link_then_unlink(
     };
     for (dir, name, path) in [(to, new, new_path), (from, old, old_path)] {
         match sys::node_at(dir, name) {
-            Ok(node) if node.matches(&expected) => {}
+            // Both names must be the checked entry (on FUSE without stable
+            // inode numbers, or an overlay's copy-up: see `same_after_move`).
+            Ok(node) if identity::same_after_move(dir, before, expected, &node) => {}
             Ok(node) => {
                 undo();
                 return Err(identity::changed(path, expected, node.identity()));
@@ -233,6 +237,8 @@ mod tests {
         std::fs::write(&b, b"B").unwrap();
         let id = Identity::read(&a).unwrap();
         let dir = open_dir_path(tmp.path()).unwrap();
+        let node = sys::node_at(dir.as_fd(), c"a").unwrap();
+        let id = (id, &node);
         let err = link_then_unlink(dir.as_fd(), c"a", dir.as_fd(), c"b", id, &a, &b).unwrap_err();
         assert_eq!(err.source.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(err.path, b);
@@ -246,7 +252,8 @@ mod tests {
         assert_eq!(std::fs::metadata(&c).unwrap().nlink(), 1);
 
         // The wrong object under the old name: nothing changes.
-        let other = Identity::read(&b).unwrap();
+        let other_node = sys::node_at(dir.as_fd(), c"b").unwrap();
+        let other = (Identity::read(&b).unwrap(), &other_node);
         let d = tmp.path().join("d");
         let err =
             link_then_unlink(dir.as_fd(), c"c", dir.as_fd(), c"d", other, &c, &d).unwrap_err();
