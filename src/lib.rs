@@ -76,7 +76,8 @@
 //!   entries with the same metadata.
 //! * The scanner never follows a symlink unless asked; with following on, a
 //!   directory that is its own ancestor (by device and inode) is reported as a
-//!   loop and not entered.
+//!   loop and not entered, and each directory and file (device and inode) is
+//!   entered and counted once per root, as `du -L` counts.
 //! * A failure on one entry becomes an error mark on that entry (counted, with
 //!   the operation and the reason), never an abort.
 //! * A parent's batch always arrives before its children's, so the tree can be

@@ -126,6 +126,10 @@ pub struct RawEntry {
     pub other_fs: bool,
     /// Full-detail facts (`--json` scans only).
     pub detail: Option<Box<Detail>>,
+    /// Under `--follow-links`: the same directory or file (device and
+    /// inode) was already placed by another path under this root. It is
+    /// listed but not entered, and counts nothing, as `du -L` counts it.
+    pub seen_before: bool,
 }
 
 impl RawEntry {
@@ -182,7 +186,16 @@ impl Batch {
             descend,
             other_fs,
             detail,
+            seen_before: false,
         });
+    }
+
+    /// Marks the last entry pushed as reached before by another path (see
+    /// [`RawEntry::seen_before`]).
+    pub fn mark_seen_before(&mut self) {
+        if let Some(last) = self.entries.last_mut() {
+            last.seen_before = true;
+        }
     }
 
     /// The raw name of entry `i` (for a root: the root path as given).

@@ -9,10 +9,11 @@
 //! `--one-file-system`, not one of its own ancestors by device and inode);
 //! and the entry added to its batch.
 
+use std::collections::HashSet;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::Sender;
 use rustix::io::Errno;
@@ -60,6 +61,9 @@ impl Shared {
     }
 }
 
+/// Directories and files by `(device, inode)`.
+type Identities = HashSet<(u64, u64)>;
+
 /// A directory being walked: its identity and its ancestors', for loop checks.
 #[derive(Debug)]
 pub(crate) struct DirCtx {
@@ -73,11 +77,23 @@ pub(crate) struct DirCtx {
     root_dev: u64,
     /// `realpath` of the root, for audit scans that resolve symlinks.
     pub(super) root_real: Option<Arc<Path>>,
+    /// Under `--follow-links`: every directory and single-linked file placed
+    /// under this root so far, by device and inode. Links can reach one
+    /// directory by any number of paths (eight links to it, or a fan-out
+    /// that doubles at each level): like `du -L`, each is entered once and
+    /// each file counted once.
+    seen: Option<Arc<Mutex<Identities>>>,
 }
 
 impl DirCtx {
     /// The context of a root directory with this stat, carried by `key`.
-    pub(super) fn root(key: EntryKey, st: &EntryStat, root_real: Option<Arc<Path>>) -> Arc<Self> {
+    pub(super) fn root(
+        key: EntryKey,
+        st: &EntryStat,
+        root_real: Option<Arc<Path>>,
+        follow: bool,
+    ) -> Arc<Self> {
+        let seen = follow.then(|| Arc::new(Mutex::new(HashSet::from([(st.dev, st.ino)]))));
         Arc::new(DirCtx {
             key,
             dev: st.dev,
@@ -86,7 +102,22 @@ impl DirCtx {
             parent: None,
             root_dev: st.dev,
             root_real,
+            seen,
         })
+    }
+
+    /// Records `st` as placed under this root; false when it was already
+    /// (a second path to it under `--follow-links`). Always true otherwise,
+    /// and for a file with several hard links: the tree counts those once
+    /// by itself, whatever the order they arrive in.
+    fn first_visit(&self, st: &EntryStat) -> bool {
+        let Some(seen) = &self.seen else { return true };
+        if st.kind() != FileKind::Dir && st.nlink > 1 {
+            return true;
+        }
+        // A poisoned set only means another worker panicked: keep counting.
+        let mut seen = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.insert((st.dev, st.ino))
     }
 
     /// The ancestor (or self) with this identity, if any.
@@ -148,6 +179,9 @@ pub(super) enum Descent {
     OtherFs,
     /// A directory that is one of its own ancestors.
     Loop(ScanError),
+    /// Under `--follow-links`, a directory already entered by another path:
+    /// listed, not entered again, counted nothing.
+    Again,
     /// A directory to walk, with its context.
     Into(Arc<DirCtx>),
 }
@@ -177,6 +211,9 @@ pub(super) fn descent(
     if !can_enter || shared.cancelled() {
         return Descent::Not;
     }
+    if !ctx.first_visit(st) {
+        return Descent::Again;
+    }
     Descent::Into(Arc::new(DirCtx {
         key,
         dev: st.dev,
@@ -185,6 +222,7 @@ pub(super) fn descent(
         parent: Some(Arc::clone(ctx)),
         root_dev: ctx.root_dev,
         root_real: ctx.root_real.clone(),
+        seen: ctx.seen.clone(),
     }))
 }
 
@@ -239,17 +277,30 @@ pub(super) fn add_entry(
 ) -> Option<Child> {
     let (result, followed) = stat_listed(shared, ctx, place, seen.follow);
     let (stat, mut error, detail) = split(result);
-    let (mut child, mut other_fs) = (None, false);
+    let (mut child, mut other_fs, mut again) = (None, false, false);
     match descent(shared, ctx, place.dir_path, key, stat.as_ref(), seen.can_enter) {
-        Descent::Not => {}
+        Descent::Not => {
+            // A file reached a second time through a followed link.
+            again =
+                stat.as_ref().is_some_and(|st| st.kind() != FileKind::Dir && !ctx.first_visit(st));
+        }
+        Descent::Again => again = true,
         Descent::OtherFs => other_fs = true,
-        Descent::Loop(err) => error = Some(err),
+        Descent::Loop(err) => {
+            // Under `--follow-links` a loop is one more path to a directory
+            // counted already (an ancestor), as `du -L` has it.
+            again = ctx.seen.is_some();
+            error = Some(err);
+        }
         Descent::Into(ctx) => {
             let size = stat.as_ref().map_or(0, |st| st.size);
             child = Some(Child { ctx, followed, size });
         }
     }
     batch.push(place.name, stat, seen.kind, error, child.is_some(), other_fs, detail);
+    if again {
+        batch.mark_seen_before();
+    }
     child
 }
 

@@ -92,7 +92,7 @@ pub(crate) fn process_root(
     if let (Some(st), Some(Ok(entry))) = (stat.as_ref(), children.first_mut()) {
         entry.client_state = key;
         if st.kind() == FileKind::Dir && entry.read_children.is_some() && !shared.cancelled() {
-            let ctx = DirCtx::root(key, st, root_real);
+            let ctx = DirCtx::root(key, st, root_real, shared.follow);
             // A root too deep or too large for jwalk is walked by `deep`.
             if deep::too_deep(Path::new(""), name) || listing::is_large(st.size) {
                 entry.read_children = None;

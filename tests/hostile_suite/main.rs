@@ -20,6 +20,7 @@ mod tui_support;
 
 mod churn;
 mod deep;
+mod follow;
 mod inputs;
 mod limits;
 mod links;

@@ -21,6 +21,8 @@ pub(super) struct NewEntry<'a> {
     pub(super) error: Option<&'a ScanError>,
     pub(super) descend: bool,
     pub(super) other_fs: bool,
+    /// Reached before by another path (`--follow-links`): counts nothing.
+    pub(super) seen_before: bool,
 }
 
 impl<'a> NewEntry<'a> {
@@ -31,6 +33,7 @@ impl<'a> NewEntry<'a> {
             error: entry.error.as_ref(),
             descend: entry.descend,
             other_fs: entry.other_fs,
+            seen_before: entry.seen_before,
         }
     }
 }
@@ -78,6 +81,11 @@ impl Tree {
                 }
             }
             None => flags |= FLAG_NO_STAT,
+        }
+        if entry.seen_before {
+            // Counted where the walk first reached it.
+            flags |= FLAG_LINK_DUP;
+            counted = false;
         }
         if entry.other_fs {
             flags |= FLAG_OTHER_FS;
@@ -127,7 +135,8 @@ impl Tree {
     /// Whether a new node is a repeat: below one, or a directory the walk
     /// enters that a live node of another root already claimed (else it
     /// claims it). Within one root every path counts, as its listing shows
-    /// it (two links to one directory under `-L`, a bind mount). Directories
+    /// it (a bind mount; under `-L` the scanner enters a directory once and
+    /// marks the other paths `seen_before`). Directories
     /// not entered (a loop, another filesystem, an edit's new directory) add
     /// nothing below them, so they are never repeats.
     pub(super) fn is_repeat_entry(&mut self, id: u32, parent: u32, entry: &NewEntry<'_>) -> bool {

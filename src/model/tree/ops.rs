@@ -274,5 +274,12 @@ impl Tree {
 /// A new entry from a fresh `lstat`: never descended into (a directory added
 /// this way is `NotRead` until re-scanned or marked with `set_dir_state`).
 fn from_stat(stat: &EntryStat) -> NewEntry<'_> {
-    NewEntry { stat: Some(stat), kind: stat.kind(), error: None, descend: false, other_fs: false }
+    NewEntry {
+        stat: Some(stat),
+        kind: stat.kind(),
+        error: None,
+        descend: false,
+        other_fs: false,
+        seen_before: false,
+    }
 }
