@@ -1,6 +1,10 @@
 //! Append-only storage in fixed-size chunks: growth never copies what is
 //! already stored, so a million-entry tree never holds two copies of its
-//! nodes while a vector doubles.
+//! nodes while a vector doubles. Room is made fallibly ahead of a batch
+//! (`try_reserve`), so a tree that outgrows the memory it may use stops
+//! growing with an error instead of aborting the process.
+
+use std::collections::TryReserveError;
 
 /// An append-only vector stored in chunks of `CHUNK` elements.
 #[derive(Debug, Clone)]
@@ -26,17 +30,33 @@ impl<T, const CHUNK: usize> ChunkedVec<T, CHUNK> {
         self.len == 0
     }
 
-    /// Appends and returns the new element's index.
+    /// Appends and returns the new element's index. (A chunk made by
+    /// [`ChunkedVec::try_reserve`] is used first; past it, one is allocated
+    /// here, infallibly.)
     pub fn push(&mut self, value: T) -> usize {
-        if self.len.is_multiple_of(CHUNK) {
+        let index = self.len;
+        if index / CHUNK >= self.chunks.len() {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
-        let index = self.len;
-        if let Some(last) = self.chunks.last_mut() {
-            last.push(value);
-        }
+        self.chunks[index / CHUNK].push(value);
         self.len += 1;
         index
+    }
+
+    /// Makes room for `additional` more elements without aborting when the
+    /// memory is not there; returns how many chunks it allocated.
+    pub fn try_reserve(&mut self, additional: usize) -> Result<usize, TryReserveError> {
+        let chunks = (self.len + additional).div_ceil(CHUNK);
+        let missing = chunks.saturating_sub(self.chunks.len());
+        if missing > 0 {
+            self.chunks.try_reserve(missing)?;
+            for _ in 0..missing {
+                let mut chunk = Vec::new();
+                chunk.try_reserve_exact(CHUNK)?;
+                self.chunks.push(chunk);
+            }
+        }
+        Ok(missing)
     }
 
     /// The element at `index`.
@@ -73,6 +93,8 @@ impl<T, const CHUNK: usize> std::ops::IndexMut<usize> for ChunkedVec<T, CHUNK> {
 #[derive(Debug, Default)]
 pub struct NameArena {
     chunks: Vec<Vec<u8>>,
+    /// Empty chunks allocated ahead by [`NameArena::try_reserve`].
+    spare: Vec<Vec<u8>>,
 }
 
 /// Bytes per name chunk (the offset part of a position has 20 bits).
@@ -88,13 +110,37 @@ impl NameArena {
         let name = &name[..name.len().min(NAME_MAX_STORED)];
         let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= name.len());
         if !fits {
-            self.chunks.push(Vec::with_capacity(NAME_CHUNK));
+            let chunk = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(NAME_CHUNK));
+            self.chunks.push(chunk);
         }
         let index = self.chunks.len() - 1;
         let chunk = &mut self.chunks[index];
         let offset = chunk.len();
         chunk.extend_from_slice(name);
         ((index as u32) << 20) | offset as u32
+    }
+
+    /// Makes room for names of `bytes` bytes in all (each at most
+    /// [`NAME_MAX_STORED`]) without aborting when the memory is not there;
+    /// returns how many chunks it allocated.
+    pub fn try_reserve(&mut self, bytes: usize) -> Result<usize, TryReserveError> {
+        let room = self.chunks.last().map_or(0, |c| c.capacity() - c.len());
+        if bytes <= room {
+            return Ok(0);
+        }
+        // A name never straddles chunks: up to one name's bytes of each
+        // chunk may go unused.
+        let per_chunk = NAME_CHUNK - NAME_MAX_STORED;
+        let wanted = (bytes - room).div_ceil(per_chunk) + 1;
+        let missing = wanted.saturating_sub(self.spare.len());
+        self.chunks.try_reserve(wanted)?;
+        self.spare.try_reserve(missing)?;
+        for _ in 0..missing {
+            let mut chunk = Vec::new();
+            chunk.try_reserve_exact(NAME_CHUNK)?;
+            self.spare.push(chunk);
+        }
+        Ok(missing)
     }
 
     /// Stores a long name with a two-byte length prefix; read it back with
@@ -123,7 +169,7 @@ impl NameArena {
 
     /// Bytes reserved by the storage.
     pub fn heap_bytes(&self) -> usize {
-        self.chunks.iter().map(Vec::capacity).sum()
+        self.chunks.iter().chain(&self.spare).map(Vec::capacity).sum()
     }
 }
 

@@ -137,6 +137,18 @@ impl ErrorReporter<'_> {
         );
     }
 
+    /// Reports that the tree stopped growing for want of memory after
+    /// `entries` entries (the scan stops there; what is printed counts
+    /// those).
+    pub fn out_of_memory(&mut self, entries: u64) {
+        self.count += 1;
+        let _ = writeln!(
+            self.err,
+            "statree: out of memory after {entries} entries: the scan stopped there, \
+             and what follows counts only those"
+        );
+    }
+
     /// Errors reported so far.
     pub fn count(&self) -> u64 {
         self.count

@@ -29,6 +29,11 @@ pub fn build(rx: &Receiver<ScanEvent>, errors: &mut ErrorReporter<'_>) -> Tree {
             _ => {}
         }
         tree.apply(event);
+        if let Some(entries) = tree.out_of_memory() {
+            // Dropping the receiver with the handle stops the scanner.
+            errors.out_of_memory(entries);
+            break;
+        }
     }
     tree
 }

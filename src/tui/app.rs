@@ -129,6 +129,7 @@ pub fn run(
     let ticker = crossbeam_channel::tick(TICK);
     let scan_rx = scan.events().clone();
     let mut scan_open = true;
+    let mut oom_stopped = false;
 
     let result = loop {
         // Wait for anything, but no longer than the next frame is due.
@@ -174,6 +175,12 @@ pub fn run(
         }
         if state.screen.quit {
             break Ok(());
+        }
+        if !oom_stopped && state.tree.out_of_memory().is_some() {
+            // The tree stopped growing for want of memory: stop the walk
+            // (its `Finished` still comes); what was read stays browsable.
+            scan.cancel();
+            oom_stopped = true;
         }
         io_ctx.cancel_superseded(&state);
         // An external SIGTSTP suspends as Ctrl-z does.

@@ -17,7 +17,15 @@ pub fn on_scan(state: &mut State, event: ScanEvent) -> Vec<Effect> {
     if let ScanEvent::Finished { elapsed } = &event {
         state.scan.finished = Some(*elapsed);
     }
+    let had_room = state.tree.out_of_memory().is_none();
     let (changed, mut effects) = apply_main(state, event);
+    if let Some(entries) = state.tree.out_of_memory().filter(|_| had_room) {
+        // The loop stops the walk when it sees this; what was read stays.
+        state.error(format!(
+            "out of memory after {} entries: the scan stopped there; what was read can be browsed",
+            crate::fmt::group_digits(entries)
+        ));
+    }
     if changed {
         state.rows.dirty = true;
         state.screen.needs_draw = true;

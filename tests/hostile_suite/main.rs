@@ -26,6 +26,7 @@ mod limits;
 mod links;
 mod mounts;
 mod names;
+mod oom;
 mod overlay;
 mod signals;
 mod sizes;

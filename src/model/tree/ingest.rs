@@ -30,6 +30,10 @@ impl Tree {
 
     /// Applies a batch (also used by callers that inspect the batch first).
     pub fn apply_batch(&mut self, batch: &Batch) -> bool {
+        if !self.make_room(batch) {
+            // Out of memory: the tree keeps what it has (see `reserve`).
+            return false;
+        }
         let base = match batch.parent {
             Parent::Root(index) => {
                 if self.roots.len() <= index {

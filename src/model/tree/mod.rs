@@ -35,6 +35,7 @@ mod overflow;
 mod read;
 mod remove;
 mod rescan;
+mod reserve;
 mod stamps;
 #[cfg(test)]
 mod tests;
@@ -154,6 +155,10 @@ pub struct Tree {
     totals: Totals,
     finished: Option<std::time::Duration>,
     dropped_batches: u64,
+    /// Entries held when the tree stopped growing for want of memory.
+    out_of_memory: Option<u64>,
+    /// The most bytes the tree may hold (tests, and a budget).
+    memory_cap: Option<usize>,
 }
 
 impl Tree {

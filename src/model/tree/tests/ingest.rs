@@ -190,3 +190,60 @@ fn a_million_entries_fit_well_under_64_bytes_each() {
     assert!(per_entry < 50.0, "{per_entry:.1} bytes per entry");
     eprintln!("tree storage: {per_entry:.1} bytes per entry");
 }
+
+/// A tree that outgrows its memory stops growing (the batch that would not
+/// fit is dropped, and every one after it), says how many entries it holds,
+/// and what it holds stays consistent.
+#[test]
+fn a_tree_out_of_memory_stops_growing_and_keeps_what_it_read() {
+    let mut tree = Tree::new();
+    tree.apply_batch(&root_batch(0));
+    let cap = tree.heap_bytes() + (8 << 20);
+    tree.set_memory_cap(cap);
+    let root_key = EntryKey { batch: 0, index: 0 };
+    let mut top = child_batch(1, root_key, 0, 200);
+    for d in 0..200u64 {
+        let name = format!("d{d:03}");
+        top.push(
+            name.as_bytes(),
+            Some(stat(DIR, 4096, 100 + d, 2)),
+            FileKind::Dir,
+            None,
+            true,
+            false,
+            None,
+        );
+    }
+    assert!(tree.apply_batch(&top));
+    let mut applied = 0;
+    for d in 0..200u32 {
+        let mut b = Batch::new(
+            2 + d,
+            Parent::Dir(EntryKey { batch: 1, index: d }),
+            Arc::from(Path::new("/r/d")),
+            0,
+            5000,
+        );
+        for f in 0..5000u64 {
+            let name = format!("{f:0>200}");
+            let st = stat(FILE, 10, 1_000_000 + u64::from(d) * 10_000 + f, 1);
+            b.push(name.as_bytes(), Some(st), FileKind::File, None, false, false, None);
+        }
+        if tree.apply_batch(&b) {
+            applied += 1;
+        }
+    }
+    let held = tree.out_of_memory().expect("the cap was reached");
+    assert!(applied > 0 && applied < 200, "{applied} directories applied");
+    assert_eq!(held, 1 + 200 + applied * 5000);
+    assert_eq!(tree.totals().entries, held);
+    // Over the cap by at most what the refused batch reserved.
+    assert!(tree.heap_bytes() < cap + (4 << 20), "{} bytes", tree.heap_bytes());
+    let root = tree.roots().next().unwrap();
+    assert_eq!(tree.dir(root).unwrap().total_entries, held - 1);
+    // Nothing more is taken once it stopped.
+    let mut late = child_batch(9999, EntryKey { batch: 1, index: 199 }, 0, 1);
+    late.push(b"late", Some(stat(FILE, 1, 5, 1)), FileKind::File, None, false, false, None);
+    assert!(!tree.apply_batch(&late));
+    assert_eq!(tree.totals().entries, held);
+}
