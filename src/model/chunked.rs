@@ -129,9 +129,9 @@ impl NameArena {
             return Ok(0);
         }
         // A name never straddles chunks: up to one name's bytes of each
-        // chunk may go unused.
+        // chunk (the current one included) may go unused.
         let per_chunk = NAME_CHUNK - NAME_MAX_STORED;
-        let wanted = (bytes - room).div_ceil(per_chunk) + 1;
+        let wanted = (bytes - room + NAME_MAX_STORED).div_ceil(per_chunk);
         let missing = wanted.saturating_sub(self.spare.len());
         self.chunks.try_reserve(wanted)?;
         self.spare.try_reserve(missing)?;

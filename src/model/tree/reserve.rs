@@ -84,7 +84,9 @@ impl Tree {
         let mut wide = 0;
         let mut name_bytes = 0;
         for entry in entries {
-            name_bytes += batch.name(entry).len() + 2;
+            // Long names carry a two-byte length (see `node::LONG_NAME`).
+            let len = batch.name(entry).len();
+            name_bytes += if len < 255 { len } else { len + 2 };
             dirs += usize::from(entry.kind() == FileKind::Dir);
             errors += usize::from(entry.error.is_some());
             if let Some(st) = &entry.stat {

@@ -17,11 +17,11 @@ use crate::model::{FileKind, Identity};
 use crate::scan::{EntryStat, Timespec};
 
 /// A directory's modification and status-change times when its children were
-/// read.
+/// read (as one 64-bit digest: only their equality is ever asked), and its
+/// device and inode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DirStamp {
-    mtime: Timespec,
-    ctime: Timespec,
+    times: u64,
     dev: u64,
     /// 0 when the directory had no `lstat` (not known).
     ino: u64,
@@ -30,8 +30,18 @@ pub struct DirStamp {
 impl DirStamp {
     /// The stamp of a directory with this `lstat`.
     pub fn of(stat: &EntryStat) -> Self {
-        DirStamp { mtime: stat.mtime, ctime: stat.ctime, dev: stat.dev, ino: stat.ino }
+        DirStamp { times: digest(stat.mtime, stat.ctime), dev: stat.dev, ino: stat.ino }
     }
+}
+
+/// Both times in 64 bits (SipHash with fixed keys: the same on every run).
+/// Two different pairs giving the same digest is a 1 in 2^64 chance, and
+/// would only make a changed directory look unchanged until it is read.
+fn digest(mtime: Timespec, ctime: Timespec) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (mtime.sec, mtime.nsec, ctime.sec, ctime.nsec).hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Tree {
