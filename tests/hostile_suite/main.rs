@@ -11,7 +11,10 @@
 //! files, a mount inside the tree, hard links and a sparse 1 TiB file, the
 //! inotify watch limit exhausted, names that would look alike on a terminal,
 //! unbounded inputs (a huge config, a FIFO, device or endless line as
-//! baseline) and signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`).
+//! baseline) and signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`), stale
+//! rows and swapped parents under a destructive action, many links to one
+//! directory under `-L`, a tree too large for `ulimit -v`, and renames on
+//! overlayfs.
 
 #[path = "../common/mod.rs"]
 mod common;
