@@ -88,7 +88,11 @@
 //!   `statx` of a file the editor hands back; actions that change files run
 //!   on a thread of their own. A frame reads only the rows on screen.
 //! * A destructive action acts on exactly the entry the user was shown
-//!   (device, inode and type re-checked) or on nothing, with a message.
+//!   (device, inode and type re-checked) or on nothing, with a message: its
+//!   row and the pane must agree ([`view::shown`]), and every directory from
+//!   the root to its parent is re-checked on the disk first.
+//! * The tree grows fallibly: out of memory, it stops with the entries it
+//!   holds and the scan is stopped, instead of the process aborting.
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
