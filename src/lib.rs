@@ -91,6 +91,9 @@
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
+// No unsafe code of ours: the syscalls std lacks go through rustix.
+#![forbid(unsafe_code)]
+
 pub mod audit;
 pub mod bounded;
 pub mod cli;

@@ -5,6 +5,9 @@
 //! included, and the interface asked for with no terminal or `TERM=dumb`).
 //! Findings are not errors.
 
+// No unsafe code of ours: the syscalls std lacks go through rustix.
+#![forbid(unsafe_code)]
+
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
