@@ -2,6 +2,8 @@
 //! `STATREE_COMMIT` is the short hash, with `-dirty` when tracked files had
 //! changes, or `unknown` where there is no git or no repository (a tarball).
 
+#![forbid(unsafe_code)]
+
 use std::process::Command;
 
 fn git(args: &[&str]) -> Option<String> {

@@ -52,7 +52,8 @@
 //! * Leaves: [`fmt`] (sizes, digit groups, ages, column fitting, times),
 //!   [`sanitize`] (the one sanitizer every name passes before a terminal),
 //!   [`keymap`] (the one action table, also the help), [`config`],
-//!   [`error`]; beside them [`theme`], [`preview`] (the capped,
+//!   [`error`], [`logging`] (the opt-in log file, never the terminal);
+//!   beside them [`theme`], [`preview`] (the capped,
 //!   non-blocking read), [`bounded`] (files the user names — config,
 //!   baseline — opened without blocking, regular files only, read with a
 //!   cap), [`names`] (cached uid/gid names), [`cli`].
@@ -96,6 +97,9 @@
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
+// No unsafe code of ours: the syscalls std lacks go through rustix.
+#![forbid(unsafe_code)]
+
 pub mod audit;
 pub mod bounded;
 pub mod cli;
@@ -105,6 +109,7 @@ pub mod exec;
 pub mod fmt;
 pub mod fsops;
 pub mod keymap;
+pub mod logging;
 pub mod model;
 pub mod names;
 pub mod output;

@@ -5,6 +5,9 @@
 //! included, and the interface asked for with no terminal or `TERM=dumb`).
 //! Findings are not errors.
 
+// No unsafe code of ours: the syscalls std lacks go through rustix.
+#![forbid(unsafe_code)]
+
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -12,6 +15,7 @@ use clap::Parser;
 use statree::audit::Baseline;
 use statree::cli::{self, Cli};
 use statree::config;
+use statree::logging;
 use statree::output::audit::Filter;
 use statree::output::{self, Mode, Outcome};
 use statree::scan::ScanOptions;
@@ -19,6 +23,19 @@ use statree::scan::ScanOptions;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut err = io::stderr();
+    // Before anything else, so it sees all that follows. A log that cannot
+    // be opened is said here, while the terminal is still plain.
+    if let Err(e) = logging::init(cli.log.as_deref()) {
+        let _ = writeln!(err, "statree: {e}");
+        return ExitCode::from(2);
+    }
+    log::info!(
+        "statree {} (commit {}) pid {}: {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("STATREE_COMMIT"),
+        std::process::id(),
+        logging::capped(&cli)
+    );
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
 
@@ -46,6 +63,7 @@ fn main() -> ExitCode {
     let baseline = match cli.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(baseline) => baseline,
         Err(e) => {
+            log::error!("baseline: {e}");
             let _ = writeln!(err, "statree: {e}");
             return ExitCode::from(2);
         }
@@ -80,10 +98,12 @@ fn main() -> ExitCode {
             );
             return ExitCode::from(2);
         }
+        log::info!("interactive view");
         let result = statree::tui::start_with_baseline(options, cli.cwd_file.as_deref(), baseline)
             .map(|()| Outcome::Clean);
         return finish(result, &mut err);
     };
+    log::info!("output: {mode:?}");
     let filter = Filter { audit, baseline };
     finish(output::run_filtered(mode, options, filter, &mut out, &mut err), &mut err)
 }
@@ -114,6 +134,10 @@ fn export(
 }
 
 fn finish(result: io::Result<Outcome>, err: &mut dyn Write) -> ExitCode {
+    match &result {
+        Ok(outcome) => log::info!("exit: {outcome:?}"),
+        Err(e) => log::error!("exit: {e}"),
+    }
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::SomeErrors) => ExitCode::from(1),

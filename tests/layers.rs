@@ -23,6 +23,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("keymap", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
     ("config", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
     ("error", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
+    ("logging", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
 ];
 
 /// Known exceptions to the rules: none. An entry here needs a reason in the

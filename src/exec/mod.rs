@@ -243,10 +243,14 @@ impl<R: Runner> Executor<R> {
                     out.offer(Msg::OpProgress(seen));
                 }
             };
-            out.send(Msg::OpDone(action::execute(request, &cancel.0, &progress)));
+            log::info!("action: {}", crate::logging::capped(&request));
+            let outcome = action::execute(request, &cancel.0, &progress);
+            log_outcome(&outcome);
+            out.send(Msg::OpDone(outcome));
         });
         self.spawn("statree-action", job, |e| {
             let summary = format!("cannot start {label}: {e}");
+            log::error!("action: {summary}");
             Msg::OpDone(OpOutcome::Done(OpReport { summary, failed: true, ..Default::default() }))
         })
     }
@@ -272,5 +276,26 @@ impl<R: Runner> Executor<R> {
             state.error(failed(&e));
             vec![wrap(ScanEvent::Finished { elapsed: Duration::ZERO })]
         })
+    }
+}
+
+/// The diagnostic log's record of what an action did.
+fn log_outcome(outcome: &OpOutcome) {
+    match outcome {
+        OpOutcome::Done(report) => {
+            let level = if report.failed { log::Level::Warn } else { log::Level::Info };
+            log::log!(
+                level,
+                "action result: {} ({} changes)",
+                report.summary,
+                report.changes.len()
+            );
+            for line in &report.details {
+                log::debug!("action detail: {line}");
+            }
+        }
+        OpOutcome::Counted { will_change, .. } => {
+            log::info!("action counted: {will_change} entries would change");
+        }
     }
 }

@@ -10,7 +10,8 @@
 //! `PATH_MAX`, directories too large to list without a pause), reading
 //! them with `listing`; both place every entry with `place` (stat, audit
 //! facts, descent, loop check). `cancel` stops them all; `stat` holds the
-//! syscalls, `entry` the batches, `options` what a scan is asked.
+//! syscalls, `entry` the batches, `options` what a scan is asked, `tally`
+//! the counts the diagnostic log reports.
 
 mod cancel;
 mod deep;
@@ -21,6 +22,7 @@ mod listing;
 mod options;
 mod place;
 pub(crate) mod stat;
+mod tally;
 mod walker;
 
 use std::path::{Path, PathBuf};
@@ -195,6 +197,7 @@ const QUEUED_BATCHES_PER_THREAD: usize = 8;
 /// the scanner's own threads.
 pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
     let threads = options.thread_count();
+    log::debug!("scan started on {threads} threads: {}", crate::logging::capped(&options));
     let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
     let cancel = Cancel::new();
     let pool_exit = Arc::new(PoolExit::default());
@@ -213,6 +216,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         detail: options.detail,
         audit: options.audit,
         split_pool,
+        tally: tally::Tally::new(),
     });
     let started = Instant::now();
     let remaining = Arc::new(AtomicUsize::new(options.roots.len()));
@@ -292,6 +296,7 @@ impl RootJob {
         }
         self.send_end(ScanEvent::RootDone(self.index));
         if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.shared.tally.finished(self.shared.cancelled(), self.started.elapsed());
             self.send_end(ScanEvent::Finished { elapsed: self.started.elapsed() });
         }
     }

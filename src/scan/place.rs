@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub audit: AuditScan,
     /// Runs the parallel slices of large directories.
     pub split_pool: jwalk::rayon::ThreadPool,
+    /// Counts for the log's line at the end.
+    pub tally: super::tally::Tally,
 }
 
 impl Shared {
@@ -46,6 +48,7 @@ impl Shared {
     /// waits only for room (a reader that stopped reading while keeping the
     /// channel open would hold it forever).
     pub(super) fn send(&self, event: ScanEvent) {
+        self.tally.count(&event);
         if !self.cancel.send(&self.tx, event) {
             // Cancelled, or the receiver is gone: nobody wants the rest.
             self.cancel.cancel();

@@ -169,7 +169,10 @@ impl State {
 
     /// Shows an error in the status bar.
     pub fn error(&mut self, text: impl Into<String>) {
-        self.screen.say(text.into(), true);
+        let text = text.into();
+        // Every error the user is shown is in the diagnostic log too.
+        log::warn!("shown: {text}");
+        self.screen.say(text, true);
     }
 
     /// Wall-clock Unix seconds.
