@@ -148,16 +148,16 @@ pub fn progress_text(state: &State) -> String {
     };
     match state.scan.finished {
         Some(took) => {
-            // Both figures, as ncdu and gdu show them: the one the sizes on
-            // screen use first, the other in parentheses.
+            // Both figures, as ncdu and gdu show them: first the one the
+            // sizes on screen use, the other named, after the scan's facts.
             let (apparent, disk) = (human_size(totals.apparent), human_size(totals.allocated));
-            let sizes = if state.rows.options.disk_usage {
-                format!("{disk} on disk ({apparent} apparent)")
+            let (shown, other) = if state.rows.options.disk_usage {
+                (disk, format!("{apparent} apparent"))
             } else {
-                format!("{apparent} ({disk} on disk)")
+                (apparent, format!("{disk} on disk"))
             };
             format!(
-                " {} entries · {sizes} · {errors} · scanned in {:.2} s{HELP_HINT}",
+                " {} entries · {shown} · {errors} · scanned in {:.2} s · {other}{HELP_HINT}",
                 group_digits(totals.entries),
                 took.as_secs_f64()
             )

