@@ -299,6 +299,39 @@ mod tests {
     }
 
     #[test]
+    fn chooser_files_are_for_the_browser_one_at_a_time() {
+        let cli = parse(&["--chooser-file", "/tmp/c", "/etc"]).unwrap();
+        assert_eq!(cli.chooser(), Some((PathBuf::from("/tmp/c"), false)));
+        let cli = parse(&["--chooser-file0", "/tmp/c", "--cwd-file", "/tmp/d"]).unwrap();
+        assert_eq!(cli.chooser(), Some((PathBuf::from("/tmp/c"), true)));
+        assert_eq!(parse(&["/etc"]).unwrap().chooser(), None);
+        for args in [
+            &["--chooser-file", "a", "--chooser-file0", "b"][..],
+            &["--chooser-file", "a", "--list"],
+            &["--chooser-file0", "a", "--audit"],
+            &["--chooser-file", "a", "--man"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_man_page_has_keys_files_and_environment() {
+        let mut out = Vec::new();
+        write_man(&mut out).unwrap();
+        let page = String::from_utf8(out).unwrap();
+        let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("{s} missing:\n{page}"));
+        // After the options, before the examples.
+        assert!(at(".SH OPTIONS") < at(".SH KEYS"));
+        assert!(at(".SH KEYS") < at(".SH FILES"));
+        assert!(at(".SH FILES") < at(".SH ENVIRONMENT"));
+        for name in ["STATREE_CONFIG", "OPENER", "PAGER", "EDITOR", "NO_COLOR", "config.toml"] {
+            assert!(page.contains(name), "{name} missing");
+        }
+    }
+
+    #[test]
     fn cwd_file_is_for_the_browser() {
         let cli = parse(&["--cwd-file", "/tmp/out", "/etc"]).unwrap();
         assert_eq!(cli.cwd_file, Some(PathBuf::from("/tmp/out")));
