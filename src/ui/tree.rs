@@ -116,7 +116,7 @@ fn draw_row(
     let bar = share_bar(state, id);
     let tail_width = if width >= 40 { SIZE_WIDTH + 1 + BAR_WIDTH + 1 } else { 0 };
     // The extra columns (`t`) sit between the name and the size.
-    let columns = crate::view::columns::fitting(state, width);
+    let columns = crate::view::columns::fitting(&state.columns, width);
     let columns_width = super::columns::total_width(&columns);
     let name_width = width.saturating_sub(tail_width + columns_width);
 

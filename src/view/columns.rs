@@ -1,10 +1,7 @@
-//! The extra columns of the tree (`t`): which set is on, and which of its
-//! columns fit. A column never takes the room the names need: on a narrow
+//! The extra columns of the tree: which set is on, and which of its
+//! columns fit (the key that steps through them is `column_keys.rs`). A column never takes the room the names need: on a narrow
 //! screen the last columns of the set are left out.
 
-use super::msg::Effect;
-use super::nav::tree_area;
-use super::state::State;
 use crate::config::{Column, default_cycle};
 
 /// The name part of a row (marker, indentation and name) keeps at least
@@ -60,11 +57,11 @@ pub fn width(column: Column) -> usize {
 
 /// The columns of the set on that fit a tree `tree_width` wide: each takes
 /// its width and a space, and the name keeps [`MIN_NAME`].
-pub fn fitting(state: &State, tree_width: usize) -> Vec<Column> {
+pub fn fitting(columns: &ColumnState, tree_width: usize) -> Vec<Column> {
     let tail = if tree_width >= 40 { TAIL } else { 0 };
     let mut room = tree_width.saturating_sub(tail + MIN_NAME);
     let mut shown = Vec::new();
-    for &column in state.columns.chosen() {
+    for &column in columns.chosen() {
         let need = width(column) + 1;
         if need > room {
             break;
@@ -73,26 +70,4 @@ pub fn fitting(state: &State, tree_width: usize) -> Vec<Column> {
         shown.push(column);
     }
     shown
-}
-
-/// `t`: the next set; the status line says which columns are shown and
-/// which have no room.
-pub fn cycle(state: &mut State) -> Vec<Effect> {
-    let sets = state.columns.cycle.len() + 1;
-    state.columns.current = (state.columns.current + 1) % sets;
-    state.screen.needs_draw = true;
-    let chosen = state.columns.chosen().to_vec();
-    if chosen.is_empty() {
-        state.message("columns: none");
-        return Vec::new();
-    }
-    let shown = fitting(state, tree_area(state).width as usize);
-    let names = |cols: &[Column]| cols.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ");
-    let mut text =
-        format!("columns: {}", if shown.is_empty() { "none".into() } else { names(&shown) });
-    if shown.len() < chosen.len() {
-        text.push_str(&format!(" (no room for {})", names(&chosen[shown.len()..])));
-    }
-    state.message(text);
-    Vec::new()
 }

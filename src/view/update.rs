@@ -13,7 +13,7 @@ use super::nav::{
 };
 use super::state::{Mode, PromptKind, State};
 use super::{
-    actions, audit, columns, dialog, fresh, help, loads, nav, open, outcomes, prompt, scan_in,
+    actions, audit, column_keys, dialog, enter, fresh, help, loads, nav, outcomes, prompt, scan_in,
     sweep,
 };
 use crate::keymap::Action;
@@ -93,7 +93,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::ExternalDone { result, change } => outcomes::on_external_done(state, result, change),
         Msg::Opened { path, result } => {
-            open::on_opened(state, &path, result);
+            enter::on_opened(state, &path, result);
             Vec::new()
         }
         Msg::Notice(text) => {
@@ -166,7 +166,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::HalfPageDown => move_by(state, (page / 2).max(1) as isize),
         Action::HalfPageUp => move_by(state, -((page / 2).max(1) as isize)),
         Action::Expand => expand(state),
-        Action::Toggle => open::enter(state),
+        Action::Toggle => enter::enter(state),
         Action::CollapseOrParent => collapse_or_parent(state),
         Action::Search => prompt::open(state, PromptKind::Search),
         Action::Filter => prompt::open(state, PromptKind::Filter),
@@ -196,7 +196,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             keep_selection_visible(state);
             Vec::new()
         }
-        Action::CycleColumns => columns::cycle(state),
+        Action::CycleColumns => column_keys::cycle(state),
         Action::ToggleHidden => {
             state.rows.options.show_hidden = !state.rows.options.show_hidden;
             let shown = if state.rows.options.show_hidden { "shown" } else { "hidden" };
