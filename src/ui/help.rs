@@ -23,7 +23,8 @@ pub fn draw(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buf
     let first = usize::from(scroll).min(total.saturating_sub(shown));
     let mut block =
         Block::default().borders(Borders::ALL).title(" help ").border_style(theme.bar());
-    if shown < total {
+    // (A box too short to show a line has no room for the indicator either.)
+    if shown > 0 && shown < total {
         let more = if first + shown < total { "j/k PgDn/PgUp g/G" } else { "end · g: top" };
         let indicator = format!(" {}-{} of {total} · {more} ", first + 1, first + shown);
         block = block.title_bottom(Line::raw(indicator).right_aligned());
