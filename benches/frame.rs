@@ -4,7 +4,8 @@
 //! of 30 files under one root: 1,000,000 entries) without touching the
 //! filesystem, expands everything, builds the visible-row index once, then
 //! draws frames into ratatui's `TestBackend` while moving the selection, and
-//! prints the median and worst frame time. The frame cost must not depend on
+//! prints the median and worst frame time, without and with every extra
+//! column (`t`). The frame cost must not depend on
 //! the tree size: only the rows on screen are drawn.
 
 use std::path::Path;
@@ -92,9 +93,15 @@ fn main() {
     println!("entries: {}  visible rows: {}", state.tree.totals().entries, state.rows.len());
     println!("tree built in {built:.2?}; row index rebuilt in {rebuilt:.2?}");
 
-    for (w, h) in [(80u16, 24u16), (200, 60)] {
+    // No extra columns, then every column (`t` pressed through the cycle).
+    let every = state.columns.cycle.len();
+    for ((w, h), columns) in
+        [(80u16, 24u16), (200, 60)].into_iter().flat_map(|size| [(size, 0), (size, every)])
+    {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
         state.screen.size = (w, h);
+        state.columns.current = columns;
+        let label = if columns == 0 { "" } else { " with every column" };
         let mut times: Vec<Duration> = Vec::new();
         for i in 0..400usize {
             // Jump around the whole tree so every frame draws different rows.
@@ -108,7 +115,7 @@ fn main() {
         let median = times[times.len() / 2];
         let p99 = times[times.len() * 99 / 100];
         println!(
-            "frame {w}x{h}: median {median:.2?}, p99 {p99:.2?}, worst {:.2?}",
+            "frame {w}x{h}{label}: median {median:.2?}, p99 {p99:.2?}, worst {:.2?}",
             times[times.len() - 1]
         );
     }

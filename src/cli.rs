@@ -40,7 +40,7 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("STAT
         .args(["print_default_config", "completions", "man"])
         .conflicts_with_all([
             "output", "paths", "cwd_file", "threads", "follow_links", "one_file_system", "audit",
-            "baseline",
+            "baseline", "chooser_file", "chooser_file0",
         ])
 ))]
 pub struct Cli {
@@ -108,6 +108,17 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "audit"])]
     pub cwd_file: Option<PathBuf>,
 
+    /// File picker: Enter on a file (or, with marks, on anything) writes the
+    /// absolute paths of the file or the marked entries to FILE, one a line,
+    /// and quits. A name holding a newline is refused (use --chooser-file0).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "audit", "chooser_file0"])]
+    pub chooser_file: Option<PathBuf>,
+
+    /// As --chooser-file, each path followed by a NUL byte instead: every
+    /// name, however hostile, comes back exactly.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "audit"])]
+    pub chooser_file0: Option<PathBuf>,
+
     /// Print the default config file (every option, commented) and exit.
     #[arg(long)]
     pub print_default_config: bool,
@@ -133,6 +144,15 @@ impl Cli {
         if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths.clone() }
     }
 
+    /// The chooser file and whether it is NUL-separated, when one is asked for.
+    pub fn chooser(&self) -> Option<(PathBuf, bool)> {
+        match (&self.chooser_file, &self.chooser_file0) {
+            (Some(file), _) => Some((file.clone(), false)),
+            (None, Some(file)) => Some((file.clone(), true)),
+            (None, None) => None,
+        }
+    }
+
     /// The findings `--audit` selected, `None` without it.
     pub fn audit_selection(&self) -> Option<FindingSet> {
         self.audit
@@ -150,10 +170,22 @@ pub fn write_completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(&script)
 }
 
-/// Writes the man page (roff), generated from [`Cli`].
+/// Writes the man page (roff): the options generated from [`Cli`] by
+/// clap_mangen, then KEYS from the key table, FILES and ENVIRONMENT, then
+/// the examples.
 pub fn write_man(out: &mut dyn Write) -> io::Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)
+    let man = clap_mangen::Man::new(Cli::command());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    out.write_all(man_page::sections().to_roff().as_bytes())?;
+    man.render_extra_section(out)?;
+    man.render_version_section(out)
 }
+
+mod man_page;
 
 #[cfg(test)]
 mod tests {
@@ -283,11 +315,44 @@ mod tests {
     }
 
     #[test]
+    fn chooser_files_are_for_the_browser_one_at_a_time() {
+        let cli = parse(&["--chooser-file", "/tmp/c", "/etc"]).unwrap();
+        assert_eq!(cli.chooser(), Some((PathBuf::from("/tmp/c"), false)));
+        let cli = parse(&["--chooser-file0", "/tmp/c", "--cwd-file", "/tmp/d"]).unwrap();
+        assert_eq!(cli.chooser(), Some((PathBuf::from("/tmp/c"), true)));
+        assert_eq!(parse(&["/etc"]).unwrap().chooser(), None);
+        for args in [
+            &["--chooser-file", "a", "--chooser-file0", "b"][..],
+            &["--chooser-file", "a", "--list"],
+            &["--chooser-file0", "a", "--audit"],
+            &["--chooser-file", "a", "--man"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{args:?}");
+        }
+    }
+
+    #[test]
     fn log_takes_a_file_with_any_mode() {
         assert_eq!(parse(&["--log", "/tmp/s.log"]).unwrap().log, Some(PathBuf::from("/tmp/s.log")));
         assert!(parse(&["--log", "x.log", "--json", "/usr"]).is_ok());
         assert!(parse(&["--log", "x.log", "--man"]).is_ok());
         assert!(parse(&["--log"]).is_err(), "FILE is required");
+    }
+
+    #[test]
+    fn the_man_page_has_keys_files_and_environment() {
+        let mut out = Vec::new();
+        write_man(&mut out).unwrap();
+        let page = String::from_utf8(out).unwrap();
+        let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("{s} missing:\n{page}"));
+        // After the options, before the examples.
+        assert!(at(".SH OPTIONS") < at(".SH KEYS"));
+        assert!(at(".SH KEYS") < at(".SH FILES"));
+        assert!(at(".SH FILES") < at(".SH ENVIRONMENT"));
+        for name in ["STATREE_CONFIG", "OPENER", "PAGER", "EDITOR", "NO_COLOR", "config.toml"] {
+            assert!(page.contains(name), "{name} missing");
+        }
     }
 
     #[test]

@@ -19,7 +19,9 @@
 //!   [`exec::Runner`] ([`exec::Threads`] for the interface, [`exec::Inline`]
 //!   for tests); the action worker ([`exec::action`]), the one
 //!   scan-to-message forwarder ([`exec::forward`]), owner names on a
-//!   bounded queue, the editor and pager ([`exec::external`]).
+//!   bounded queue, the editor, pager and opener ([`exec::external`]:
+//!   command variables split as a shell would, graphical openers started
+//!   detached).
 //! * [`view`] — the pure interface: [`view::State`] (one part per concern),
 //!   the vocabulary ([`view::msg`]), [`view::update()`] (dispatch only),
 //!   navigation ([`view::nav`]), every scan stream applied one way

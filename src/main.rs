@@ -99,8 +99,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         log::info!("interactive view");
-        let result = statree::tui::start_with_baseline(options, cli.cwd_file.as_deref(), baseline)
-            .map(|()| Outcome::Clean);
+        let chooser = cli.chooser().map(|(file, nul)| statree::view::open::Chooser { file, nul });
+        let result =
+            statree::tui::start_choosing(options, cli.cwd_file.as_deref(), baseline, chooser)
+                .map(|()| Outcome::Clean);
         return finish(result, &mut err);
     };
     log::info!("output: {mode:?}");

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 use statree::config::SortKey;
+use statree::exec::external::Openers;
 use statree::model::FileKind;
 use statree::preview::Preview;
 use statree::view::{Effect, Mode, Msg, PromptKind};
@@ -176,11 +177,14 @@ fn enter_on_a_directory_toggles_it() {
     assert!(!h.state.rows.is_expanded(h.node("alpha")));
     assert_eq!(h.row_paths(), before);
     assert!(h.screen().contains("▸ alpha"));
-    // Enter on a file does nothing.
+    // Enter on a file opens it (here with `true`) and leaves the rows alone.
+    let opener =
+        Openers { opener: Some(vec!["true".into()]), opener_terminal: true, display: false };
+    h.io = std::mem::take(&mut h.io).with_openers(opener);
     h.select("gamma.txt");
     let rows = h.row_paths();
     let effects = h.press("enter");
-    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(effects[..], [Effect::Open { .. }]), "{effects:?}");
     assert_eq!(h.row_paths(), rows);
 }
 
@@ -612,7 +616,8 @@ fn question_mark_opens_the_help_which_lists_every_binding() {
     assert!(!h.state.screen.quit, "q closes the help, it does not quit");
     assert!(effects.is_empty());
     assert!(!h.screen().contains("Show this help"));
-    for key in ["x", "esc", "enter", "G"] {
+    // (G goes to the end of the help: tests/tui_open.rs.)
+    for key in ["x", "esc", "enter", "l"] {
         h.press("?");
         h.press(key);
         assert_eq!(h.state.mode, Mode::Normal, "{key} closes the help");

@@ -7,11 +7,15 @@
 //! all errors with the line and column: a typo must not be silently ignored.
 
 mod colors;
+mod columns;
 mod error;
+mod open;
 mod sort;
 
 pub use colors::{ColorConfig, parse_color};
+pub use columns::{Column, default_cycle};
 pub use error::ConfigError;
+pub use open::{OpenConfig, OpenRule, OpenWith};
 pub use sort::SortKey;
 
 use std::collections::BTreeMap;
@@ -46,6 +50,10 @@ pub struct Config {
     pub colors: ColorConfig,
     /// Whether `LS_COLORS` (when set) colours names instead of `colors`.
     pub use_ls_colors: bool,
+    /// What `Enter` opens a file with.
+    pub open: OpenConfig,
+    /// The column sets `t` cycles through after "none".
+    pub columns: Vec<Vec<Column>>,
 }
 
 impl Default for Config {
@@ -58,6 +66,8 @@ impl Default for Config {
             keymap: KeyMap::default(),
             colors: ColorConfig::default(),
             use_ls_colors: true,
+            open: OpenConfig::default(),
+            columns: default_cycle(),
         }
     }
 }
@@ -69,6 +79,8 @@ struct RawConfig {
     general: RawGeneral,
     keys: BTreeMap<Action, Vec<Key>>,
     colors: RawColors,
+    open: open::RawOpen,
+    columns: columns::RawColumns,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -194,6 +206,11 @@ impl Config {
             keymap,
             colors,
             use_ls_colors: raw.colors.use_ls_colors.unwrap_or(default.use_ls_colors),
+            open: OpenConfig {
+                rules: raw.open.rules,
+                opener_terminal: raw.open.opener_terminal.unwrap_or(default.open.opener_terminal),
+            },
+            columns: raw.columns.cycle.unwrap_or(default.columns),
         })
     }
 }

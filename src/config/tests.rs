@@ -43,6 +43,11 @@ fn the_default_file_documents_every_action_and_option() {
         "status_bg = ",
         "finding = ",
         "use_ls_colors = ",
+        "[open]",
+        "opener_terminal = ",
+        "[[open.rules]]",
+        "[columns]",
+        "cycle = ",
     ] {
         assert!(DEFAULT_CONFIG.contains(option), "{option} missing from assets/config.toml");
     }
@@ -256,4 +261,40 @@ fn line_column_counts_characters() {
     assert_eq!(line_column("a\nbc", 3), (2, 2));
     assert_eq!(line_column("é = 1", 3), (1, 3));
     assert_eq!(line_column("ab", 99), (1, 3));
+}
+
+#[test]
+fn open_rules_and_column_sets_are_read_and_checked() {
+    let config = Config::from_toml_str(
+        r#"
+        [open]
+        opener_terminal = false
+
+        [[open.rules]]
+        glob = "*.log"
+        with = "pager"
+
+        [[open.rules]]
+        mime = "image/*"
+        with = "feh -F"
+
+        [columns]
+        cycle = [["owner", "mode"], ["count"]]
+        "#,
+    )
+    .unwrap();
+    assert!(!config.open.opener_terminal);
+    assert_eq!(config.open.rule_for(b"x.log"), Some(&OpenWith::Pager));
+    let feh = OpenWith::Command { words: vec!["feh".into(), "-F".into()], terminal: false };
+    assert_eq!(config.open.rule_for(b"x.png"), Some(&feh));
+    assert_eq!(config.open.rule_for(b"x.txt"), None);
+    assert_eq!(config.columns, [vec![Column::Owner, Column::Mode], vec![Column::Count]]);
+    // A column that does not exist, and a rule without a pattern, are errors
+    // with their place.
+    let (line, _, message) = invalid("[columns]\ncycle = [[\"size\"]]\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("size"), "{message}");
+    let (line, _, message) = invalid("[open]\n\n[[open.rules]]\nwith = \"pager\"\n");
+    assert!(line.is_some(), "{message}");
+    assert!(message.contains("exactly one of"), "{message}");
 }

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::io;
 
-use super::external::{self, Programs};
+use super::external::Programs;
 use super::{ExternalRequest, Job, Outbox, Runner};
 use crate::names::OwnerNames;
 use crate::view::Msg;
@@ -43,8 +43,7 @@ impl Runner for Inline {
 
     /// Runs the program without a terminal hand-over.
     fn open_external(&mut self, programs: &Programs, request: ExternalRequest) -> Vec<Msg> {
-        let result = external::run(programs, &request.path, request.pager);
-        let change = external::fresh_change(&request.path);
-        vec![Msg::ExternalDone { result, change }]
+        let result = request.run(programs);
+        request.done(result)
     }
 }

@@ -28,7 +28,7 @@ use crate::preview::{PREVIEW_CAP, read_preview};
 use crate::scan::{self, ScanCanceller, ScanEvent, ScanOptions};
 use crate::view::request::CancelFlag;
 use crate::view::{Effect, Loaded, Msg, OpOutcome, OpReport, OpRequest, State, update};
-use external::Programs;
+use external::{Launch, Openers, Programs};
 pub use inline::Inline;
 pub use threads::Threads;
 
@@ -63,6 +63,31 @@ pub struct ExternalRequest {
     pub path: PathBuf,
     /// The pager rather than the editor.
     pub pager: bool,
+    /// Run this (the file appended) instead of the editor or pager: an
+    /// opener that wants the terminal.
+    pub command: Option<Vec<std::ffi::OsString>>,
+    /// Said in the status line once it is done (why the pager was chosen).
+    pub note: Option<String>,
+}
+
+impl ExternalRequest {
+    /// Runs the program this asks for and waits for it.
+    pub fn run(&self, programs: &Programs) -> Result<(), String> {
+        match &self.command {
+            Some(words) => external::run_command(words, &self.path),
+            None => external::run(programs, &self.path, self.pager),
+        }
+    }
+
+    /// The messages that report the run's end: the result with the file's
+    /// fresh `lstat`, then the note when it went well.
+    pub fn done(self, result: Result<(), String>) -> Vec<Msg> {
+        let change = external::fresh_change(&self.path);
+        let note = self.note.filter(|_| result.is_ok());
+        let mut msgs = vec![Msg::ExternalDone { result, change }];
+        msgs.extend(note.map(Msg::Notice));
+        msgs
+    }
 }
 
 /// Minimum time between two progress messages of a running action.
@@ -77,6 +102,11 @@ pub struct Executor<R> {
     scan_options: ScanOptions,
     /// The editor and pager.
     programs: Programs,
+    /// What opens a file no `[open]` rule claims.
+    openers: Openers,
+    /// Said in the status line at the first chance (a command variable
+    /// that could not be split).
+    notices: Vec<String>,
     /// Scans forwarded by a job: re-scans by ticket, the audit pass without
     /// one. Cancelled when superseded, on quit and when the loop ends.
     background_scans: Vec<(Option<u64>, ScanCanceller)>,
@@ -95,12 +125,30 @@ impl Default for Executor<Inline> {
 impl<R: Runner> Executor<R> {
     /// An executor over `runner`, editor and pager from the environment.
     pub fn new(runner: R) -> Self {
+        let (programs, errors) = Programs::from_env();
         Executor {
             runner,
             scan_options: ScanOptions::new(Vec::new()),
-            programs: Programs::from_env(),
+            programs,
+            openers: Openers::default(),
+            notices: errors.iter().map(ToString::to_string).collect(),
             background_scans: Vec::new(),
         }
+    }
+
+    /// `$OPENER` from the environment, run in the terminal or detached as
+    /// the config says.
+    pub fn with_openers_from_env(mut self, opener_terminal: bool) -> Self {
+        let (openers, error) = Openers::from_env(opener_terminal);
+        self.openers = openers;
+        self.notices.extend(error.map(|e| e.to_string()));
+        self
+    }
+
+    /// Uses these openers for `Enter` on a file.
+    pub fn with_openers(mut self, openers: Openers) -> Self {
+        self.openers = openers;
+        self
     }
 
     /// Re-scans use these options (threads, links, one filesystem).
@@ -148,6 +196,9 @@ impl<R: Runner> Executor<R> {
     /// Runs the effects an update returned, and those of the updates their
     /// answers cause. Returns true when the loop must suspend the process.
     pub fn run_effects(&mut self, state: &mut State, effects: Vec<Effect>) -> bool {
+        for notice in self.notices.drain(..) {
+            state.error(format!("{notice}; using the default"));
+        }
         let mut suspend = false;
         let mut queue = effects;
         while !queue.is_empty() {
@@ -211,8 +262,10 @@ impl<R: Runner> Executor<R> {
                 self.spawn("statree-check", job, failed)
             }
             Effect::OpenExternal { path, pager, .. } => {
-                self.runner.open_external(&self.programs, ExternalRequest { path, pager })
+                let request = ExternalRequest { path, pager, command: None, note: None };
+                self.runner.open_external(&self.programs, request)
             }
+            Effect::Open { path, command, .. } => self.open(path, command),
             Effect::Suspend => Vec::new(),
             Effect::Quit => {
                 // Nothing forwarded is wanted any more.
@@ -220,6 +273,33 @@ impl<R: Runner> Executor<R> {
                 Vec::new()
             }
         }
+    }
+
+    /// `Enter` on a file: a rule's command, or the opener the environment
+    /// gives (see [`Openers::launch`]).
+    fn open(&mut self, path: PathBuf, command: Option<(Vec<String>, bool)>) -> Vec<Msg> {
+        let launch = match command {
+            Some((words, terminal)) => {
+                let words = words.into_iter().map(Into::into).collect();
+                if terminal { Launch::Terminal(words) } else { Launch::Detached(words) }
+            }
+            None => self.openers.launch(),
+        };
+        let detached = match launch {
+            Launch::Terminal(words) => {
+                let request =
+                    ExternalRequest { path, pager: false, command: Some(words), note: None };
+                return self.runner.open_external(&self.programs, request);
+            }
+            Launch::PagerNoDisplay => {
+                let note = Some("no display and no $OPENER: opened in the pager".to_string());
+                let request = ExternalRequest { path, pager: true, command: None, note };
+                return self.runner.open_external(&self.programs, request);
+            }
+            Launch::Detached(words) => external::open_detached(&words, &path),
+            Launch::System => external::open_system(&path),
+        };
+        vec![Msg::Opened { path, result: detached }]
     }
 
     fn spawn(

@@ -6,7 +6,8 @@
 pub mod time;
 
 use humansize::{BINARY, FormatSizeOptions, format_size};
-use unicode_width::UnicodeWidthChar;
+use unicode_truncate::UnicodeTruncateStr;
+use unicode_width::UnicodeWidthStr;
 
 /// Human size with one decimal, binary units: `4.0 KiB`, `1.5 GiB`; whole
 /// bytes below 1 KiB (`12 B`).
@@ -18,26 +19,43 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// Cuts `text` to at most `width` terminal columns, ending with `…` when cut.
+/// The cut falls between grapheme clusters (a letter keeps its combining
+/// marks, a wide character is never halved: `unicode-truncate`), and never
+/// inside one of the sanitizer's escapes (`\x1b`, `\u{202e}`, `\n`): one
+/// cut short would read as different text, so it goes whole.
 pub fn fit(text: &str, width: usize) -> String {
-    let mut used = 0;
-    let mut out = String::with_capacity(text.len().min(width * 4));
-    for ch in text.chars() {
-        let w = ch.width().unwrap_or(0);
-        if used + w > width {
-            // Make room for the ellipsis.
-            while used + 1 > width && !out.is_empty() {
-                let last = out.pop().unwrap_or(' ');
-                used -= last.width().unwrap_or(0);
-            }
-            if width > 0 {
-                out.push('…');
-            }
-            return out;
-        }
-        used += w;
-        out.push(ch);
+    if text.width() <= width {
+        return text.to_string();
     }
-    out
+    if width == 0 {
+        return String::new();
+    }
+    let (head, _) = text.unicode_truncate(width - 1);
+    let cut = escape_start(text, head.len());
+    format!("{}…", &text[..cut])
+}
+
+/// `at`, or the start of the escape `at` falls inside of. In sanitized text
+/// a backslash always begins an escape.
+fn escape_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < at {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let len = match bytes.get(i + 1) {
+            Some(b'x') => 4,
+            Some(b'u') => bytes[i..].iter().position(|&b| b == b'}').map_or(2, |end| end + 1),
+            _ => 2,
+        };
+        if i + len > at {
+            return i;
+        }
+        i += len;
+    }
+    at
 }
 
 /// `1234567` → `1,234,567`.
@@ -91,6 +109,41 @@ mod tests {
         assert_eq!(fit("hello world", 5), "hell…");
         assert_eq!(fit("日本語テキスト", 5), "日本…");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("abc", 3), "abc");
+    }
+
+    #[test]
+    fn fit_keeps_graphemes_whole() {
+        // e + combining acute is one column and one grapheme.
+        assert_eq!(fit("ae\u{301}bcd", 3), "ae\u{301}…");
+        assert_eq!(fit("ae\u{301}bcd", 2), "a…");
+        // A wide character that does not fit is left out, not halved.
+        assert_eq!(fit("a日本", 3), "a…");
+        assert_eq!(fit("a日本", 4), "a日…");
+    }
+
+    #[test]
+    fn fit_never_splits_a_sanitizer_escape() {
+        assert_eq!(fit("ab\\x1bcd", 5), "ab…");
+        assert_eq!(fit("ab\\x1bcd", 7), "ab\\x1b…");
+        assert_eq!(fit("a\\u{202e}bc", 6), "a…");
+        assert_eq!(fit("a\\u{202e}bc", 10), "a\\u{202e}…");
+        assert_eq!(fit("a\\nb", 3), "a…");
+        assert_eq!(fit("a\\nbc", 4), "a\\n…");
+        assert_eq!(fit("a\\nbc", 2), "a…");
+        // An escaped backslash is an escape too.
+        assert_eq!(fit("a\\\\bc", 2), "a…");
+        // Text the sanitizer made is cut the same way.
+        let shown = crate::sanitize::bytes(b"name\x1b[31m\xff tail").into_owned();
+        for width in 1..shown.len() {
+            let cut = fit(&shown, width);
+            let kept = cut.trim_end_matches('…');
+            assert!(shown.starts_with(kept), "{cut}");
+            assert!(
+                !kept.ends_with('\\') && !kept.ends_with("\\x") && !kept.ends_with("\\x1"),
+                "{width}: {cut}"
+            );
+        }
     }
 
     #[test]

@@ -32,6 +32,15 @@ pub fn short_time(t: Timespec) -> String {
     zoned(t).unwrap_or_else(|| format!("@{}.{:09}", t.sec, t.nsec))
 }
 
+/// Local time to the minute, `2026-11-27 03:04` (16 columns): the tree's
+/// mtime column. Out-of-range times show as raw seconds.
+pub fn minute(sec: i64) -> String {
+    match Timestamp::new(sec, 0) {
+        Ok(ts) => ts.to_zoned_datetime(TimeZone::system()).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => format!("@{sec}"),
+    }
+}
+
 fn zoned(t: Timespec) -> Option<String> {
     let ts = Timestamp::new(t.sec, t.nsec as i32).ok()?;
     let zoned = ts.to_zoned_datetime(TimeZone::system());

@@ -65,7 +65,8 @@ action_table! {
     /// Steps into it when it is already expanded; on a file, opens the
     /// preview pane.
     Expand = "expand", "Expand directory, preview file", ["l", "right"];
-    Toggle = "toggle", "Expand or collapse the directory", ["enter"];
+    /// With `--chooser-file`, chooses the file (or the marked entries).
+    Toggle = "toggle", "Expand or collapse; on a file, open it", ["enter"];
     CollapseOrParent = "collapse_or_parent", "Collapse the directory, or go to its parent",
         ["h", "left"];
     Search = "search", "Search names", ["/"];
@@ -75,6 +76,7 @@ action_table! {
     CycleSort = "cycle_sort", "Cycle the sort order (name, size, mtime)", ["s"];
     ToggleDiskUsage = "toggle_disk_usage",
         "Switch sizes between apparent size and disk usage", ["A"];
+    CycleColumns = "cycle_columns", "Cycle the extra columns (count, mtime, mode, owner)", ["t"];
     ToggleHidden = "toggle_hidden", "Show or hide dot-files", ["."];
     TogglePreview = "toggle_preview", "Show or hide the preview", ["v"];
     Help = "help", "Show this help", ["?"];

@@ -13,7 +13,6 @@ use super::input::{self, Input};
 use super::live::LiveWatch;
 use super::quit::{GRACE, QuitWatch};
 use super::term::TerminalGuard;
-use crate::exec::external;
 use crate::exec::{Executor, Threads};
 use crate::model::NodeId;
 use crate::scan::{self, ScanEvent, ScanOptions};
@@ -119,7 +118,9 @@ pub fn run(
     let suspend_asked = Arc::new(AtomicBool::new(false));
     let signals = spawn_signals(tx.clone(), watch.clone(), Arc::clone(&suspend_asked))?;
     let mut published: Option<NodeId> = None;
-    let mut io_ctx = Executor::new(Threads::start(tx.clone())?).with_scan_options(options);
+    let mut io_ctx = Executor::new(Threads::start(tx.clone())?)
+        .with_scan_options(options)
+        .with_openers_from_env(state.open.rules.opener_terminal);
     let (mut live, watch_failed) = LiveWatch::start(tx.clone());
     drop(tx);
     if let Some(msg) = watch_failed {
@@ -201,13 +202,14 @@ pub fn run(
         for request in io_ctx.runner_mut().take_external() {
             let programs = io_ctx.programs().clone();
             watch.set_owned(false);
-            let handed = guard.hand_over(|| external::run(&programs, &request.path, request.pager));
+            let handed = guard.hand_over(|| request.run(&programs));
             watch.set_owned(true);
             match handed {
                 Ok(result) => {
-                    let change = external::fresh_change(&request.path);
-                    let effects = update(&mut state, Msg::ExternalDone { result, change });
-                    io_ctx.run_effects(&mut state, effects);
+                    for msg in request.done(result) {
+                        let effects = update(&mut state, msg);
+                        io_ctx.run_effects(&mut state, effects);
+                    }
                 }
                 Err(e) => handover_failed = Some(e),
             }
@@ -249,6 +251,8 @@ pub fn run(
     io_ctx.cancel_background_scans();
     scan.stop(QUIT_WAIT);
     result?;
+    // Only now that the terminal is the shell's again.
+    super::chooser::write_chosen(&state)?;
     Ok(selected_directory(&state))
 }
 

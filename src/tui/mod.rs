@@ -4,6 +4,7 @@
 //! the effects' runner in [`crate::exec`].
 
 pub mod app;
+pub mod chooser;
 mod input;
 mod keys;
 pub mod live;
@@ -23,6 +24,8 @@ use crate::sanitize;
 use crate::scan::ScanOptions;
 use crate::theme::Theme;
 use crate::view::audit::{AuditState, PassOptions};
+use crate::view::columns::ColumnState;
+use crate::view::open::Chooser;
 use crate::view::{State, ViewOptions};
 
 /// Starts the scan and runs the interface over it. A broken config file is
@@ -37,6 +40,18 @@ pub fn start_with_baseline(
     options: ScanOptions,
     cwd_file: Option<&Path>,
     baseline: Option<Baseline>,
+) -> io::Result<()> {
+    start_choosing(options, cwd_file, baseline, None)
+}
+
+/// [`start_with_baseline`] as a file picker (`--chooser-file`): `Enter` on
+/// a file, or on the marks, writes their paths to the chooser's file once
+/// the terminal is restored, and quits.
+pub fn start_choosing(
+    options: ScanOptions,
+    cwd_file: Option<&Path>,
+    baseline: Option<Baseline>,
+    chooser: Option<Chooser>,
 ) -> io::Result<()> {
     let (config, config_error) = match Config::load() {
         Ok(config) => (config, None),
@@ -58,6 +73,9 @@ pub fn start_with_baseline(
         one_file_system: options.one_file_system,
     };
     state.audit = AuditState::new(pass, baseline);
+    state.open.rules = config.open.clone();
+    state.open.chooser = chooser;
+    state.columns = ColumnState::new(config.columns.clone());
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }

@@ -1,65 +1,37 @@
-//! The help overlay, generated from the keymap table so it cannot drift.
+//! The help overlay, its text from [`crate::view::help`]. When it does not
+//! fit, the frame's bottom edge says which lines are shown and how to
+//! scroll.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use crate::sanitize;
 use crate::theme::Theme;
 use crate::view::State;
+use crate::view::help::{lines, visible_lines};
 
-/// The lines of the overlay.
-pub fn lines(state: &State) -> Vec<String> {
-    let mut out = vec!["keys".to_string()];
-    for (keys, description) in state.keymap.help_lines() {
-        out.push(format!("  {:<22} {description}", sanitize::text(&keys)));
-    }
-    out.extend(
-        [
-            "",
-            "in the search and filter prompts",
-            "  Enter                  accept (search: jump to the match)",
-            "  Esc                    cancel and restore",
-            "  Backspace, Ctrl-u      delete a character, clear",
-            "",
-            "in the rename and create prompts",
-            "  arrows, Home/End       move; Alt-b/Alt-f by words",
-            "  Ctrl-u / Ctrl-k        delete to the start / to the end",
-            "  Ctrl-w                 delete the word before the cursor",
-            "",
-            "in the permission editor (p)",
-            "  arrows, h j k l        move; Space toggles the bit",
-            "  0-7                    type the mode in octal",
-            "  r                      recursive: all / directories / files",
-            "  Enter / Esc            apply / cancel",
-            "",
-            "in the audit panel",
-            "  j/k, arrows            choose a finding (or new/changed since --baseline)",
-            "  Enter                  show only those entries, with their directories",
-            "  Esc                    close; in the tree, Esc ends the audit filter",
-            "",
-            "name ↻: changed on disk since it was read; re-read in the background",
-            "mouse: the wheel scrolls, a click selects, a double click expands",
-            "Ctrl-z suspends to the shell; `fg` comes back",
-            "",
-            "Esc, q or any other key closes this help",
-        ]
-        .map(str::to_string),
-    );
-    out
-}
-
-/// Draws the overlay centred over `area`.
+/// Draws the overlay centred over `area`, from line `scroll` on.
 pub fn draw(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
     let text = lines(state);
+    let total = text.len();
     let width = text.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4;
-    let height = text.len() as u16 + 2;
+    let height = u16::try_from(total + 2).unwrap_or(u16::MAX);
     let popup = super::dialog::centred(area, width, height);
     Clear.render(popup, buf);
+    let shown = visible_lines(state, total).min(usize::from(popup.height.saturating_sub(2)));
+    let first = usize::from(scroll).min(total.saturating_sub(shown));
+    let mut block =
+        Block::default().borders(Borders::ALL).title(" help ").border_style(theme.bar());
+    // (A box too short to show a line has no room for the indicator either.)
+    if shown > 0 && shown < total {
+        let more = if first + shown < total { "j/k PgDn/PgUp g/G" } else { "end · g: top" };
+        let indicator = format!(" {}-{} of {total} · {more} ", first + 1, first + shown);
+        block = block.title_bottom(Line::raw(indicator).right_aligned());
+    }
     let lines: Vec<Line> = text.into_iter().map(Line::raw).collect();
     Paragraph::new(lines)
-        .block(Block::default().borders(Borders::ALL).title(" help ").border_style(theme.bar()))
-        .scroll((scroll, 0))
+        .block(block)
+        .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0))
         .render(popup, buf);
 }

@@ -3,6 +3,7 @@
 //! passes [`crate::sanitize`].
 
 pub mod audit;
+pub mod columns;
 pub mod dialog;
 pub mod help;
 pub mod meta;

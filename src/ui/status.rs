@@ -10,6 +10,9 @@ use crate::theme::Theme;
 use crate::view::line::Unit;
 use crate::view::{Mode, NamePrompt, NamePurpose, PromptKind, State, outcomes};
 
+/// The end of the totals line, dropped first when the line is too long.
+const HELP_HINT: &str = " · ? for help";
+
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /// Draws the bottom line.
@@ -49,7 +52,15 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
         None => match outcomes::running_text(state) {
             Some(text) => (text, theme.status()),
-            None => (progress_text(state), theme.status()),
+            None => {
+                let text = progress_text(state);
+                // The pointer to the help goes first when room runs short.
+                let text = match text.strip_suffix(HELP_HINT) {
+                    Some(short) if text.chars().count() > left_width => short.to_string(),
+                    _ => text,
+                };
+                (text, theme.status())
+            }
         },
     };
     buf.set_stringn(area.x, area.y, fit(&left, left_width), left_width, style);
@@ -136,16 +147,21 @@ pub fn progress_text(state: &State) -> String {
         n => format!("{} errors", group_digits(n)),
     };
     match state.scan.finished {
-        Some(took) => format!(
-            " {} entries · {} · {errors} · scanned in {:.2} s · ? for help",
-            group_digits(totals.entries),
-            human_size(if state.rows.options.disk_usage {
-                totals.allocated
+        Some(took) => {
+            // Both figures, as ncdu and gdu show them: first the one the
+            // sizes on screen use, the other named, after the scan's facts.
+            let (apparent, disk) = (human_size(totals.apparent), human_size(totals.allocated));
+            let (shown, other) = if state.rows.options.disk_usage {
+                (disk, format!("{apparent} apparent"))
             } else {
-                totals.apparent
-            }),
-            took.as_secs_f64()
-        ),
+                (apparent, format!("{disk} on disk"))
+            };
+            format!(
+                " {} entries · {shown} · {errors} · scanned in {:.2} s · {other}{HELP_HINT}",
+                group_digits(totals.entries),
+                took.as_secs_f64()
+            )
+        }
         None => {
             let elapsed = state.screen.now.duration_since(state.scan.started).as_secs_f64();
             let rate = if elapsed > 0.0 { totals.entries as f64 / elapsed } else { 0.0 };

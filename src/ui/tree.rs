@@ -115,7 +115,10 @@ fn draw_row(
     let size = format!("{:>SIZE_WIDTH$} ", human_size(state.rows.options.size_of(tree, id)));
     let bar = share_bar(state, id);
     let tail_width = if width >= 40 { SIZE_WIDTH + 1 + BAR_WIDTH + 1 } else { 0 };
-    let name_width = width.saturating_sub(tail_width);
+    // The extra columns (`t`) sit between the name and the size.
+    let columns = crate::view::columns::fitting(&state.columns, width);
+    let columns_width = super::columns::total_width(&columns);
+    let name_width = width.saturating_sub(tail_width + columns_width);
 
     let base = if selected { theme.selection() } else { Style::default() };
     let name_style = match finding {
@@ -142,8 +145,10 @@ fn draw_row(
         name_style
     };
     buf.set_stringn(x, area.y, &shown, rest, base.patch(name_style));
+    let columns_x = area.x + name_width as u16;
+    super::columns::draw(state, id, &columns, (columns_x, area.y), base, buf);
     if tail_width > 0 {
-        let tail_x = area.x + name_width as u16;
+        let tail_x = columns_x + columns_width as u16;
         let (x, _) = buf.set_stringn(tail_x, area.y, &size, SIZE_WIDTH + 1, base);
         buf.set_stringn(x, area.y, &bar, BAR_WIDTH, base.patch(theme.bar()));
     }

@@ -79,16 +79,3 @@ pub fn open_message_log(state: &mut State) -> Vec<Effect> {
     state.mode = Mode::Report(Report { title: "Messages, newest first".into(), lines, scroll: 0 });
     Vec::new()
 }
-
-/// Keys of the help overlay: scroll, or any other key closes it.
-pub fn on_help_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Mode::Help { scroll } = &mut state.mode else { return Vec::new() };
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
-        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-        _ => state.mode = Mode::Normal,
-    }
-    Vec::new()
-}

@@ -69,6 +69,16 @@ pub enum Msg {
     },
     /// The audit pass (the scan gathering xattrs and symlink facts) reported.
     AuditPass(ScanEvent),
+    /// A file was handed to a detached opener: the program's name, or why
+    /// it could not start.
+    Opened {
+        /// The file.
+        path: PathBuf,
+        /// The program, or the reason.
+        result: Result<String, String>,
+    },
+    /// Something to say in the status line (already sanitized).
+    Notice(String),
     /// A directory the user opened was listed again ([`Effect::Relist`]).
     Listed {
         /// The listing's ticket (a stale one is dropped).
@@ -142,6 +152,17 @@ pub enum Effect {
         path: PathBuf,
         /// The pager (`o`) rather than the editor (`e`).
         pager: bool,
+    },
+    /// `Enter` on a file: open it with this command (words, and whether it
+    /// takes the terminal), or with the opener the environment gives when
+    /// `None`.
+    Open {
+        /// The node.
+        id: NodeId,
+        /// Its path.
+        path: PathBuf,
+        /// An `[open]` rule's command.
+        command: Option<(Vec<String>, bool)>,
     },
     /// List a directory the user opened (not deeper) and answer with
     /// [`Msg::Listed`] carrying this ticket.

@@ -10,10 +10,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::audit::AuditState;
+use super::columns::ColumnState;
 use super::cursor::Cursor;
 use super::inspect::Inspect;
 use super::jobs::Jobs;
 use super::line::LineEditor;
+use super::open::OpenState;
 use super::perm::PermEditor;
 use super::progress::ScanProgress;
 use super::request::{OpRequest, Target};
@@ -143,6 +145,10 @@ pub struct State {
     pub scan: ScanProgress,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
+    /// What `Enter` opens files with, and the chooser.
+    pub open: OpenState,
+    /// The extra columns of the tree.
+    pub columns: ColumnState,
 }
 
 impl State {
@@ -159,6 +165,8 @@ impl State {
             screen: Screen::new(now),
             scan: ScanProgress { started: now, finished: None },
             audit: AuditState::default(),
+            open: OpenState::default(),
+            columns: ColumnState::default(),
         }
     }
 

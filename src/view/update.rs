@@ -9,10 +9,13 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::msg::{Effect, Msg};
 use super::nav::{
     collapse_or_parent, expand, keep_selection_visible, move_by, select_row, selection_changed,
-    settle_selection, toggle, tree_height,
+    settle_selection, tree_height,
 };
 use super::state::{Mode, PromptKind, State};
-use super::{actions, audit, dialog, fresh, loads, nav, outcomes, prompt, scan_in, sweep};
+use super::{
+    actions, audit, column_keys, dialog, enter, fresh, help, loads, nav, outcomes, prompt, scan_in,
+    sweep,
+};
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
 
@@ -89,6 +92,14 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::ExternalDone { result, change } => outcomes::on_external_done(state, result, change),
+        Msg::Opened { path, result } => {
+            enter::on_opened(state, &path, result);
+            Vec::new()
+        }
+        Msg::Notice(text) => {
+            state.message(text);
+            Vec::new()
+        }
         Msg::AuditPass(event) => {
             scan_in::on_audit_pass(state, event);
             Vec::new()
@@ -114,7 +125,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match &state.mode {
         Mode::Prompt(_) => prompt::on_key(state, key),
-        Mode::Help { .. } => dialog::on_help_key(state, key),
+        Mode::Help { .. } => help::on_key(state, key),
         Mode::Name(_) => actions::on_name_key(state, key),
         Mode::Confirm(_) => dialog::on_confirm_key(state, key),
         Mode::Report(_) => dialog::on_report_key(state, key),
@@ -155,7 +166,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::HalfPageDown => move_by(state, (page / 2).max(1) as isize),
         Action::HalfPageUp => move_by(state, -((page / 2).max(1) as isize)),
         Action::Expand => expand(state),
-        Action::Toggle => toggle(state),
+        Action::Toggle => enter::enter(state),
         Action::CollapseOrParent => collapse_or_parent(state),
         Action::Search => prompt::open(state, PromptKind::Search),
         Action::Filter => prompt::open(state, PromptKind::Filter),
@@ -185,6 +196,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             keep_selection_visible(state);
             Vec::new()
         }
+        Action::CycleColumns => column_keys::cycle(state),
         Action::ToggleHidden => {
             state.rows.options.show_hidden = !state.rows.options.show_hidden;
             let shown = if state.rows.options.show_hidden { "shown" } else { "hidden" };
