@@ -39,19 +39,24 @@
 //! no NUL byte, at most 255 bytes per component. Any other byte, including
 //! control characters and invalid UTF-8, is kept exactly.
 
+mod bulk_rename;
 mod chmod;
+mod chown;
 mod count;
 mod create;
 mod identity;
 mod remove;
 mod rename;
 mod sys;
+pub mod undo;
 mod walk;
 
+pub use bulk_rename::{BulkFailure, BulkItem, BulkReport, bulk_rename, check_names};
 pub use chmod::{
     ChmodOutcome, RecursiveCount, RecursiveReport, RecursiveTally, chmod, chmod_recursive,
     count_recursive,
 };
+pub use chown::{ChownOutcome, ChownReport, chown, chown_recursive};
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
 pub use identity::check;
