@@ -105,6 +105,7 @@ pub mod names;
 pub mod output;
 pub mod preview;
 pub mod sanitize;
+pub mod sanitize_decode;
 pub mod scan;
 pub mod theme;
 pub mod tui;

@@ -44,7 +44,6 @@ impl Runner for Inline {
     /// Runs the program without a terminal hand-over.
     fn open_external(&mut self, programs: &Programs, request: ExternalRequest) -> Vec<Msg> {
         let result = external::run(programs, &request.path, request.pager);
-        let change = external::fresh_change(&request.path);
-        vec![Msg::ExternalDone { result, change }]
+        vec![super::bulk_edit::answer(request, result)]
     }
 }

@@ -9,7 +9,9 @@
 //! [`action`], the one scan-to-message forwarder [`forward`], the editor and
 //! pager [`external`].
 
+pub mod accounts;
 pub mod action;
+pub mod bulk_edit;
 pub mod external;
 pub mod forward;
 mod inline;
@@ -63,6 +65,8 @@ pub struct ExternalRequest {
     pub path: PathBuf,
     /// The pager rather than the editor.
     pub pager: bool,
+    /// The names of a bulk rename (the file is their temporary list).
+    pub bulk: Option<bulk_edit::BulkSession>,
 }
 
 /// Minimum time between two progress messages of a running action.
@@ -211,7 +215,21 @@ impl<R: Runner> Executor<R> {
                 self.spawn("statree-check", job, failed)
             }
             Effect::OpenExternal { path, pager, .. } => {
-                self.runner.open_external(&self.programs, ExternalRequest { path, pager })
+                let request = ExternalRequest { path, pager, bulk: None };
+                self.runner.open_external(&self.programs, request)
+            }
+            Effect::BulkEdit { dir, entries } => match bulk_edit::prepare(dir.clone(), entries) {
+                Ok((path, session)) => {
+                    let request = ExternalRequest { path, pager: false, bulk: Some(session) };
+                    self.runner.open_external(&self.programs, request)
+                }
+                Err(why) => vec![Msg::BulkEdited { dir, entries: Vec::new(), result: Err(why) }],
+            },
+            Effect::LoadAccounts => {
+                let job: Job = Box::new(|out| {
+                    out.send(Msg::AccountsLoaded(accounts::load()));
+                });
+                self.spawn("statree-accounts", job, |_| Msg::AccountsLoaded(Default::default()))
             }
             Effect::Suspend => Vec::new(),
             Effect::Quit => {

@@ -198,8 +198,8 @@ pub fn run(
             watch.set_owned(true);
             match handed {
                 Ok(result) => {
-                    let change = external::fresh_change(&request.path);
-                    let effects = update(&mut state, Msg::ExternalDone { result, change });
+                    let answer = crate::exec::bulk_edit::answer(request, result);
+                    let effects = update(&mut state, answer);
                     io_ctx.run_effects(&mut state, effects);
                 }
                 Err(e) => handover_failed = Some(e),

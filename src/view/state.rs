@@ -13,7 +13,9 @@ use super::audit::AuditState;
 use super::cursor::Cursor;
 use super::inspect::Inspect;
 use super::jobs::Jobs;
+use super::journal::Journal;
 use super::line::LineEditor;
+use super::owner::OwnerEditor;
 use super::perm::PermEditor;
 use super::progress::ScanProgress;
 use super::request::{OpRequest, Target};
@@ -109,6 +111,8 @@ pub enum Mode {
     Report(Report),
     /// The permission editor.
     Perm(Box<PermEditor>),
+    /// The owner editor.
+    Owner(Box<OwnerEditor>),
     /// The selection's metadata on the whole screen, scrolled this far.
     Inspect {
         /// First line shown.
@@ -143,6 +147,8 @@ pub struct State {
     pub scan: ScanProgress,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
+    /// What the actions since statree started did, for undo.
+    pub journal: Journal,
 }
 
 impl State {
@@ -159,6 +165,7 @@ impl State {
             screen: Screen::new(now),
             scan: ScanProgress { started: now, finished: None },
             audit: AuditState::default(),
+            journal: Journal::default(),
         }
     }
 
