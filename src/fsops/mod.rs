@@ -1,5 +1,7 @@
-//! Changing the filesystem: permission bits, rename and move, create, remove
-//! (permanently or to the trash). No interface code: every function acts on
+//! Changing the filesystem: permission bits, owner and group, rename and
+//! move (one entry, or a batch in one directory), create, remove
+//! (permanently or to the trash), and putting back what an earlier action
+//! did ([`undo`]). No interface code: every function acts on
 //! paths and identities and returns a typed [`FsError`](crate::error::FsError)
 //! (the operation, the path, the reason) or a report the model can be updated
 //! from.

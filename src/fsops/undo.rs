@@ -164,14 +164,25 @@ pub fn remove_created(
 /// trash item with that original path, if it is still `expected` (the same
 /// object that was trashed) and the original name is free.
 pub fn restore_trashed(original: &Path, expected: Identity) -> Result<(), FsError> {
-    let original = std::path::absolute(original).unwrap_or_else(|_| original.to_path_buf());
-    let items = trash::os_limited::list().map_err(|e| trash_failure(&original, e))?;
+    // The trash records the path it was given made absolute, its directory
+    // possibly resolved: either form is the entry's.
+    let absolute = std::path::absolute(original).unwrap_or_else(|_| original.to_path_buf());
+    let resolved = absolute
+        .parent()
+        .and_then(|dir| std::fs::canonicalize(dir).ok())
+        .zip(absolute.file_name())
+        .map(|(dir, name)| dir.join(name));
+    let original = absolute.as_path();
+    let items = trash::os_limited::list().map_err(|e| trash_failure(original, e))?;
     let Some(item) = items
         .into_iter()
-        .filter(|item| item.original_path() == original)
+        .filter(|item| {
+            let was = item.original_path();
+            was == original || resolved.as_ref() == Some(&was)
+        })
         .max_by_key(|item| item.time_deleted)
     else {
-        return Err(refuse(&original, "not in the trash any more (emptied or restored since)"));
+        return Err(refuse(original, "not in the trash any more (emptied or restored since)"));
     };
     // The trashed file itself: `<trash>/files/<name of the .trashinfo>`.
     let info = Path::new(&item.id);
@@ -184,17 +195,17 @@ pub fn restore_trashed(original: &Path, expected: Identity) -> Result<(), FsErro
         && let Err(e) = identity::check(in_trash, expected)
     {
         return Err(refuse(
-            &original,
+            original,
             format!(
                 "the item in the trash is not the entry that was trashed: {}",
                 crate::error::os_reason(&e.source)
             ),
         ));
     }
-    if crate::scan::statx_path(&original, false).is_ok() {
-        return Err(refuse(&original, "its name is taken again; left in the trash"));
+    if crate::scan::statx_path(original, false).is_ok() {
+        return Err(refuse(original, "its name is taken again; left in the trash"));
     }
-    trash::os_limited::restore_all([item]).map_err(|e| trash_failure(&original, e))
+    trash::os_limited::restore_all([item]).map_err(|e| trash_failure(original, e))
 }
 
 fn trash_failure(path: &Path, err: trash::Error) -> FsError {
