@@ -168,9 +168,13 @@ impl Journal {
         self.entries.is_empty()
     }
 
-    /// The entry `u` undoes: the newest one not undone yet that can be.
+    /// The entry `u` undoes: the newest one not undone yet that can be and
+    /// was not refused. A refused entry is passed over, so an outside change
+    /// to one entry does not block undoing older ones (each undo re-checks
+    /// its own entries, so taking them out of order changes nothing that is
+    /// not still as its action left it).
     pub fn next_undo(&self) -> Option<&JournalEntry> {
-        self.newest_first().find(|e| !e.undone && e.action.undoable())
+        self.newest_first().find(|e| !e.undone && e.action.undoable() && e.refused.is_none())
     }
 }
 
@@ -264,11 +268,49 @@ pub fn lines(journal: &Journal) -> Vec<String> {
         } else if !entry.action.undoable() {
             format!("cannot be undone: {}", entry.action.undo_text())
         } else if let Some(why) = &entry.refused {
-            format!("undo refused: {why}")
+            format!("undo refused (passed over by u): {why}")
         } else {
             format!("undo would {}", entry.action.undo_text())
         };
         out.push(format!("      {what}"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::model::FileKind;
+
+    fn chmod(name: &str) -> JournalAction {
+        JournalAction::Chmod(vec![ModeChange {
+            path: PathBuf::from(name),
+            identity: Identity { dev: 1, ino: 1, kind: FileKind::File, birth: None },
+            before: 0o644,
+            after: 0o600,
+        }])
+    }
+
+    #[test]
+    fn u_takes_the_newest_undoable_entry_and_passes_over_refused_ones() {
+        let mut journal = Journal::default();
+        assert!(journal.next_undo().is_none());
+        journal.note(JournalNote::Record(chmod("a")));
+        journal.note(JournalNote::Record(JournalAction::Irreversible {
+            what: "deleted 1 entries permanently".into(),
+            why: "a permanent delete cannot be undone".into(),
+        }));
+        journal.note(JournalNote::Record(chmod("b")));
+        assert_eq!(journal.next_undo().map(|e| e.seq), Some(3));
+        journal.note(JournalNote::Refused(3, "its mode changed since".into()));
+        assert_eq!(journal.next_undo().map(|e| e.seq), Some(1), "past the refusal and the delete");
+        journal.note(JournalNote::Undone(1));
+        assert!(journal.next_undo().is_none());
+        let text = lines(&journal).join("\n");
+        assert!(text.contains("undo refused (passed over by u): its mode changed since"), "{text}");
+        assert!(text.contains("cannot be undone: a permanent delete cannot be undone"), "{text}");
+        assert!(text.contains("1. mode of a: 0644 → 0600\n      undone"), "{text}");
+    }
 }

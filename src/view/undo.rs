@@ -13,6 +13,10 @@ use super::state::{Mode, Report, State};
 pub fn undo_last(state: &mut State) -> Vec<Effect> {
     let Some(entry) = state.journal.next_undo() else {
         let why = match state.journal.newest_first().find(|e| !e.undone) {
+            Some(entry) if entry.refused.is_some() => {
+                "nothing more to undo: the rest was refused or cannot be undone (U lists why)"
+                    .into()
+            }
             Some(entry) => format!(
                 "nothing to undo: the last action ({}) cannot be undone: {}",
                 entry.action.describe(),
