@@ -178,10 +178,7 @@ fn u_undoes_chmod_and_rename_and_u_lists_the_journal() {
     assert_eq!(mode(&gamma), 0o640);
     h.press("U");
     let screen = h.render(100, 30);
-    assert!(
-        screen.contains("undo refused (passed over by u): its mode changed since"),
-        "{screen}"
-    );
+    assert!(screen.contains("undo refused (passed over by u): its mode changed since"), "{screen}");
     assert!(screen.contains("undone"), "{screen}");
 }
 

@@ -19,6 +19,9 @@ use crate::sanitize;
 /// The longest name one directory entry can have on Linux.
 const NAME_MAX: usize = 255;
 
+/// How many `old → new` lines the preview lists before "… and N more".
+const PREVIEW_LINES: usize = 12;
+
 /// `E`: asks the loop to open the editor on the names.
 pub fn start(state: &mut State) -> Vec<Effect> {
     if state.jobs.running.is_some() {
@@ -169,11 +172,16 @@ fn invalid(name: &[u8]) -> Option<String> {
 
 /// The preview: `old → new` for each changed line, the count of the others.
 pub fn preview_lines(lines: &[BulkLine]) -> Vec<String> {
-    let mut out: Vec<String> = lines
+    let changed: Vec<&BulkLine> = lines.iter().filter(|l| l.from != l.to).collect();
+    // The dialog does not scroll: its keys line must stay on screen.
+    let mut out: Vec<String> = changed
         .iter()
-        .filter(|l| l.from != l.to)
+        .take(PREVIEW_LINES)
         .map(|l| format!("  {} → {}", sanitize::bytes(&l.from), sanitize::bytes(&l.to)))
         .collect();
+    if changed.len() > PREVIEW_LINES {
+        out.push(format!("  … and {} more renames", changed.len() - PREVIEW_LINES));
+    }
     let same = lines.iter().filter(|l| l.from == l.to).count();
     if same > 0 {
         out.push(format!("  ({same} unchanged)"));
@@ -181,4 +189,35 @@ pub fn preview_lines(lines: &[BulkLine]) -> Vec<String> {
     out.push(String::new());
     out.push(confirm_keys_line(true));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> Vec<(Vec<u8>, Identity)> {
+        let id = |ino| Identity { dev: 1, ino, kind: FileKind::File, birth: None };
+        (0..n).map(|i| (format!("f{i:03}").into_bytes(), id(i as u64))).collect()
+    }
+
+    #[test]
+    fn the_preview_keeps_its_keys_line_on_screen() {
+        let names = (0..40).map(|i| format!("g{i:03}").into_bytes()).collect();
+        let lines = check(entries(40), names, &HashSet::new()).unwrap();
+        let preview = preview_lines(&lines);
+        assert_eq!(preview.len(), PREVIEW_LINES + 3);
+        assert_eq!(preview[PREVIEW_LINES], "  … and 28 more renames");
+        assert_eq!(preview.last().unwrap(), &confirm_keys_line(true));
+    }
+
+    #[test]
+    fn a_swap_passes_and_a_name_outside_the_batch_is_refused() {
+        let swap = vec![b"f001".to_vec(), b"f000".to_vec()];
+        assert!(check(entries(2), swap, &HashSet::new()).is_ok());
+        let outside: HashSet<Vec<u8>> = [b"other".to_vec()].into();
+        let err = check(entries(2), vec![b"other".to_vec(), b"f001".to_vec()], &outside);
+        assert!(err.unwrap_err().contains("already exists outside the batch"));
+        let err = check(entries(2), vec![b"x".to_vec()], &HashSet::new()).unwrap_err();
+        assert!(err.contains("has 1 lines for 2 entries"), "{err}");
+    }
 }
