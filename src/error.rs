@@ -34,6 +34,10 @@ pub enum Op {
     Open,
     /// Re-checking that an entry is still the one that was shown.
     Identity,
+    /// Changing an entry's owner or group.
+    Chown,
+    /// Undoing an earlier action.
+    Undo,
 }
 
 impl Op {
@@ -53,6 +57,8 @@ impl Op {
             Op::Trash => "moving to trash",
             Op::Open => "opening",
             Op::Identity => "checking identity",
+            Op::Chown => "changing owner",
+            Op::Undo => "undoing",
         }
     }
 }

@@ -28,13 +28,14 @@
 //!   ([`view::scan_in`]: the tree first, then the audit observes), what an
 //!   action asks ([`view::request`]) and what comes back ([`view::change`]),
 //!   one file per prompt or dialog, the audit's table, judging and panel
-//!   ([`view::audit`]), the pane layout.
+//!   ([`view::audit`]), the pane layout, the undo journal kept in memory
+//!   ([`view::journal`]).
 //! * [`output`], [`audit`], [`watch`] — the non-interactive outputs
 //!   (`--list`, `--json`, `--summary`, the `--audit` report); security
 //!   findings as pure predicates, file capabilities, `--baseline`; debounced,
 //!   non-recursive inotify watches reported as fresh `lstat`s.
-//! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
-//!   create, remove, trash) and the counts on disk the confirmations show:
+//! * [`fsops`] — the only code that changes the filesystem (chmod, chown,
+//!   rename, bulk rename, create, remove, trash, undo) and the counts on disk the confirmations show:
 //!   identity re-checked before acting, symlinks never followed, no
 //!   clobbering, handle-relative walks.
 //! * [`model`] — the arena [`model::Tree`] the batches are applied to (32
@@ -52,7 +53,8 @@
 //!   ([`scan::kind`]) and the symlink-outside-root rule ([`scan::links`])
 //!   live here, below everything that names them.
 //! * Leaves: [`fmt`] (sizes, digit groups, ages, column fitting, times),
-//!   [`sanitize`] (the one sanitizer every name passes before a terminal),
+//!   [`sanitize`] (the one sanitizer every name passes before a terminal;
+//!   [`sanitize_decode`] reads its escapes back, for the bulk rename),
 //!   [`keymap`] (the one action table, also the help), [`config`],
 //!   [`error`], [`logging`] (the opt-in log file, never the terminal);
 //!   beside them [`theme`], [`preview`] (the capped,
@@ -99,8 +101,11 @@
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
-// No unsafe code of ours: the syscalls std lacks go through rustix.
-#![forbid(unsafe_code)]
+// No unsafe code of ours: the syscalls std lacks go through rustix. One
+// exception, allowed where it stands and checked by tests/packaging.rs:
+// enumerating the user and group database (`exec/accounts.rs`), which libc
+// offers only through the non-reentrant getpwent/getgrent.
+#![deny(unsafe_code)]
 
 pub mod audit;
 pub mod bounded;
@@ -117,6 +122,7 @@ pub mod names;
 pub mod output;
 pub mod preview;
 pub mod sanitize;
+pub mod sanitize_decode;
 pub mod scan;
 pub mod theme;
 pub mod tui;

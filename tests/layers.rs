@@ -20,6 +20,10 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("scan", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
     ("fmt", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
     ("sanitize", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
+    (
+        "sanitize_decode",
+        &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"],
+    ),
     ("keymap", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
     ("config", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),
     ("error", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),

@@ -9,7 +9,9 @@
 //! [`action`], the one scan-to-message forwarder [`forward`], the editor and
 //! pager [`external`].
 
+pub mod accounts;
 pub mod action;
+pub mod bulk_edit;
 pub mod external;
 pub mod forward;
 mod inline;
@@ -68,6 +70,8 @@ pub struct ExternalRequest {
     pub command: Option<Vec<std::ffi::OsString>>,
     /// Said in the status line once it is done (why the pager was chosen).
     pub note: Option<String>,
+    /// The names of a bulk rename (the file is their temporary list).
+    pub bulk: Option<bulk_edit::BulkSession>,
 }
 
 impl ExternalRequest {
@@ -82,6 +86,9 @@ impl ExternalRequest {
     /// The messages that report the run's end: the result with the file's
     /// fresh `lstat`, then the note when it went well.
     pub fn done(self, result: Result<(), String>) -> Vec<Msg> {
+        if self.bulk.is_some() {
+            return vec![bulk_edit::answer(self, result)];
+        }
         let change = external::fresh_change(&self.path);
         let note = self.note.filter(|_| result.is_ok());
         let mut msgs = vec![Msg::ExternalDone { result, change }];
@@ -262,8 +269,28 @@ impl<R: Runner> Executor<R> {
                 self.spawn("statree-check", job, failed)
             }
             Effect::OpenExternal { path, pager, .. } => {
-                let request = ExternalRequest { path, pager, command: None, note: None };
+                let request =
+                    ExternalRequest { path, pager, command: None, note: None, bulk: None };
                 self.runner.open_external(&self.programs, request)
+            }
+            Effect::BulkEdit { dir, entries } => match bulk_edit::prepare(dir.clone(), entries) {
+                Ok((path, session)) => {
+                    let request = ExternalRequest {
+                        path,
+                        pager: false,
+                        command: None,
+                        note: None,
+                        bulk: Some(session),
+                    };
+                    self.runner.open_external(&self.programs, request)
+                }
+                Err(why) => vec![Msg::BulkEdited { dir, entries: Vec::new(), result: Err(why) }],
+            },
+            Effect::LoadAccounts => {
+                let job: Job = Box::new(|out| {
+                    out.send(Msg::AccountsLoaded(accounts::load()));
+                });
+                self.spawn("statree-accounts", job, |_| Msg::AccountsLoaded(Default::default()))
             }
             Effect::Open { path, command, .. } => self.open(path, command),
             Effect::Suspend => Vec::new(),
@@ -287,13 +314,19 @@ impl<R: Runner> Executor<R> {
         };
         let detached = match launch {
             Launch::Terminal(words) => {
-                let request =
-                    ExternalRequest { path, pager: false, command: Some(words), note: None };
+                let request = ExternalRequest {
+                    path,
+                    pager: false,
+                    command: Some(words),
+                    note: None,
+                    bulk: None,
+                };
                 return self.runner.open_external(&self.programs, request);
             }
             Launch::PagerNoDisplay => {
                 let note = Some("no display and no $OPENER: opened in the pager".to_string());
-                let request = ExternalRequest { path, pager: true, command: None, note };
+                let request =
+                    ExternalRequest { path, pager: true, command: None, note, bulk: None };
                 return self.runner.open_external(&self.programs, request);
             }
             Launch::Detached(words) => external::open_detached(&words, &path),

@@ -1,5 +1,7 @@
-//! Changing the filesystem: permission bits, rename and move, create, remove
-//! (permanently or to the trash). No interface code: every function acts on
+//! Changing the filesystem: permission bits, owner and group, rename and
+//! move (one entry, or a batch in one directory), create, remove
+//! (permanently or to the trash), and putting back what an earlier action
+//! did ([`undo`]). No interface code: every function acts on
 //! paths and identities and returns a typed [`FsError`](crate::error::FsError)
 //! (the operation, the path, the reason) or a report the model can be updated
 //! from.
@@ -39,19 +41,24 @@
 //! no NUL byte, at most 255 bytes per component. Any other byte, including
 //! control characters and invalid UTF-8, is kept exactly.
 
+mod bulk_rename;
 mod chmod;
+mod chown;
 mod count;
 mod create;
 mod identity;
 mod remove;
 mod rename;
 mod sys;
+pub mod undo;
 mod walk;
 
+pub use bulk_rename::{BulkFailure, BulkItem, BulkReport, bulk_rename, check_names};
 pub use chmod::{
     ChmodOutcome, RecursiveCount, RecursiveReport, RecursiveTally, chmod, chmod_recursive,
     count_recursive,
 };
+pub use chown::{ChownOutcome, ChownReport, chown, chown_recursive};
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
 pub use identity::{check, check_parents};

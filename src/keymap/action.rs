@@ -96,6 +96,11 @@ action_table! {
     Refresh = "refresh", "Re-read the selected directory from disk", ["R"];
     Audit = "audit", "Audit panel: findings, counts, filters", ["!"];
     Inspect = "inspect", "Metadata on the whole screen (again to go back)", ["i"];
+    BulkRename = "bulk_rename",
+        "Rename the marked entries (or the directory's children) in $VISUAL / $EDITOR", ["E"];
+    Owner = "owner", "Change owner and group (marked entries or the selection)", ["O"];
+    Undo = "undo", "Undo the last chmod, chown, rename, move, create, copy or trash", ["u"];
+    Journal = "journal", "Undo journal: every action since start, newest first", ["U"];
     Messages = "messages", "Message log: every status message in full", ["m"];
 }
 

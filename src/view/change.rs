@@ -53,6 +53,8 @@ pub struct OpReport {
     pub details: Vec<String>,
     /// The entry to select afterwards (what was created or renamed).
     pub select: Option<PathBuf>,
+    /// What the undo journal learns from it ([`super::journal`]).
+    pub journal: Vec<super::journal::JournalNote>,
 }
 
 /// The result of an [`OpRequest`].

@@ -88,6 +88,18 @@ pub enum Msg {
         /// What is in it now, or why it could not be read.
         listing: Result<crate::watch::relist::Listing, String>,
     },
+    /// The bulk-rename editor returned ([`Effect::BulkEdit`]).
+    BulkEdited {
+        /// The directory.
+        dir: PathBuf,
+        /// The names written, with the identity each entry had then.
+        entries: Vec<(Vec<u8>, crate::model::Identity)>,
+        /// The names read back, decoded, one per entry; or why not.
+        result: Result<Vec<Vec<u8>>, String>,
+    },
+    /// The user and group names of the system database
+    /// ([`Effect::LoadAccounts`]).
+    AccountsLoaded(super::owner::Accounts),
     /// The directories of an [`Effect::CheckDirs`] as they are now (`None`:
     /// gone or unreadable).
     DirsChecked {
@@ -182,6 +194,18 @@ pub enum Effect {
         /// The directories' nodes and paths.
         dirs: Vec<(NodeId, PathBuf)>,
     },
+    /// Write these names to a private temporary file, hand the terminal to
+    /// the editor on it, and answer with [`Msg::BulkEdited`].
+    BulkEdit {
+        /// The directory holding them.
+        dir: PathBuf,
+        /// Each name, with the identity it was shown with (`None`: read it
+        /// when the file is written).
+        entries: Vec<(Vec<u8>, Option<crate::model::Identity>)>,
+    },
+    /// Read the user and group names of the system database, answering
+    /// with [`Msg::AccountsLoaded`].
+    LoadAccounts,
     /// Start the audit pass: scan these roots again gathering xattrs and
     /// symlink facts, answering with [`Msg::AuditPass`].
     StartAuditPass {

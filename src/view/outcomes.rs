@@ -48,6 +48,7 @@ pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
 }
 
 fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
+    super::undo::note_all(&mut state.journal, &report.journal);
     let mut effects = apply_path_changes(state, &report.changes);
     // Marks of entries that are gone go with them.
     let tree = &state.tree;

@@ -37,6 +37,32 @@ impl Target {
     }
 }
 
+/// One line of a batch: the name now, the name asked for, the entry as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkLine {
+    /// The name now.
+    pub from: Vec<u8>,
+    /// The new name (equal: left alone).
+    pub to: Vec<u8>,
+    /// The entry when its name was written for the editor.
+    pub identity: Identity,
+}
+
+/// An owner change the user asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChownRequest {
+    /// The entries.
+    pub targets: Vec<Target>,
+    /// The new owner (`None`: unchanged).
+    pub uid: Option<u32>,
+    /// The new group (`None`: unchanged).
+    pub gid: Option<u32>,
+    /// Change symlinks' own owner (never their targets'); else leave them.
+    pub symlinks: bool,
+    /// Walk into directories, changing what the scope includes.
+    pub recursive: Option<Scope>,
+}
+
 /// A shared cancel flag: the interface sets it (Esc), the running action
 /// checks it between entries.
 #[derive(Debug, Clone, Default)]
@@ -133,6 +159,22 @@ pub enum OpRequest {
         /// Where to stop climbing (the scan root).
         stop_at: PathBuf,
     },
+    /// Rename entries of one directory as one batch ([`super::bulk`]).
+    BulkRename {
+        /// The directory.
+        dir: PathBuf,
+        /// Old name, new name, identity; unchanged lines included.
+        lines: Vec<BulkLine>,
+    },
+    /// Change owner and/or group ([`super::owner`]).
+    Chown(ChownRequest),
+    /// Undo the journal entry `seq` ([`super::undo`]).
+    Undo {
+        /// Its number.
+        seq: u64,
+        /// What it did.
+        action: super::journal::JournalAction,
+    },
 }
 
 impl OpRequest {
@@ -147,6 +189,9 @@ impl OpRequest {
             OpRequest::Remove { permanent: true, .. } => "deleting",
             OpRequest::Remove { permanent: false, .. } => "moving to the trash",
             OpRequest::RemoveEmptyDirs { .. } => "removing empty directories",
+            OpRequest::BulkRename { .. } => "renaming",
+            OpRequest::Chown(_) => "changing owner",
+            OpRequest::Undo { .. } => "undoing",
         }
     }
 
@@ -167,14 +212,16 @@ pub fn confirm_title(request: &OpRequest) -> (String, bool) {
         OpRequest::Remove { permanent: false, .. } => ("Move to the trash?".into(), false),
         OpRequest::RemoveEmptyDirs { .. } => ("Remove empty directories?".into(), false),
         OpRequest::ChmodRecursive { .. } => ("Change permissions recursively?".into(), false),
+        OpRequest::BulkRename { .. } => ("Rename these entries?".into(), false),
         // Not confirmed with a dialog: run as soon as they are asked for.
         _ => ("Go ahead?".into(), false),
     }
 }
 
-/// True for the one confirmed action that can be undone: moving to the trash.
+/// True for the confirmed actions that can be undone: moving to the trash,
+/// a bulk rename.
 pub fn reversible(request: &OpRequest) -> bool {
-    matches!(request, OpRequest::Remove { permanent: false, .. })
+    matches!(request, OpRequest::Remove { permanent: false, .. } | OpRequest::BulkRename { .. })
 }
 
 /// The keys line of a confirmation: `Enter` is named with the answer it gives.

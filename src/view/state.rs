@@ -14,8 +14,10 @@ use super::columns::ColumnState;
 use super::cursor::Cursor;
 use super::inspect::Inspect;
 use super::jobs::Jobs;
+use super::journal::Journal;
 use super::line::LineEditor;
 use super::open::OpenState;
+use super::owner::OwnerEditor;
 use super::perm::PermEditor;
 use super::progress::ScanProgress;
 use super::request::{OpRequest, Target};
@@ -111,6 +113,8 @@ pub enum Mode {
     Report(Report),
     /// The permission editor.
     Perm(Box<PermEditor>),
+    /// The owner editor.
+    Owner(Box<OwnerEditor>),
     /// The selection's metadata on the whole screen, scrolled this far.
     Inspect {
         /// First line shown.
@@ -149,6 +153,8 @@ pub struct State {
     pub open: OpenState,
     /// The extra columns of the tree.
     pub columns: ColumnState,
+    /// What the actions since statree started did, for undo.
+    pub journal: Journal,
 }
 
 impl State {
@@ -167,6 +173,7 @@ impl State {
             audit: AuditState::default(),
             open: OpenState::default(),
             columns: ColumnState::default(),
+            journal: Journal::default(),
         }
     }
 

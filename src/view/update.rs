@@ -106,6 +106,13 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Listed { ticket, dir, listing } => fresh::on_listed(state, ticket, dir, listing),
         Msg::DirsChecked { ticket, stats } => sweep::on_checked(state, ticket, stats),
+        Msg::BulkEdited { dir, entries, result } => {
+            super::bulk::on_edited(state, dir, entries, result)
+        }
+        Msg::AccountsLoaded(accounts) => {
+            super::owner::on_accounts(state, accounts);
+            Vec::new()
+        }
     }
 }
 
@@ -130,6 +137,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Confirm(_) => dialog::on_confirm_key(state, key),
         Mode::Report(_) => dialog::on_report_key(state, key),
         Mode::Perm(_) => actions::on_perm_key(state, key),
+        Mode::Owner(_) => super::owner::on_key(state, key),
         Mode::Audit { .. } => audit::on_panel_key(state, key),
         Mode::Inspect { .. } => dialog::on_inspect_key(state, key),
         Mode::Normal => {
@@ -234,5 +242,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Messages => dialog::open_message_log(state),
+        Action::BulkRename => super::bulk::start(state),
+        Action::Owner => super::owner::start(state),
+        Action::Undo => super::undo::undo_last(state),
+        Action::Journal => super::undo::open_journal(state),
     }
 }

@@ -12,6 +12,7 @@ use crate::model::mask::{Scope, apply_mask};
 use crate::model::mode::{PERM_MASK, octal_string, perms_string};
 use crate::sanitize;
 use crate::view::change::{Change, OpOutcome, OpReport};
+use crate::view::journal::{JournalAction, JournalNote, ModeChange};
 use crate::view::request::{OpRequest, Target};
 
 fn mode_text(mode: u32) -> String {
@@ -41,12 +42,19 @@ pub(super) fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     let mut done = 0usize;
     let mut last = String::new();
     let mut first_error: Option<FsError> = None;
+    let mut undo = Vec::new();
     for target in targets {
         let mode = apply_mask(target.mode, set, clear);
         let checked = super::parents_agree(target, &mut report.changes);
         match checked.and_then(|()| fsops::chmod(&target.path, target.identity, mode)) {
             Ok(outcome) => {
                 done += 1;
+                undo.push(ModeChange {
+                    path: target.path.clone(),
+                    identity: target.identity,
+                    before: outcome.previous,
+                    after: outcome.actual,
+                });
                 last = format!(
                     "{}: mode now {}",
                     sanitize::path(&target.path),
@@ -90,6 +98,9 @@ pub(super) fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     if targets.len() == 1 && report.details.len() == 1 && errors == 1 {
         // The summary says it all.
         report.details.clear();
+    }
+    if !undo.is_empty() {
+        report.journal.push(JournalNote::Record(JournalAction::Chmod(undo)));
     }
     report
 }
@@ -252,6 +263,10 @@ pub(super) fn chmod_recursive(
     error_lines(&errors, &mut report.details);
     report.failed = !report.details.is_empty() || cancelled;
     let verb = if cancelled { "cancelled after changing" } else { "changed" };
+    report.journal.push(super::record::irreversible(
+        format!("recursive mode change of {} entries", group_digits(changed)),
+        "a recursive change is not recorded entry by entry",
+    ));
     report.summary = format!(
         "{verb} the mode of {} entries ({} unchanged, {} errors)",
         group_digits(changed),

@@ -5,10 +5,15 @@
 //! Permission changes are in `chmod.rs`, removals in `remove.rs`, the counts
 //! a removal's confirmation shows in `count.rs`.
 
+mod bulk;
 mod chmod;
+mod chown;
 mod count;
+pub mod record;
 mod remove;
+mod undo;
 
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -19,6 +24,7 @@ use crate::model::FileKind;
 use crate::sanitize;
 use crate::scan::statx_path;
 use crate::view::change::{Change, OpOutcome, OpReport};
+use crate::view::journal::{JournalAction, JournalNote};
 use crate::view::request::{LISTED_NAMES, OpRequest, Target};
 
 /// How many per-entry errors a report lists.
@@ -48,7 +54,15 @@ pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) 
         OpRequest::RemoveEmptyDirs { target, stop_at } => {
             OpOutcome::Done(remove::remove_empty_dirs(&target, &stop_at))
         }
+        OpRequest::BulkRename { dir, lines } => OpOutcome::Done(bulk::bulk(&dir, &lines)),
+        OpRequest::Chown(request) => OpOutcome::Done(chown::chown(&request, cancel, progress)),
+        OpRequest::Undo { seq, action } => OpOutcome::Done(undo::undo(seq, &action)),
     }
+}
+
+/// `dir/name` for raw name bytes.
+fn join(dir: &Path, name: &[u8]) -> PathBuf {
+    dir.join(OsStr::from_bytes(name))
 }
 
 /// The directory and name of `path`.
@@ -114,6 +128,7 @@ fn rename(target: &Target, new_name: &[u8]) -> OpReport {
                 at = next;
             }
             let (to_dir, to) = split(&new_path);
+            let moved = [(target.path.clone(), new_path.clone(), target.identity)];
             changes.push(Change::Moved { from_dir: dir, from: old_name, to_dir, to });
             changes.push(fresh(&new_path));
             OpReport {
@@ -122,6 +137,7 @@ fn rename(target: &Target, new_name: &[u8]) -> OpReport {
                 failed: false,
                 details: Vec::new(),
                 select: Some(new_path),
+                journal: record::moves(&moved).into_iter().collect(),
             }
         }
         Err(e) => failed(failure("nothing renamed", &e)),
@@ -133,12 +149,20 @@ fn create(dir: &Path, relative: &[u8]) -> OpReport {
         Ok(created) => {
             let changes = created.created.first().map(|top| vec![fresh(top)]).unwrap_or_default();
             let what = if created.kind == FileKind::Dir { "directory" } else { "file" };
+            let made: Vec<_> =
+                created.created.iter().filter_map(|p| record::made(p, None)).collect();
+            let journal = if made.is_empty() {
+                Vec::new()
+            } else {
+                vec![JournalNote::Record(JournalAction::Create(made))]
+            };
             OpReport {
                 changes,
                 summary: format!("created {what} {}", sanitize::path(&created.path)),
                 failed: false,
                 details: Vec::new(),
                 select: Some(created.path),
+                journal,
             }
         }
         Err(e) => failed(failure("nothing created", &e)),

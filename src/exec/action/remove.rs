@@ -10,6 +10,7 @@ use crate::fsops;
 use crate::model::FileKind;
 use crate::sanitize;
 use crate::view::change::{Change, OpReport};
+use crate::view::journal::{JournalAction, JournalNote, Trashed};
 use crate::view::request::Target;
 
 pub(super) fn remove(
@@ -21,6 +22,7 @@ pub(super) fn remove(
     let mut report = OpReport::default();
     let (mut removed, mut bytes, mut whole) = (0u64, 0u64, 0usize);
     let mut errors = Vec::new();
+    let mut trashed = Vec::new();
     for target in targets {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             report.details.push("cancelled: the remaining entries were left alone".into());
@@ -59,13 +61,25 @@ pub(super) fn remove(
             }
         } else {
             match fsops::trash(&target.path, target.identity) {
-                Ok(()) => whole += 1,
+                Ok(()) => {
+                    whole += 1;
+                    trashed.push(Trashed { path: target.path.clone(), identity: target.identity });
+                }
                 Err(e) => errors.push(e),
             }
         }
         report.changes.insert(0, fresh(&target.path));
     }
     report.failed = !errors.is_empty() || !report.details.is_empty();
+    if !trashed.is_empty() {
+        report.journal.push(JournalNote::Record(JournalAction::Trash(trashed)));
+    }
+    if permanent && (removed > 0 || whole > 0) {
+        report.journal.push(super::record::irreversible(
+            format!("deleted {} entries permanently", group_digits(removed)),
+            "a permanent delete cannot be undone",
+        ));
+    }
     if removed == 0 && whole == 0 && errors.len() == 1 && report.details.is_empty() {
         // Nothing happened at all: one line says it.
         report.summary = failure("nothing removed", &errors[0]);
