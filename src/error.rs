@@ -34,6 +34,8 @@ pub enum Op {
     Open,
     /// Re-checking that an entry is still the one that was shown.
     Identity,
+    /// Copying an entry (its data, links or attributes).
+    Copy,
 }
 
 impl Op {
@@ -53,6 +55,7 @@ impl Op {
             Op::Trash => "moving to trash",
             Op::Open => "opening",
             Op::Identity => "checking identity",
+            Op::Copy => "copying",
         }
     }
 }

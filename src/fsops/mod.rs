@@ -40,17 +40,22 @@
 //! control characters and invalid UTF-8, is kept exactly.
 
 mod chmod;
+mod copy;
 mod count;
 mod create;
 mod identity;
 mod remove;
 mod rename;
 mod sys;
+mod transfer;
 mod walk;
 
 pub use chmod::{
     ChmodOutcome, RecursiveCount, RecursiveReport, RecursiveTally, chmod, chmod_recursive,
     count_recursive,
+};
+pub use copy::{
+    Collision, Meter, PasteItem, PasteMode, PasteReport, PasteUndo, Placed, collisions, paste,
 };
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
