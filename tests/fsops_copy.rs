@@ -72,7 +72,7 @@ fn fixture(base: &Path) -> PathBuf {
     set_perms(&src.join("sub/deeper"), 0o3777);
     rustix::fs::mknodat(
         rustix::fs::CWD,
-        &src.join("fifo"),
+        src.join("fifo"),
         FileType::Fifo,
         Mode::from_raw_mode(0o640),
         0,
@@ -83,7 +83,7 @@ fn fixture(base: &Path) -> PathBuf {
     }
     fs::write(src.join("owned"), b"o").unwrap();
     std::os::unix::fs::lchown(src.join("owned"), Some(1234), Some(5678)).unwrap();
-    rustix::fs::setxattr(&src.join("owned"), "user.note", b"kept", rustix::fs::XattrFlags::empty())
+    rustix::fs::setxattr(src.join("owned"), "user.note", b"kept", rustix::fs::XattrFlags::empty())
         .unwrap();
     // Times last, deepest first, with nanoseconds.
     let mut all: Vec<PathBuf> = walk(&src).into_keys().map(|rel| src.join(rel)).collect();
