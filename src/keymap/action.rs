@@ -94,7 +94,10 @@ action_table! {
     Refresh = "refresh", "Re-read the selected directory from disk", ["R"];
     Audit = "audit", "Audit panel: findings, counts, filters", ["!"];
     Inspect = "inspect", "Metadata on the whole screen (again to go back)", ["i"];
-    Messages = "messages", "Message log: every status message in full", ["m"];
+    Yank = "yank", "Copy the marked entries (or the selection) to the clipboard", ["y"];
+    Cut = "cut", "Mark the marked entries (or the selection) for a move", ["m"];
+    Paste = "paste", "Paste the clipboard into the selected directory (copy or move)", ["P"];
+    Messages = "messages", "Message log: every status message in full", ["M"];
 }
 
 impl Action {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dialog;
 pub mod help;
 pub mod meta;
+pub mod paste;
 pub mod perm;
 pub mod preview;
 pub mod status;
@@ -35,6 +36,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Confirm(confirm) => dialog::draw_confirm(confirm, theme, area, buf),
         Mode::Report(report) => dialog::draw_report(report, theme, area, buf),
         Mode::Perm(editor) => perm::draw(editor, theme, area, buf),
+        Mode::Paste(dialog) => paste::draw(dialog, theme, area, buf),
         Mode::Audit { selected } => audit::draw_panel(state, theme, *selected, area, buf),
         Mode::Inspect { scroll } => {
             let above_status = Rect { height: areas.status.y - area.y, ..area };

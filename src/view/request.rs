@@ -120,6 +120,21 @@ pub enum OpRequest {
         /// True for a permanent delete, false for the trash.
         permanent: bool,
     },
+    /// Paste the clipboard into `dest` (copy or move). With `ask`, the
+    /// names that exist there come back first
+    /// ([`super::change::OpOutcome::Collisions`]) for the user to decide.
+    Paste {
+        /// The sources, each with its collision answer.
+        items: Vec<crate::fsops::PasteItem>,
+        /// The directory they go into.
+        dest: PathBuf,
+        /// Copy or move.
+        mode: crate::fsops::PasteMode,
+        /// Progress shared with the status bar.
+        meter: super::clipboard::MeterHandle,
+        /// Look for name collisions first.
+        ask: bool,
+    },
     /// Remove an empty directory and the parents it leaves empty, up to (not
     /// including) `stop_at`.
     RemoveEmptyDirs {
@@ -142,6 +157,15 @@ impl OpRequest {
             OpRequest::Remove { permanent: true, .. } => "deleting",
             OpRequest::Remove { permanent: false, .. } => "moving to the trash",
             OpRequest::RemoveEmptyDirs { .. } => "removing empty directories",
+            OpRequest::Paste { mode, .. } => Self::label_of_paste(*mode),
+        }
+    }
+
+    /// Words for the progress line of a paste.
+    pub fn label_of_paste(mode: crate::fsops::PasteMode) -> &'static str {
+        match mode {
+            crate::fsops::PasteMode::Copy => "pasting a copy",
+            crate::fsops::PasteMode::Move => "moving entries",
         }
     }
 

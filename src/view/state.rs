@@ -114,6 +114,8 @@ pub enum Mode {
         /// First line shown.
         scroll: u16,
     },
+    /// The paste's collision dialog.
+    Paste(Box<super::paste::CollisionDialog>),
     /// The audit panel, with this line selected.
     Audit {
         /// Index into [`super::audit::AuditState::panel_entries`].
@@ -143,6 +145,8 @@ pub struct State {
     pub scan: ScanProgress,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
+    /// What `y` / `m` put aside for `P`.
+    pub clipboard: super::clipboard::Clipboard,
 }
 
 impl State {
@@ -159,6 +163,7 @@ impl State {
             screen: Screen::new(now),
             scan: ScanProgress { started: now, finished: None },
             audit: AuditState::default(),
+            clipboard: Default::default(),
         }
     }
 

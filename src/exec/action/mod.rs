@@ -7,6 +7,7 @@
 
 mod chmod;
 mod count;
+mod paste;
 mod remove;
 
 use std::os::unix::ffi::OsStrExt;
@@ -44,6 +45,9 @@ pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) 
         }
         OpRequest::Remove { targets, permanent } => {
             OpOutcome::Done(remove::remove(&targets, permanent, cancel, progress))
+        }
+        OpRequest::Paste { items, dest, mode, meter, ask } => {
+            paste::paste(items, &dest, mode, meter, ask, cancel)
         }
         OpRequest::RemoveEmptyDirs { target, stop_at } => {
             OpOutcome::Done(remove::remove_empty_dirs(&target, &stop_at))
