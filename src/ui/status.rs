@@ -52,7 +52,7 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             let log_key = state.keymap.keys(Action::Messages).first().map(ToString::to_string);
             (message_text(&message.text, left_width, log_key.as_deref()), style)
         }
-        None => match crate::view::paste::progress_text(state)
+        None => match crate::view::paste_flow::progress_text(state)
             .or_else(|| outcomes::running_text(state))
         {
             Some(text) => (text, theme.status()),

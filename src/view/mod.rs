@@ -19,6 +19,7 @@ pub mod msg;
 pub mod nav;
 pub mod outcomes;
 pub mod paste;
+pub mod paste_flow;
 pub mod perm;
 pub mod progress;
 pub mod prompt;

@@ -27,7 +27,7 @@ pub fn on_progress(state: &mut State, seen: u64) {
 
 /// The running action finished.
 pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
-    super::paste::on_done(state, &outcome);
+    super::paste_flow::on_done(state, &outcome);
     let cancelled = state.jobs.running.take().is_some_and(|r| r.cancel.is_cancelled());
     state.screen.needs_draw = true;
     match outcome {
@@ -48,7 +48,7 @@ pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
             if cancelled {
                 state.message("cancelled: nothing pasted");
             } else {
-                super::paste::ask(state, request, names);
+                super::paste_flow::ask(state, request, names);
             }
             Vec::new()
         }

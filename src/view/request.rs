@@ -125,13 +125,13 @@ pub enum OpRequest {
     /// ([`super::change::OpOutcome::Collisions`]) for the user to decide.
     Paste {
         /// The sources, each with its collision answer.
-        items: Vec<crate::fsops::PasteItem>,
+        items: Vec<crate::model::paste::PasteItem>,
         /// The directory they go into.
         dest: PathBuf,
         /// Copy or move.
-        mode: crate::fsops::PasteMode,
+        mode: crate::model::paste::PasteMode,
         /// Progress shared with the status bar.
-        meter: super::clipboard::MeterHandle,
+        meter: crate::model::paste::MeterHandle,
         /// Look for name collisions first.
         ask: bool,
     },
@@ -162,10 +162,10 @@ impl OpRequest {
     }
 
     /// Words for the progress line of a paste.
-    pub fn label_of_paste(mode: crate::fsops::PasteMode) -> &'static str {
+    pub fn label_of_paste(mode: crate::model::paste::PasteMode) -> &'static str {
         match mode {
-            crate::fsops::PasteMode::Copy => "pasting a copy",
-            crate::fsops::PasteMode::Move => "moving entries",
+            crate::model::paste::PasteMode::Copy => "pasting a copy",
+            crate::model::paste::PasteMode::Move => "moving entries",
         }
     }
 

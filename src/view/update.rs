@@ -121,7 +121,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Perm(_) => actions::on_perm_key(state, key),
         Mode::Audit { .. } => audit::on_panel_key(state, key),
         Mode::Inspect { .. } => dialog::on_inspect_key(state, key),
-        Mode::Paste(_) => super::paste::on_key(state, key),
+        Mode::Paste(_) => super::paste_flow::on_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to;
             // then it ends an audit filter; then it is an ordinary key
@@ -223,8 +223,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Messages => dialog::open_message_log(state),
-        Action::Yank => super::clipboard::yank(state, crate::fsops::PasteMode::Copy),
-        Action::Cut => super::clipboard::yank(state, crate::fsops::PasteMode::Move),
-        Action::Paste => super::paste::start(state),
+        Action::Yank => super::paste_flow::yank(state, crate::model::paste::PasteMode::Copy),
+        Action::Cut => super::paste_flow::yank(state, crate::model::paste::PasteMode::Move),
+        Action::Paste => super::paste_flow::start(state),
     }
 }

@@ -8,9 +8,9 @@ use std::sync::atomic::AtomicBool;
 use super::{error_lines, failed, failure, fresh};
 use crate::fmt::{group_digits, human_size};
 use crate::fsops::{self, PasteItem, PasteMode, PasteReport};
+use crate::model::paste::MeterHandle;
 use crate::sanitize;
 use crate::view::change::{Change, OpOutcome, OpReport};
-use crate::view::clipboard::MeterHandle;
 use crate::view::request::OpRequest;
 
 pub(super) fn paste(

@@ -33,45 +33,13 @@ mod place;
 mod tree;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::FsError;
 use crate::model::Identity;
+pub use crate::model::paste::{Collision, Meter, PasteItem, PasteMode};
 
-pub use place::{Collision, PasteItem, PasteMode, collisions, paste};
+pub use place::{collisions, paste};
 pub(crate) use tree::Verified;
-
-/// How far a paste is: shared by the action thread (which adds) and the
-/// status bar (which reads).
-#[derive(Debug, Default)]
-pub struct Meter {
-    entries: AtomicU64,
-    bytes: AtomicU64,
-    total_entries: AtomicU64,
-    total_bytes: AtomicU64,
-}
-
-impl Meter {
-    pub(crate) fn add_entry(&self) {
-        self.entries.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn add_bytes(&self, n: u64) {
-        self.bytes.fetch_add(n, Ordering::Relaxed);
-    }
-
-    /// Sets the totals counted before the paste starts.
-    pub fn set_totals(&self, entries: u64, bytes: u64) {
-        self.total_entries.store(entries, Ordering::Relaxed);
-        self.total_bytes.store(bytes, Ordering::Relaxed);
-    }
-
-    /// Entries and bytes written so far, and the totals (zero until known).
-    pub fn read(&self) -> (u64, u64, u64, u64) {
-        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        (load(&self.entries), load(&self.bytes), load(&self.total_entries), load(&self.total_bytes))
-    }
-}
 
 /// One entry a paste put in place: what an undo needs to take it back. A
 /// copy is undone by removing `to` if it still has `identity`; a move by

@@ -19,44 +19,8 @@ use crate::fsops::sys::{self, Located, Node};
 use crate::fsops::transfer::{self, discard, hidden_name};
 use crate::model::Identity;
 use crate::model::mode::FileKind;
+use crate::model::paste::{Collision, PasteItem, PasteMode};
 use crate::scan::stat as scan_stat;
-
-/// What to do when the target directory already has an entry of the name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Collision {
-    /// Leave both alone; the source is not pasted.
-    Skip,
-    /// Paste under the first free `name (1)`, `name (2)`, ….
-    KeepBoth,
-    /// Replace the existing entry (removed for good once the new one is
-    /// complete).
-    Overwrite,
-    /// A directory onto a directory: paste its entries into the existing one
-    /// (inside it, a directory onto a directory merges again and any other
-    /// collision is skipped and reported).
-    Merge,
-}
-
-/// Copy or move.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasteMode {
-    /// The sources stay.
-    Copy,
-    /// The sources go once their copy is in place and verified.
-    Move,
-}
-
-/// One source of a paste.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PasteItem {
-    /// Its path.
-    pub source: PathBuf,
-    /// Its identity when it was yanked: re-checked at paste time.
-    pub identity: Identity,
-    /// What to do if its name exists in the target (`None`: nobody was
-    /// asked, so a collision is skipped and reported).
-    pub on_collision: Option<Collision>,
-}
 
 /// The sources whose name exists in `dest` now: index, name, and whether a
 /// merge is possible (a directory onto a directory).
