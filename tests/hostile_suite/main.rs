@@ -25,6 +25,7 @@ mod limits;
 mod links;
 mod mounts;
 mod names;
+mod paste;
 mod signals;
 mod sizes;
 mod special;
