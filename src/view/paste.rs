@@ -93,3 +93,67 @@ impl CollisionDialog {
         if self.at < self.names.len() { Step::Continue } else { Step::Done }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::model::{FileKind, Identity};
+
+    fn dialog(merges: &[bool]) -> CollisionDialog {
+        let identity = Identity { dev: 1, ino: 1, kind: FileKind::File, birth: None };
+        let items = merges
+            .iter()
+            .enumerate()
+            .map(|(i, _)| PasteItem {
+                source: format!("/src/{i}").into(),
+                identity,
+                on_collision: None,
+            })
+            .collect();
+        let names = merges.iter().enumerate().map(|(i, &m)| (i, vec![b'a' + i as u8], m)).collect();
+        CollisionDialog {
+            items,
+            dest: "/dest".into(),
+            mode: PasteMode::Copy,
+            names,
+            at: 0,
+            meter: MeterHandle::default(),
+        }
+    }
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    fn answers(d: &CollisionDialog) -> Vec<Option<Collision>> {
+        d.items.iter().map(|i| i.on_collision).collect()
+    }
+
+    #[test]
+    fn one_by_one_then_the_same_for_all() {
+        let mut d = dialog(&[false, false, false]);
+        assert_eq!(d.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), Step::Continue);
+        assert_eq!(answers(&d), vec![None, None, None], "Enter answers nothing");
+        assert_eq!(d.on_key(key('o')), Step::Continue);
+        assert_eq!(d.at, 1);
+        assert_eq!(d.on_key(key('B')), Step::Done);
+        let (o, b) = (Some(Collision::Overwrite), Some(Collision::KeepBoth));
+        assert_eq!(answers(&d), vec![o, b, b]);
+    }
+
+    #[test]
+    fn merge_is_only_for_directories_and_the_rest_is_asked() {
+        let mut d = dialog(&[false, true, false]);
+        assert_eq!(d.on_key(key('m')), Step::Continue, "not a directory: m does nothing");
+        assert_eq!(d.at, 0);
+        assert_eq!(d.on_key(key('M')), Step::Continue);
+        assert_eq!(answers(&d), vec![None, Some(Collision::Merge), None]);
+        assert_eq!(d.at, 0, "the first is still asked");
+        assert_eq!(d.on_key(key('s')), Step::Continue);
+        assert_eq!(d.at, 2, "the merged one is not asked again");
+        assert_eq!(d.on_key(key('s')), Step::Done);
+        assert_eq!(d.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), Step::Cancel);
+    }
+}
