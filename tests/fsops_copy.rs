@@ -78,6 +78,16 @@ fn fixture(base: &Path) -> PathBuf {
         0,
     )
     .unwrap();
+    // A device node (like /dev/null), where this process may make one.
+    if let Err(e) = rustix::fs::mknodat(
+        rustix::fs::CWD,
+        src.join("null-dev"),
+        FileType::CharacterDevice,
+        Mode::from_raw_mode(0o620),
+        rustix::fs::makedev(1, 3),
+    ) {
+        eprintln!("note: no device node in this run: mknod: {e}");
+    }
     for name in [&b"\x1b[31mred"[..], b"new\nline", b"\xff\xfe bytes", b"-dash", b" space "] {
         fs::write(at(&src, name), name).unwrap();
     }

@@ -108,6 +108,7 @@ fn cross_filesystem_move_removes_only_what_was_verified() {
     fs::write(src.join("sub/big"), vec![7u8; 2 << 20]).unwrap();
     let report = mv(&[&src], &moved.join("sub"), None);
     assert_eq!(report.not_moved, vec![src.clone()]);
+    assert_eq!(report.undo().not_moved, vec![src.clone()], "the journal learns it too");
     assert!(report.errors.iter().any(|e| e.path.ends_with("sub/big")), "{:?}", report.errors);
     assert_eq!(fs::read(src.join("sub/big")).unwrap().len(), 2 << 20, "unverified: kept");
     assert!(!src.join("small2").exists(), "verified: moved");

@@ -122,3 +122,35 @@ fn a_directory_is_never_pasted_into_itself() {
     assert!(!fx.root.join("alpha/nested/alpha").exists());
     assert_eq!(fs::read_dir(fx.root.join("alpha/nested")).unwrap().count(), 1);
 }
+
+/// The progress line of a running paste: entries, bytes, rate and time left.
+#[test]
+fn the_progress_line_shows_entries_bytes_rate_and_time_left() {
+    use statree::model::paste::MeterHandle;
+    use statree::view::Running;
+    use statree::view::request::CancelFlag;
+
+    let fx = Fixture::new();
+    let mut h = Harness::fixture(&fx, SIZE);
+    let meter = MeterHandle::default();
+    meter.0.set_totals(100, 400 << 20);
+    for _ in 0..25 {
+        meter.0.add_entry();
+    }
+    meter.0.add_bytes(100 << 20);
+    h.state.clipboard.meter = Some(meter);
+    h.state.screen.status = None;
+    h.state.jobs.running = Some(Running {
+        label: statree::view::OpRequest::label_of_paste(statree::model::paste::PasteMode::Copy),
+        started: h.state.screen.now - std::time::Duration::from_secs(2),
+        progress: 0,
+        cancel: CancelFlag::default(),
+    });
+    let screen = h.render(140, 30);
+    let line = screen.lines().last().unwrap_or_default().to_string();
+    assert!(line.contains("pasting a copy · 25 of 100 entries"), "{line}");
+    assert!(line.contains("100.0 MiB of 400.0 MiB"), "{line}");
+    assert!(line.contains("50.0 MiB/s"), "{line}");
+    assert!(line.contains("6 s left"), "{line}");
+    assert!(line.contains("Esc cancels"), "{line}");
+}

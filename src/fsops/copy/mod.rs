@@ -53,7 +53,8 @@ pub struct Placed {
     pub to: PathBuf,
     /// The identity of the entry at `to` (device, inode, type, birth time).
     pub identity: Identity,
-    /// True for a move (the source is gone), false for a copy.
+    /// True for a move (the source is gone, unless it is also listed in
+    /// [`PasteUndo::not_moved`]), false for a copy.
     pub moved: bool,
 }
 
@@ -92,11 +93,18 @@ pub struct PasteUndo {
     pub placed: Vec<Placed>,
     /// What an overwrite removed (cannot be undone).
     pub overwritten: Vec<PathBuf>,
+    /// Sources of a move across filesystems that stayed in part (not
+    /// verified in the target): such a move cannot be undone by a rename.
+    pub not_moved: Vec<PathBuf>,
 }
 
 impl PasteReport {
     /// The part of the report an undo journal records.
     pub fn undo(&self) -> PasteUndo {
-        PasteUndo { placed: self.placed.clone(), overwritten: self.overwritten.clone() }
+        PasteUndo {
+            placed: self.placed.clone(),
+            overwritten: self.overwritten.clone(),
+            not_moved: self.not_moved.clone(),
+        }
     }
 }

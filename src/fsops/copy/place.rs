@@ -184,7 +184,11 @@ impl Run<'_> {
             Some(identity) => identity,
             None => return Ok(()),
         };
-        let moved = self.mode == PasteMode::Move && self.remove_source(src);
+        // A move whose source could not go in full is in `not_moved` too.
+        let moved = self.mode == PasteMode::Move;
+        if moved {
+            self.remove_source(src);
+        }
         self.placed(src, to, identity, moved, replace.is_some());
         Ok(())
     }
@@ -299,8 +303,8 @@ impl Run<'_> {
     }
 
     /// The source of a move across filesystems, once its copy is in place:
-    /// only what was verified goes. True when all of it went.
-    fn remove_source(&mut self, src: &Source) -> bool {
+    /// only what was verified goes; what stays is listed in `not_moved`.
+    fn remove_source(&mut self, src: &Source) {
         let (gone, errors) = transfer::remove_verified(
             src.parent.as_fd(),
             &src.name,
@@ -313,7 +317,6 @@ impl Run<'_> {
         if !gone {
             self.report.not_moved.push(src.path.clone());
         }
-        gone
     }
 }
 
