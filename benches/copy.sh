@@ -3,16 +3,19 @@
 # stops it. Warm caches (dropping them is not possible here), RUNS
 # interleaved runs each, median reported.
 #
-#   benches/copy.sh [WORKDIR] [RUNS]
+#   benches/copy.sh [WORKDIR] [RUNS] [WHAT]
 #
-# WORKDIR (default: a new directory under target/) must be on the disk to
-# measure; it needs about 3 GiB free.
+# WORKDIR (default: a new directory under target/) must be on the filesystem
+# to measure (/dev/shm for tmpfs); it needs about 3 GiB free. WHAT is
+# "large small" by default: 4 files of 256 MiB, and 100,000 files of 1 to
+# 1,024 bytes in 100 directories.
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --locked --example paste >/dev/null
 bin=target/release/examples/paste
 work=${1:-target/copy-bench}
 runs=${2:-5}
+what_list=${3:-large small}
 rm -rf "$work"; mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
@@ -35,7 +38,7 @@ sync
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 secs() { start=$(date +%s.%N); "$@"; end=$(date +%s.%N); echo "$end - $start" | bc; }
 
-for what in large small; do
+for what in $what_list; do
   : > "$work/$what.cp"; : > "$work/$what.statree"
   for i in $(seq "$runs"); do
     rm -rf "$work/out"; mkdir "$work/out"; sync

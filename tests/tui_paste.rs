@@ -29,7 +29,7 @@ fn y_then_p_copies_into_the_selected_directory() {
     let mut h = Harness::fixture(&fx, SIZE);
     h.select("gamma.txt");
     h.press("y");
-    assert!(status(&h).contains("gamma.txt copied to the clipboard"), "{}", status(&h));
+    assert!(status(&h).contains("gamma.txt: copied to the clipboard (P pastes)"), "{}", status(&h));
     h.state.screen.status = None;
     assert!(
         h.screen().contains("1 to copy"),
@@ -56,14 +56,14 @@ fn m_then_p_moves_and_empties_the_clipboard() {
     open(&mut h, "alpha");
     h.select("alpha/nested");
     h.press("m");
-    assert!(status(&h).contains("nested marked for a move"), "{}", status(&h));
+    assert!(status(&h).contains("nested: marked for a move (P moves)"), "{}", status(&h));
     h.select("beta");
     h.press("P");
     assert!(!fx.root.join("alpha/nested").exists());
     assert!(fx.root.join("beta/nested/deep.bin").exists());
     h.node("beta/nested");
     assert!(h.row_paths().iter().all(|p| p != "alpha/nested"), "{:?}", h.row_paths());
-    assert!(status(&h).starts_with("moved 1 of 1 items"), "{}", status(&h));
+    assert_eq!(status(&h), "moved 1 of 1 items", "a rename: no figures");
     assert!(h.state.clipboard.items.is_empty());
     h.press("P");
     assert!(status(&h).contains("clipboard is empty"), "{}", status(&h));

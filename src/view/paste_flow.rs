@@ -31,9 +31,10 @@ pub fn yank(state: &mut State, mode: PasteMode) -> Vec<Effect> {
         state.error(format!("not marked for a move: {name}: a scan root"));
         return Vec::new();
     }
+    // Short enough for 80 columns with a long name.
     let (verb, key) = match mode {
-        PasteMode::Copy => ("copied to the clipboard", "P pastes a copy"),
-        PasteMode::Move => ("marked for a move", "P moves them"),
+        PasteMode::Copy => ("copied to the clipboard", "P pastes"),
+        PasteMode::Move => ("marked for a move", "P moves"),
     };
     let what = match items.as_slice() {
         [one] => sanitize::os(one.path.file_name().unwrap_or_default()).into_owned(),
@@ -41,7 +42,7 @@ pub fn yank(state: &mut State, mode: PasteMode) -> Vec<Effect> {
     };
     state.clipboard.items = items;
     state.clipboard.mode = Some(mode);
-    state.message(format!("{what} {verb}: {key} into the selected directory"));
+    state.message(format!("{what}: {verb} ({key})"));
     Vec::new()
 }
 

@@ -76,12 +76,15 @@ fn report_of(done: &PasteReport, asked: usize, mode: PasteMode) -> OpReport {
         report.changes.push(fresh(kept));
     }
     let verb = if mode == PasteMode::Copy { "copied" } else { "moved" };
-    let mut summary = format!(
-        "{verb} {} of {asked} items ({} entries, {})",
-        done.placed.len(),
-        group_digits(done.entries),
-        human_size(done.bytes)
-    );
+    let mut summary = format!("{verb} {} of {asked} items", done.placed.len());
+    // A move on one filesystem writes nothing: no figures to give.
+    if done.entries > 0 {
+        summary.push_str(&format!(
+            " ({} entries, {})",
+            group_digits(done.entries),
+            human_size(done.bytes)
+        ));
+    }
     if !done.skipped.is_empty() {
         summary.push_str(&format!("; {} skipped", done.skipped.len()));
     }
