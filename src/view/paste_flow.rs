@@ -67,7 +67,10 @@ pub fn start(state: &mut State) -> Vec<Effect> {
         .map(|t| PasteItem { source: t.path.clone(), identity: t.identity, on_collision: None })
         .collect();
     let meter = MeterHandle::default();
-    state.clipboard.meter = Some(meter.clone());
+    // Only when it starts: another action running keeps its own progress.
+    if state.jobs.running.is_none() {
+        state.clipboard.meter = Some(meter.clone());
+    }
     run(state, OpRequest::Paste { items, dest, mode, meter, ask: true })
 }
 
