@@ -38,6 +38,8 @@ pub enum Op {
     Chown,
     /// Undoing an earlier action.
     Undo,
+    /// Copying an entry (its data, links or attributes).
+    Copy,
 }
 
 impl Op {
@@ -59,6 +61,7 @@ impl Op {
             Op::Identity => "checking identity",
             Op::Chown => "changing owner",
             Op::Undo => "undoing",
+            Op::Copy => "copying",
         }
     }
 }

@@ -208,7 +208,7 @@ fn a_root_that_cannot_be_read_shows_no_bar_and_is_selected() {
     assert!(!row.contains('█'), "a full bar for an unreadable root at 0 B:\n{screen}");
     assert!(screen.contains("root not read:"), "the unreadable root is named:\n{screen}");
     let mut h = h;
-    h.press("m");
+    h.press("M");
     // The log wraps long lines: read it as one run of words.
     let log = h.screen().replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(

@@ -106,8 +106,8 @@ fn a_message_longer_than_the_line_can_be_read_whole_in_the_log() {
     let full = status(&h);
     assert!(full.chars().count() > 80, "{full}");
     let line = status_line(&h);
-    assert!(line.contains("(m: all)"), "a cut message says where to read it: {line}");
-    h.press("m");
+    assert!(line.contains("(M: all)"), "a cut message says where to read it: {line}");
+    h.press("M");
     let Mode::Report(report) = &h.state.mode else { panic!("no log: {:?}", h.state.mode) };
     assert!(report.lines[0].ends_with(&full), "{:?}", report.lines);
     // Drawn wrapped at 80 columns: every word of it is on screen.

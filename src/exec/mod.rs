@@ -410,5 +410,8 @@ fn log_outcome(outcome: &OpOutcome) {
         OpOutcome::Counted { will_change, .. } => {
             log::info!("action counted: {will_change} entries would change");
         }
+        OpOutcome::Collisions { names, .. } => {
+            log::info!("paste asks: {} names already exist in the target", names.len());
+        }
     }
 }

@@ -44,12 +44,14 @@
 mod bulk_rename;
 mod chmod;
 mod chown;
+mod copy;
 mod count;
 mod create;
 mod identity;
 mod remove;
 mod rename;
 mod sys;
+mod transfer;
 pub mod undo;
 mod walk;
 
@@ -59,6 +61,9 @@ pub use chmod::{
     count_recursive,
 };
 pub use chown::{ChownOutcome, ChownReport, chown, chown_recursive};
+pub use copy::{
+    Collision, Meter, PasteItem, PasteMode, PasteReport, PasteUndo, Placed, collisions, paste,
+};
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
 pub use identity::{check, check_parents};

@@ -101,7 +101,10 @@ action_table! {
     Owner = "owner", "Change owner and group (marked entries or the selection)", ["O"];
     Undo = "undo", "Undo the last chmod, chown, rename, move, create, copy or trash", ["u"];
     Journal = "journal", "Undo journal: every action since start, newest first", ["U"];
-    Messages = "messages", "Message log: every status message in full", ["m"];
+    Yank = "yank", "Copy the marked entries (or the selection) to the clipboard", ["y"];
+    Cut = "cut", "Mark the marked entries (or the selection) for a move", ["m"];
+    Paste = "paste", "Paste the clipboard into the selected directory (copy or move)", ["P"];
+    Messages = "messages", "Message log: every status message in full", ["M"];
 }
 
 impl Action {

@@ -215,7 +215,7 @@ fn help_lines_follow_the_bindings() {
     assert_eq!(lines[Action::HalfPageDown.index()].0, "ctrl-d");
     assert_eq!(lines[Action::Quit.index()].0, "q, ctrl-c");
     assert_eq!(lines[Action::Audit.index()], ("!".to_owned(), Action::Audit.description()));
-    assert_eq!(lines.last().unwrap(), &("m".to_owned(), Action::Messages.description()));
+    assert_eq!(lines.last().unwrap(), &("M".to_owned(), Action::Messages.description()));
     map.bind(Action::Help, [key("f1"), key("?")]);
     assert_eq!(map.help_lines()[Action::Help.index()], ("f1, ?".to_owned(), "Show this help"));
 }

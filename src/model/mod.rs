@@ -8,6 +8,7 @@ pub mod identity;
 pub mod mask;
 pub mod meta;
 pub mod mode;
+pub mod paste;
 pub mod tree;
 
 pub use identity::Identity;

@@ -24,7 +24,7 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn popup(
+pub(super) fn popup(
     title: &str,
     lines: &[String],
     style: ratatui::style::Style,

@@ -8,6 +8,7 @@ pub mod dialog;
 pub mod help;
 pub mod meta;
 pub mod owner;
+pub mod paste;
 pub mod perm;
 pub mod preview;
 pub mod status;
@@ -38,6 +39,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Report(report) => dialog::draw_report(report, theme, area, buf),
         Mode::Perm(editor) => perm::draw(editor, theme, area, buf),
         Mode::Owner(editor) => owner::draw(editor, theme, area, buf),
+        Mode::Paste(dialog) => paste::draw(dialog, theme, area, buf),
         Mode::Audit { selected } => audit::draw_panel(state, theme, *selected, area, buf),
         Mode::Inspect { scroll } => {
             let above_status = Rect { height: areas.status.y - area.y, ..area };

@@ -40,6 +40,11 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         0 => String::new(),
         n => format!(" {} marked ·", group_digits(n as u64)),
     };
+    // What the clipboard holds, beside the marks.
+    let marked = match state.clipboard.status() {
+        Some(held) => format!(" {held} ·{marked}"),
+        None => marked,
+    };
     let position =
         format!("{marked} {}/{} ", group_digits(shown), group_digits(state.rows.len() as u64));
     let left_width = width.saturating_sub(position.chars().count());
@@ -50,7 +55,9 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             let log_key = state.keymap.keys(Action::Messages).first().map(ToString::to_string);
             (message_text(&message.text, left_width, log_key.as_deref()), style)
         }
-        None => match outcomes::running_text(state) {
+        None => match crate::view::paste_flow::progress_text(state)
+            .or_else(|| outcomes::running_text(state))
+        {
             Some(text) => (text, theme.status()),
             None => {
                 let text = progress_text(state);

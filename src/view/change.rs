@@ -71,6 +71,15 @@ pub enum OpOutcome {
         /// Entries that would change (or go).
         will_change: u64,
     },
+    /// A paste found names that exist in its target: ask, then run
+    /// `request` with the answers.
+    Collisions {
+        /// The paste (with `ask` off).
+        request: OpRequest,
+        /// Index of each colliding source, its name, and whether a merge is
+        /// possible (a directory onto a directory).
+        names: Vec<(usize, Vec<u8>, bool)>,
+    },
 }
 
 /// The node at `path`, looked up from the roots by name, component by

@@ -62,7 +62,7 @@ pub fn on_inspect_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `m`: the message log, newest first, each message whole (the report
+/// `M`: the message log, newest first, each message whole (the report
 /// dialog wraps what is wider than the screen).
 pub fn open_message_log(state: &mut State) -> Vec<Effect> {
     if state.screen.message_log.is_empty() {

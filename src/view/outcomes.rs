@@ -27,6 +27,7 @@ pub fn on_progress(state: &mut State, seen: u64) {
 
 /// The running action finished.
 pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
+    super::paste_flow::on_done(state, &outcome);
     let cancelled = state.jobs.running.take().is_some_and(|r| r.cancel.is_cancelled());
     state.screen.needs_draw = true;
     match outcome {
@@ -41,6 +42,14 @@ pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
             }
             let (title, danger) = confirm_title(&request);
             state.mode = Mode::Confirm(Confirm { title, lines, request, danger });
+            Vec::new()
+        }
+        OpOutcome::Collisions { request, names } => {
+            if cancelled {
+                state.message("cancelled: nothing pasted");
+            } else {
+                super::paste_flow::ask(state, request, names);
+            }
             Vec::new()
         }
         OpOutcome::Done(report) => apply_report(state, report),

@@ -151,6 +151,21 @@ pub enum OpRequest {
         /// True for a permanent delete, false for the trash.
         permanent: bool,
     },
+    /// Paste the clipboard into `dest` (copy or move). With `ask`, the
+    /// names that exist there come back first
+    /// ([`super::change::OpOutcome::Collisions`]) for the user to decide.
+    Paste {
+        /// The sources, each with its collision answer.
+        items: Vec<crate::model::paste::PasteItem>,
+        /// The directory they go into.
+        dest: PathBuf,
+        /// Copy or move.
+        mode: crate::model::paste::PasteMode,
+        /// Progress shared with the status bar.
+        meter: crate::model::paste::MeterHandle,
+        /// Look for name collisions first.
+        ask: bool,
+    },
     /// Remove an empty directory and the parents it leaves empty, up to (not
     /// including) `stop_at`.
     RemoveEmptyDirs {
@@ -192,6 +207,15 @@ impl OpRequest {
             OpRequest::BulkRename { .. } => "renaming",
             OpRequest::Chown(_) => "changing owner",
             OpRequest::Undo { .. } => "undoing",
+            OpRequest::Paste { mode, .. } => Self::label_of_paste(*mode),
+        }
+    }
+
+    /// Words for the progress line of a paste.
+    pub fn label_of_paste(mode: crate::model::paste::PasteMode) -> &'static str {
+        match mode {
+            crate::model::paste::PasteMode::Copy => "pasting a copy",
+            crate::model::paste::PasteMode::Move => "moving entries",
         }
     }
 

@@ -60,7 +60,7 @@ fn apply_main(state: &mut State, event: ScanEvent) -> (bool, Vec<Effect>) {
         }
         ScanEvent::RootError { root, path, error } => {
             // The root has no row to carry the error: say it where every
-            // message is kept (the status bar, then the log behind `m`).
+            // message is kept (the status bar, then the log behind `M`).
             state.error(format!("root not read: {}: {error}", crate::sanitize::path(&path)));
             (state.tree.apply(ScanEvent::RootError { root, path, error }), Vec::new())
         }

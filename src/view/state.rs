@@ -120,6 +120,8 @@ pub enum Mode {
         /// First line shown.
         scroll: u16,
     },
+    /// The paste's collision dialog.
+    Paste(Box<super::paste::CollisionDialog>),
     /// The audit panel, with this line selected.
     Audit {
         /// Index into [`super::audit::AuditState::panel_entries`].
@@ -155,6 +157,8 @@ pub struct State {
     pub columns: ColumnState,
     /// What the actions since statree started did, for undo.
     pub journal: Journal,
+    /// What `y` / `m` put aside for `P`.
+    pub clipboard: super::clipboard::Clipboard,
 }
 
 impl State {
@@ -174,6 +178,7 @@ impl State {
             open: OpenState::default(),
             columns: ColumnState::default(),
             journal: Journal::default(),
+            clipboard: Default::default(),
         }
     }
 

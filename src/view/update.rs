@@ -140,6 +140,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Owner(_) => super::owner::on_key(state, key),
         Mode::Audit { .. } => audit::on_panel_key(state, key),
         Mode::Inspect { .. } => dialog::on_inspect_key(state, key),
+        Mode::Paste(_) => super::paste_flow::on_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to;
             // then it ends an audit filter; then it is an ordinary key
@@ -246,5 +247,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Owner => super::owner::start(state),
         Action::Undo => super::undo::undo_last(state),
         Action::Journal => super::undo::open_journal(state),
+        Action::Yank => super::paste_flow::yank(state, crate::model::paste::PasteMode::Copy),
+        Action::Cut => super::paste_flow::yank(state, crate::model::paste::PasteMode::Move),
+        Action::Paste => super::paste_flow::start(state),
     }
 }

@@ -31,6 +31,7 @@ mod mounts;
 mod names;
 mod oom;
 mod overlay;
+mod paste;
 mod signals;
 mod sizes;
 mod special;

@@ -9,6 +9,7 @@ mod bulk;
 mod chmod;
 mod chown;
 mod count;
+mod paste;
 pub mod record;
 mod remove;
 mod undo;
@@ -50,6 +51,9 @@ pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) 
         }
         OpRequest::Remove { targets, permanent } => {
             OpOutcome::Done(remove::remove(&targets, permanent, cancel, progress))
+        }
+        OpRequest::Paste { items, dest, mode, meter, ask } => {
+            paste::paste(items, &dest, mode, meter, ask, cancel)
         }
         OpRequest::RemoveEmptyDirs { target, stop_at } => {
             OpOutcome::Done(remove::remove_empty_dirs(&target, &stop_at))

@@ -29,6 +29,43 @@ pub fn copy(created: &[(PathBuf, Identity)]) -> Option<JournalNote> {
     (!made.is_empty()).then_some(JournalNote::Record(JournalAction::Copy(made)))
 }
 
+/// Most entries one copy's record lists: past it the copy is recorded as
+/// one undo cannot put back (the journal lives in memory).
+const MOST_COPIED: usize = 1_000_000;
+
+/// The record of a paste's copies: each placed top-level entry and, for a
+/// directory, everything below it as it is right after the copy (listed
+/// without following links), so undo can take the copy away deepest first
+/// and leave alone anything written there since.
+pub fn copy_tree(placed: &[(PathBuf, Identity)]) -> Option<JournalNote> {
+    let mut created = Vec::new();
+    for (top, identity) in placed {
+        created.push((top.clone(), *identity));
+        if identity.kind != FileKind::Dir {
+            continue;
+        }
+        let mut stack = vec![top.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(id) = Identity::read(&path) else { continue };
+                if id.kind == FileKind::Dir {
+                    stack.push(path.clone());
+                }
+                created.push((path, id));
+                if created.len() > MOST_COPIED {
+                    return Some(irreversible(
+                        format!("a copy of more than {MOST_COPIED} entries"),
+                        "too many entries to keep in the journal",
+                    ));
+                }
+            }
+        }
+    }
+    copy(&created)
+}
+
 /// The record of moves (a rename, a bulk rename, a paste of cut entries):
 /// each `(from, to, identity)` moved back by undo. Paste calls this with
 /// its moved pairs.
