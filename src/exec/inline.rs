@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::io;
 
 use super::external::{self, Programs};
+use super::inspect::LoadKind;
 use super::{ExternalRequest, Job, Outbox, Runner};
 use crate::names::OwnerNames;
 use crate::view::Msg;
@@ -33,6 +34,10 @@ impl Runner for Inline {
         let out = Collected(RefCell::new(Vec::new()));
         job(&out);
         Ok(out.0.into_inner())
+    }
+
+    fn load(&mut self, _kind: LoadKind, job: Job) -> io::Result<Vec<Msg>> {
+        self.spawn("statree-inspect", job)
     }
 
     fn resolve_owner(&mut self, uid: u32, gid: u32) -> Vec<Msg> {

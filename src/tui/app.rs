@@ -198,9 +198,11 @@ pub fn run(
             watch.set_owned(true);
             match handed {
                 Ok(result) => {
-                    let change = external::fresh_change(&request.path);
-                    let effects = update(&mut state, Msg::ExternalDone { result, change });
+                    // The fresh lstat comes later, from a thread: the file
+                    // may be on a mount that hangs.
+                    let effects = update(&mut state, Msg::ExternalDone { result, change: None });
                     io_ctx.run_effects(&mut state, effects);
+                    io_ctx.restat(&mut state, request.path);
                 }
                 Err(e) => handover_failed = Some(e),
             }
