@@ -95,6 +95,7 @@ pub mod audit;
 pub mod bounded;
 pub mod cli;
 pub mod config;
+pub mod detach;
 pub mod error;
 pub mod exec;
 pub mod fmt;

@@ -121,6 +121,9 @@ impl QuitWatch {
         if let (Some(file), Some(dir)) = (&self.0.cwd_file, selected) {
             let _ = super::write_cwd_file(file, &dir);
         }
+        let _ = out.flush();
+        // The shell goes on now, even if a worker is stuck in a syscall.
+        crate::detach::done(0);
         std::process::exit(0);
     }
 }

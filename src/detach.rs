@@ -1,0 +1,197 @@
+//! Exiting while a worker is stuck in a syscall: statree runs as the child
+//! of a small waiting parent, the process the shell started and waits for.
+//!
+//! A thread blocked in a request to a FUSE filesystem that the daemon has
+//! already read cannot be interrupted: the kernel waits for the answer,
+//! even for SIGKILL, and a process is only reaped once its last thread
+//! ended. Measured on a FUSE mount whose readdir sleeps: after `q` the
+//! terminal was restored at once, but the process stayed a zombie, and the
+//! shell waited, until the readdir returned (15 s of a 20 s sleep; on a dead
+//! mount, forever). No cancel flag, pool shutdown or signal can end such a
+//! thread, so the only way out is not to be the process the shell waits for.
+//!
+//! [`split`] forks once, before any thread exists. The child runs statree;
+//! when it has finished (terminal restored, output flushed) it tells the
+//! parent its exit status through a pipe ([`done`]) and the parent exits
+//! with it at once; a worker still stuck is left behind in the child, which
+//! ends when the call returns (its parent is then init). The parent forwards
+//! the signals a user sends to the pid the shell knows (TERM, INT, HUP, QUIT,
+//! TSTP, CONT, USR1, USR2), stops when the child stops (Ctrl-z) so the shell
+//! sees the job stopped, and dies of the signal the child died of. When the
+//! child does not finish within [`GRACE`] after a signal that ends it, the
+//! parent dies of that signal itself. The child gets SIGKILL when the parent
+//! dies (`PR_SET_PDEATHSIG`), so killing the parent never leaves statree
+//! running.
+
+use std::io::Read;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use signal_hook::consts::{
+    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2,
+};
+
+/// How long the parent waits for the child to finish after forwarding a
+/// signal that ends it (the interface quits within about 100 ms).
+pub const GRACE: Duration = Duration::from_secs(1);
+
+/// The child's end of the pipe to the parent.
+static DONE: OnceLock<OwnedFd> = OnceLock::new();
+
+/// Signals the parent hands on to the child.
+const FORWARDED: [i32; 8] = [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2];
+
+/// Forks into a waiting parent and statree's process; returns in the child
+/// (or here, without a parent, when the fork is not possible). Must be called
+/// while the process has one thread.
+pub fn split() {
+    let mut fds = [0; 2];
+    // SAFETY: a plain pipe2 into a local array.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return;
+    }
+    // SAFETY: both descriptors were just created and are owned here only.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    // SAFETY: plain getpid.
+    let parent = unsafe { libc::getpid() };
+    // SAFETY: the process has a single thread (the caller's promise), so the
+    // child may run any code after the fork.
+    let child = unsafe { libc::fork() };
+    if child < 0 {
+        return;
+    }
+    if child == 0 {
+        drop(read);
+        // SAFETY: prctl with integer arguments; getppid has no arguments.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() != parent {
+                // The parent is already gone.
+                libc::_exit(1);
+            }
+        }
+        let _ = DONE.set(write);
+        return;
+    }
+    drop(write);
+    supervise(child, read)
+}
+
+/// In statree's process: everything is done (the terminal restored, the
+/// output flushed); the parent exits with `code` now, whatever threads are
+/// still stuck here. Standard output and error are closed first, so a pipe
+/// reading them ends now too.
+pub fn done(code: u8) {
+    let Some(fd) = DONE.get() else { return };
+    // SAFETY: open, dup2 and write on descriptors this process owns; /dev/null
+    // replaces 1 and 2 so a reader of statree's output sees its end.
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if null >= 0 {
+            libc::dup2(null, 1);
+            libc::dup2(null, 2);
+            libc::close(null);
+        }
+        libc::write(fd.as_raw_fd(), (&code as *const u8).cast(), 1);
+    }
+}
+
+/// The parent: waits for the child, forwarding signals; never returns.
+fn supervise(child: libc::pid_t, done: OwnedFd) -> ! {
+    // The parent keeps no copy of the terminal or of the output: a pipe
+    // reading statree's output ends when the child closes it.
+    // SAFETY: open and dup2 onto the standard descriptors of this process.
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if null >= 0 {
+            for fd in 0..3 {
+                libc::dup2(null, fd);
+            }
+            libc::close(null);
+        }
+    }
+    let mut set = FORWARDED.to_vec();
+    set.push(SIGCHLD);
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(&set) else {
+        // Without handlers the parent can only wait.
+        exit_like(wait_child(child, 0));
+    };
+    // A child that ended before the handlers were in place sent its
+    // SIGCHLD to nobody.
+    if let Some(status) = reap(child) {
+        exit_like(Some(status));
+    }
+    std::thread::spawn(move || {
+        let mut file = std::fs::File::from(done);
+        let mut code = [0u8; 1];
+        // One byte: the child finished. End of file: it is gone (SIGCHLD
+        // says how).
+        if let Ok(1) = file.read(&mut code) {
+            std::process::exit(i32::from(code[0]));
+        }
+    });
+    for signal in signals.forever() {
+        if signal == SIGCHLD {
+            if let Some(status) = reap(child) {
+                exit_like(Some(status));
+            }
+            continue;
+        }
+        // SAFETY: kill with a pid this process forked.
+        unsafe { libc::kill(child, signal) };
+        if matches!(signal, SIGTERM | SIGINT | SIGHUP | SIGQUIT) {
+            std::thread::spawn(move || {
+                std::thread::sleep(GRACE);
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            });
+        }
+    }
+    exit_like(wait_child(child, 0))
+}
+
+/// What became of the child: `Some` once it ended; a stop stops the parent
+/// too (so the shell sees the job stopped), and both go on together.
+fn reap(child: libc::pid_t) -> Option<i32> {
+    loop {
+        let status = wait_child(child, libc::WNOHANG | libc::WUNTRACED)?;
+        if libc::WIFSTOPPED(status) {
+            // SAFETY: stopping this process; the shell's SIGCONT (or ours,
+            // forwarded) continues both.
+            unsafe { libc::raise(libc::SIGSTOP) };
+            continue;
+        }
+        return Some(status);
+    }
+}
+
+/// `waitpid` for the child; None when it has nothing to report.
+fn wait_child(child: libc::pid_t, flags: i32) -> Option<i32> {
+    let mut status = 0;
+    loop {
+        // SAFETY: waitpid into a local.
+        let got = unsafe { libc::waitpid(child, &mut status, flags) };
+        if got == child {
+            return Some(status);
+        }
+        if got < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        return None;
+    }
+}
+
+/// Ends the parent as the child ended: the same exit status, or death by the
+/// same signal.
+fn exit_like(status: Option<i32>) -> ! {
+    match status {
+        Some(status) if libc::WIFEXITED(status) => std::process::exit(libc::WEXITSTATUS(status)),
+        Some(status) if libc::WIFSIGNALED(status) => {
+            let signal = libc::WTERMSIG(status);
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal)
+        }
+        _ => std::process::exit(1),
+    }
+}
