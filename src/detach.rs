@@ -80,17 +80,18 @@ pub fn split() {
 
 /// In statree's process: everything is done (the terminal restored, the
 /// output flushed); the parent exits with `code` now, whatever threads are
-/// still stuck here. Standard output and error are closed first, so a pipe
-/// reading them ends now too.
+/// still stuck here. The standard descriptors are closed first: a stuck
+/// thread keeps the process's files open, and a pipe or terminal reading
+/// statree's output must see its end now too.
 pub fn done(code: u8) {
     let Some(fd) = DONE.get() else { return };
-    // SAFETY: open, dup2 and write on descriptors this process owns; /dev/null
-    // replaces 1 and 2 so a reader of statree's output sees its end.
+    // SAFETY: open, dup2 and write on descriptors this process owns.
     unsafe {
         let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
         if null >= 0 {
-            libc::dup2(null, 1);
-            libc::dup2(null, 2);
+            for fd in 0..3 {
+                libc::dup2(null, fd);
+            }
             libc::close(null);
         }
         libc::write(fd.as_raw_fd(), (&code as *const u8).cast(), 1);

@@ -11,10 +11,13 @@
 //! files, a mount inside the tree, hard links and a sparse 1 TiB file, the
 //! inotify watch limit exhausted, names that would look alike on a terminal,
 //! unbounded inputs (a huge config, a FIFO, device or endless line as
-//! baseline) and signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`).
+//! baseline), signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`) and a slow or
+//! hung filesystem (a FUSE filesystem of the tests' own).
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../fuse_support/mod.rs"]
+mod fuse_support;
 #[path = "../tui_support/mod.rs"]
 mod tui_support;
 
@@ -27,5 +30,6 @@ mod mounts;
 mod names;
 mod signals;
 mod sizes;
+mod slowfs;
 mod special;
 mod wide;
