@@ -11,8 +11,9 @@
 //! files, a mount inside the tree, hard links and a sparse 1 TiB file, the
 //! inotify watch limit exhausted, names that would look alike on a terminal,
 //! unbounded inputs (a huge config, a FIFO, device or endless line as
-//! baseline), signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`) and a slow or
-//! hung filesystem (a FUSE filesystem of the tests' own).
+//! baseline), signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`), a slow or
+//! hung filesystem (a FUSE filesystem of the tests' own) and smaller faults
+//! (a `--cwd-file` error, audit counts against hidden dot-files, plurals).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -31,5 +32,6 @@ mod names;
 mod signals;
 mod sizes;
 mod slowfs;
+mod smaller;
 mod special;
 mod wide;
