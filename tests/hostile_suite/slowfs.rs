@@ -159,3 +159,24 @@ fn the_interface_keeps_answering_while_the_selection_cannot_be_read() {
     assert!(help_took < Duration::from_secs(1), "the help took {help_took:?}");
     sentinel.assert_untouched("a hung stat of the selection");
 }
+
+#[test]
+fn opening_a_directory_whose_lookup_hangs_keeps_the_keys_answering() {
+    let Some(fs) = SlowFs::mount(HUNG) else { return };
+    let mut pty = interface(&fs);
+    pty.wait_for("the finished scan", WAIT, |s| s.contains("scanned in"));
+    fs.arm("getattr");
+    // Open slowdir: its re-listing and its inotify watch look it up.
+    pty.send(b"jj");
+    pty.wait_for("slowdir selected", WAIT, |s| s.contains("slowdir") && s.contains("reading…"));
+    pty.send(b"l");
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    pty.send(b"?");
+    pty.wait_for("the help", Duration::from_secs(2), |s| s.contains("Show or hide the preview"));
+    let help_took = asked.elapsed();
+    pty.send(b"?q");
+    assert!(pty.wait_exit(Duration::from_secs(3)).success());
+    pty.assert_restored();
+    assert!(help_took < Duration::from_secs(1), "the help took {help_took:?}");
+}
