@@ -55,7 +55,8 @@
 //!   [`error`]; beside them [`theme`], [`preview`] (the capped,
 //!   non-blocking read), [`bounded`] (files the user names — config,
 //!   baseline — opened without blocking, regular files only, read with a
-//!   cap), [`names`] (cached uid/gid names), [`cli`].
+//!   cap), [`names`] (cached uid/gid names), [`cli`], [`detach`] (the
+//!   waiting parent that lets statree exit while a syscall hangs).
 //!
 //! **One scan batch**: scanner → bounded channel → the loop, within a time
 //! budget per turn → `Msg::Scan` → [`view::update()`] →
@@ -82,10 +83,16 @@
 //! * A parent's batch always arrives before its children's, so the tree can be
 //!   read — and is consistent — after every applied event.
 //! * No byte of a file name reaches a terminal without passing [`sanitize`].
-//! * The interface's thread does no filesystem I/O except the `statx` of the
-//!   selected entry, the capped preview read of a regular file, and the
-//!   `statx` of a file the editor hands back; actions that change files run
-//!   on a thread of their own. A frame reads only the rows on screen.
+//! * The interface's thread does no filesystem I/O on a selection or a tick:
+//!   the selection's `statx` and `readlink`, its preview and the `lstat`
+//!   after the editor run on reader threads ([`exec::inspect`]), so a hung
+//!   mount leaves the pane "reading…" and the keys answering; actions that
+//!   change files run on a thread of their own. A frame reads only the rows
+//!   on screen.
+//! * Waiting costs no CPU (the vendored jwalk parks instead of spinning),
+//!   and quitting never waits for a blocked syscall: the process the shell
+//!   waits for is a small parent that exits as soon as statree is done
+//!   ([`detach`]), leaving a worker stuck in a call behind.
 //! * A destructive action acts on exactly the entry the user was shown
 //!   (device, inode and type re-checked) or on nothing, with a message.
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
