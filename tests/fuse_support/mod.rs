@@ -129,7 +129,8 @@ impl Drop for SlowFs {
 /// CPU time (user and system) a process has used so far, from
 /// `/proc/PID/stat` (in clock ticks of 10 ms, Linux's USER_HZ).
 pub fn cpu_time(pid: u32) -> Duration {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc/PID/stat");
+    // A child that has just ended counts nothing more.
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { return Duration::ZERO };
     let after = &stat[stat.rfind(')').expect("comm") + 2..];
     let fields: Vec<&str> = after.split(' ').collect();
     // utime and stime are fields 14 and 15; `after` starts at field 3.
@@ -137,8 +138,8 @@ pub fn cpu_time(pid: u32) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// CPU time of every process named `statree` whose parent is `parent`, and
-/// of `parent` itself: the interface runs in a child of the process started.
+/// CPU time of `parent` and of its children: statree runs in a child of the
+/// process started (`src/detach.rs`).
 pub fn family_cpu_time(parent: u32) -> Duration {
     let mut total = cpu_time(parent);
     for child in children(parent) {
@@ -147,8 +148,16 @@ pub fn family_cpu_time(parent: u32) -> Duration {
     total
 }
 
-/// The pids whose parent is `pid`.
+/// The pids whose parent is `pid`, from every `/proc/PID/stat` (the
+/// `children` file needs a kernel option).
 pub fn children(pid: u32) -> Vec<u32> {
-    let list = fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
-    list.split_whitespace().filter_map(|p| p.parse().ok()).collect()
+    let Ok(procs) = fs::read_dir("/proc") else { return Vec::new() };
+    procs
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&p| {
+            let stat = fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+            let ppid = stat.rfind(')').and_then(|at| stat[at + 2..].split(' ').nth(1));
+            ppid.and_then(|p| p.parse::<u32>().ok()) == Some(pid)
+        })
+        .collect()
 }
