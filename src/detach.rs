@@ -33,8 +33,10 @@ use signal_hook::consts::{
 };
 
 /// How long the parent waits for the child to finish after forwarding a
-/// signal that ends it (the interface quits within about 100 ms).
-pub const GRACE: Duration = Duration::from_secs(1);
+/// signal that ends it: the interface quits within about 100 ms, and a
+/// loaded machine has been seen to take 270 ms; a child stuck in a syscall
+/// never finishes, and the shell should not wait much longer than that.
+pub const GRACE: Duration = Duration::from_millis(500);
 
 /// The child's end of the pipe to the parent.
 static DONE: OnceLock<OwnedFd> = OnceLock::new();
