@@ -19,7 +19,8 @@
 //!   [`exec::Runner`] ([`exec::Threads`] for the interface, [`exec::Inline`]
 //!   for tests); the action worker ([`exec::action`]), the one
 //!   scan-to-message forwarder ([`exec::forward`]), owner names on a
-//!   bounded queue, the editor and pager ([`exec::external`]).
+//!   bounded queue, the selection's reads on a few reader threads
+//!   ([`exec::inspect`]), the editor and pager ([`exec::external`]).
 //! * [`view`] — the pure interface: [`view::State`] (one part per concern),
 //!   the vocabulary ([`view::msg`]), [`view::update()`] (dispatch only),
 //!   navigation ([`view::nav`]), every scan stream applied one way
