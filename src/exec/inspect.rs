@@ -28,9 +28,13 @@ use crate::model::{FullStat, NodeId};
 use crate::preview::{PREVIEW_CAP, read_preview};
 use crate::view::{Loaded, Msg};
 
-/// Threads reading for the selection at most: enough that a few entries
-/// hung in syscalls still leave one for the next selection.
-pub const MAX_READERS: usize = 4;
+/// Threads reading for the selection at most. Each entry visited on a hung
+/// mount keeps one (its metadata, its preview) until the call returns: with
+/// four, stepping through a hung directory left a readable entry "reading…"
+/// after three steps. A blocked thread costs its stack (mostly untouched),
+/// so there are enough for a long walk through a hung directory, and still
+/// a bound.
+pub const MAX_READERS: usize = 16;
 
 /// What a read is for; the queue keeps the newest request of each kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
