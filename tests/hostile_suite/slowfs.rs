@@ -151,6 +151,12 @@ fn the_interface_keeps_answering_while_the_selection_cannot_be_read() {
     pty.wait_for("the pending symlink", Duration::from_secs(3), |s| s.contains("reading…"));
     pty.send(b"kv");
     pty.wait_for("the pending preview", Duration::from_secs(3), |s| s.contains("preview"));
+    // Every entry visited above still holds a reader in its call: a
+    // readable one is read all the same.
+    pty.send(b"gj");
+    pty.wait_for("fast's metadata again", Duration::from_secs(3), |s| {
+        s.contains("/fast") && s.contains("drwxr-xr-x")
+    });
     let asked = Instant::now();
     pty.send(b"q");
     assert!(pty.wait_exit(Duration::from_secs(3)).success());
