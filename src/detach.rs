@@ -18,25 +18,31 @@
 //! the signals a user sends to the pid the shell knows (TERM, INT, HUP, QUIT,
 //! TSTP, CONT, USR1, USR2), stops when the child stops (Ctrl-z) so the shell
 //! sees the job stopped, and dies of the signal the child died of. When the
-//! child does not finish within [`GRACE`] after a signal that ends it, the
-//! parent dies of that signal itself. The child gets SIGKILL when the parent
-//! dies (`PR_SET_PDEATHSIG`), so killing the parent never leaves statree
-//! running.
+//! child has begun to die of a signal but cannot be reaped (a thread stuck
+//! in a call), or has not finished within [`GRACE`], the parent dies of that
+//! signal itself. The child gets SIGTERM when the parent dies
+//! (`PR_SET_PDEATHSIG`): killing the parent never leaves statree running, and
+//! the interface still restores the terminal on its way out.
 
 use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use signal_hook::consts::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2,
 };
 
-/// How long the parent waits for the child to finish after forwarding a
-/// signal that ends it: the interface quits within about 100 ms, and a
-/// loaded machine has been seen to take 270 ms; a child stuck in a syscall
-/// never finishes, and the shell should not wait much longer than that.
-pub const GRACE: Duration = Duration::from_millis(500);
+/// How long the parent waits at most for the child to finish after
+/// forwarding a signal that ends it, while the child is still running (the
+/// interface restoring the terminal on a loaded machine). A child that has
+/// begun to die but cannot be reaped (its main thread gone, another stuck
+/// in a syscall) is not waited for: the parent looks every
+/// [`DYING_CHECK`].
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// How often the parent looks whether the child has begun to die.
+const DYING_CHECK: Duration = Duration::from_millis(10);
 
 /// The child's end of the pipe to the parent.
 static DONE: OnceLock<OwnedFd> = OnceLock::new();
@@ -67,7 +73,7 @@ pub fn split() {
         drop(read);
         // SAFETY: prctl with integer arguments; getppid has no arguments.
         unsafe {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
             if libc::getppid() != parent {
                 // The parent is already gone.
                 libc::_exit(1);
@@ -114,7 +120,10 @@ fn supervise(child: libc::pid_t, done: OwnedFd) -> ! {
             libc::close(null);
         }
     }
-    let mut set = FORWARDED.to_vec();
+    // A signal ignored when statree started (SIGINT and SIGQUIT for a
+    // command run with `&` by a non-interactive shell) stays ignored: the
+    // child inherited that, and the parent must not die of it either.
+    let mut set: Vec<i32> = FORWARDED.into_iter().filter(|&sig| !ignored(sig)).collect();
     set.push(SIGCHLD);
     let Ok(mut signals) = signal_hook::iterator::Signals::new(&set) else {
         // Without handlers the parent can only wait.
@@ -145,13 +154,35 @@ fn supervise(child: libc::pid_t, done: OwnedFd) -> ! {
         unsafe { libc::kill(child, signal) };
         if matches!(signal, SIGTERM | SIGINT | SIGHUP | SIGQUIT) {
             std::thread::spawn(move || {
-                std::thread::sleep(GRACE);
+                let deadline = Instant::now() + GRACE;
+                while Instant::now() < deadline && !dying(child) {
+                    std::thread::sleep(DYING_CHECK);
+                }
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
             });
         }
     }
     exit_like(wait_child(child, 0))
+}
+
+/// Whether `signal` is ignored in this process.
+fn ignored(signal: i32) -> bool {
+    // SAFETY: sigaction with a null new action only reads the present one
+    // into a zeroed local.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Whether the child's main thread has ended (it shows as a zombie while
+/// another of its threads is stuck and keeps it from being reaped).
+fn dying(child: libc::pid_t) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { return true };
+    let state = stat.rfind(')').and_then(|at| stat[at + 1..].split_whitespace().next());
+    matches!(state, Some("Z" | "X") | None)
 }
 
 /// What became of the child: `Some` once it ended; a stop stops the parent
