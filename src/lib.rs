@@ -19,7 +19,8 @@
 //!   [`exec::Runner`] ([`exec::Threads`] for the interface, [`exec::Inline`]
 //!   for tests); the action worker ([`exec::action`]), the one
 //!   scan-to-message forwarder ([`exec::forward`]), owner names on a
-//!   bounded queue, the editor, pager and opener ([`exec::external`]:
+//!   bounded queue, the selection's reads on a few reader threads
+//!   ([`exec::inspect`]), the editor, pager and opener ([`exec::external`]:
 //!   command variables split as a shell would, graphical openers started
 //!   detached).
 //! * [`view`] — the pure interface: [`view::State`] (one part per concern),
@@ -60,7 +61,8 @@
 //!   beside them [`theme`], [`preview`] (the capped,
 //!   non-blocking read), [`bounded`] (files the user names — config,
 //!   baseline — opened without blocking, regular files only, read with a
-//!   cap), [`names`] (cached uid/gid names), [`cli`].
+//!   cap), [`names`] (cached uid/gid names), [`cli`], [`detach`] (the
+//!   waiting parent that lets statree exit while a syscall hangs).
 //!
 //! **One scan batch**: scanner → bounded channel → the loop, within a time
 //! budget per turn → `Msg::Scan` → [`view::update()`] →
@@ -88,10 +90,16 @@
 //! * A parent's batch always arrives before its children's, so the tree can be
 //!   read — and is consistent — after every applied event.
 //! * No byte of a file name reaches a terminal without passing [`sanitize`].
-//! * The interface's thread does no filesystem I/O except the `statx` of the
-//!   selected entry, the capped preview read of a regular file, and the
-//!   `statx` of a file the editor hands back; actions that change files run
-//!   on a thread of their own. A frame reads only the rows on screen.
+//! * The interface's thread does no filesystem I/O on a selection or a tick:
+//!   the selection's `statx` and `readlink`, its preview and the `lstat`
+//!   after the editor run on reader threads ([`exec::inspect`]), so a hung
+//!   mount leaves the pane "reading…" and the keys answering; actions that
+//!   change files run on a thread of their own. A frame reads only the rows
+//!   on screen.
+//! * Waiting costs no CPU (the vendored jwalk parks instead of spinning),
+//!   and quitting never waits for a blocked syscall: the process the shell
+//!   waits for is a small parent that exits as soon as statree is done
+//!   ([`detach`]), leaving a worker stuck in a call behind.
 //! * A destructive action acts on exactly the entry the user was shown
 //!   (device, inode and type re-checked) or on nothing, with a message: its
 //!   row and the pane must agree ([`view::shown`]), and every directory from
@@ -101,16 +109,18 @@
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
-// No unsafe code of ours: the syscalls std lacks go through rustix. One
-// exception, allowed where it stands and checked by tests/packaging.rs:
+// No unsafe code of ours: the syscalls std lacks go through rustix. Two
+// exceptions, allowed where they stand and checked by tests/packaging.rs:
 // enumerating the user and group database (`exec/accounts.rs`), which libc
-// offers only through the non-reentrant getpwent/getgrent.
+// offers only through the non-reentrant getpwent/getgrent, and the fork
+// into a waiting parent (`detach.rs`), which has no safe form.
 #![deny(unsafe_code)]
 
 pub mod audit;
 pub mod bounded;
 pub mod cli;
 pub mod config;
+pub mod detach;
 pub mod error;
 pub mod exec;
 pub mod fmt;

@@ -22,12 +22,24 @@ use statree::scan::ScanOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any thread exists: from here on a syscall that never returns
+    // (a hung mount) cannot keep the shell waiting once statree is done.
+    statree::detach::split();
+    let code = run(cli);
+    // Everything is written and the terminal restored: the shell may go on,
+    // even while a worker is stuck in a syscall (see `statree::detach`).
+    let _ = io::stdout().flush();
+    statree::detach::done(code);
+    ExitCode::from(code)
+}
+
+fn run(cli: Cli) -> u8 {
     let mut err = io::stderr();
     // Before anything else, so it sees all that follows. A log that cannot
     // be opened is said here, while the terminal is still plain.
     if let Err(e) = logging::init(cli.log.as_deref()) {
         let _ = writeln!(err, "statree: {e}");
-        return ExitCode::from(2);
+        return 2;
     }
     log::info!(
         "statree {} (commit {}) pid {}: {}",
@@ -65,7 +77,7 @@ fn main() -> ExitCode {
         Err(e) => {
             log::error!("baseline: {e}");
             let _ = writeln!(err, "statree: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     if let Some(file) = &cli.export {
@@ -86,7 +98,7 @@ fn main() -> ExitCode {
                 err,
                 "statree: the interactive view needs a terminal; use --list, --json or --summary"
             );
-            return ExitCode::from(2);
+            return 2;
         }
         // A dumb terminal has no cursor addressing, alternate screen or
         // colour: refuse before writing a single escape to it.
@@ -96,7 +108,7 @@ fn main() -> ExitCode {
                 "statree: TERM=dumb cannot show the interactive view; use --list, --json or \
                  --summary, or set TERM to your terminal's type"
             );
-            return ExitCode::from(2);
+            return 2;
         }
         log::info!("interactive view");
         let chooser = cli.chooser().map(|(file, nul)| statree::view::open::Chooser { file, nul });
@@ -117,10 +129,10 @@ fn export(
     file: &std::path::Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> ExitCode {
+) -> u8 {
     if cli.paths.len() > 1 {
         let _ = writeln!(err, "statree: --export takes one PATH");
-        return ExitCode::from(2);
+        return 2;
     }
     if file.as_os_str() == "-" {
         return finish(output::run_export(options, out, err), err);
@@ -129,25 +141,25 @@ fn export(
         Ok(f) => io::BufWriter::with_capacity(1 << 16, f),
         Err(e) => {
             let _ = writeln!(err, "statree: {}: {e}", statree::sanitize::path(file));
-            return ExitCode::from(1);
+            return 1;
         }
     };
     finish(output::run_export(options, &mut target, err), err)
 }
 
-fn finish(result: io::Result<Outcome>, err: &mut dyn Write) -> ExitCode {
+fn finish(result: io::Result<Outcome>, err: &mut dyn Write) -> u8 {
     match &result {
         Ok(outcome) => log::info!("exit: {outcome:?}"),
         Err(e) => log::error!("exit: {e}"),
     }
     match result {
-        Ok(Outcome::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome::SomeErrors) => ExitCode::from(1),
+        Ok(Outcome::Clean) => 0,
+        Ok(Outcome::SomeErrors) => 1,
         // The reader went away (`statree --list | head`): not a failure of ours.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             let _ = writeln!(err, "statree: {e}");
-            ExitCode::from(1)
+            1
         }
     }
 }

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::io;
 
 use super::external::Programs;
+use super::inspect::LoadKind;
 use super::{ExternalRequest, Job, Outbox, Runner};
 use crate::names::OwnerNames;
 use crate::view::Msg;
@@ -35,6 +36,10 @@ impl Runner for Inline {
         Ok(out.0.into_inner())
     }
 
+    fn load(&mut self, _kind: LoadKind, job: Job) -> io::Result<Vec<Msg>> {
+        self.spawn("statree-inspect", job)
+    }
+
     fn resolve_owner(&mut self, uid: u32, gid: u32) -> Vec<Msg> {
         let user = self.names.user(uid).map(str::to_owned);
         let group = self.names.group(gid).map(str::to_owned);
@@ -44,6 +49,6 @@ impl Runner for Inline {
     /// Runs the program without a terminal hand-over.
     fn open_external(&mut self, programs: &Programs, request: ExternalRequest) -> Vec<Msg> {
         let result = request.run(programs);
-        request.done(result)
+        request.done(result, true)
     }
 }

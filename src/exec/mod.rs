@@ -15,6 +15,7 @@ pub mod bulk_edit;
 pub mod external;
 pub mod forward;
 mod inline;
+pub mod inspect;
 mod threads;
 
 #[cfg(test)]
@@ -25,13 +26,12 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::model::FullStat;
-use crate::preview::{PREVIEW_CAP, read_preview};
 use crate::scan::{self, ScanCanceller, ScanEvent, ScanOptions};
 use crate::view::request::CancelFlag;
 use crate::view::{Effect, Loaded, Msg, OpOutcome, OpReport, OpRequest, State, update};
 use external::{Launch, Openers, Programs};
 pub use inline::Inline;
+use inspect::LoadKind;
 pub use threads::Threads;
 
 /// Where a job's messages go.
@@ -51,6 +51,9 @@ pub trait Runner {
     /// Runs `job` (`name` names its thread). Returns what it answered
     /// already; a job on a thread answers on the loop's channel instead.
     fn spawn(&mut self, name: &'static str, job: Job) -> io::Result<Vec<Msg>>;
+    /// Runs a read for the selection ([`inspect`]): off the interface's
+    /// thread, the newest request of each kind only.
+    fn load(&mut self, kind: LoadKind, job: Job) -> io::Result<Vec<Msg>>;
     /// Looks up the user and group names of these ids (NSS may be slow).
     fn resolve_owner(&mut self, uid: u32, gid: u32) -> Vec<Msg>;
     /// Hands this file to the editor or pager.
@@ -83,13 +86,15 @@ impl ExternalRequest {
         }
     }
 
-    /// The messages that report the run's end: the result with the file's
-    /// fresh `lstat`, then the note when it went well.
-    pub fn done(self, result: Result<(), String>) -> Vec<Msg> {
+    /// The messages that report the run's end: the result (with the file's
+    /// fresh `lstat` when `restat_here`; the interface asks a reader thread
+    /// for it instead, as the file may be on a mount that hangs), then the
+    /// note when it went well.
+    pub fn done(self, result: Result<(), String>, restat_here: bool) -> Vec<Msg> {
         if self.bulk.is_some() {
             return vec![bulk_edit::answer(self, result)];
         }
-        let change = external::fresh_change(&self.path);
+        let change = if restat_here { external::fresh_change(&self.path) } else { None };
         let note = self.note.filter(|_| result.is_ok());
         let mut msgs = vec![Msg::ExternalDone { result, change }];
         msgs.extend(note.map(Msg::Notice));
@@ -224,13 +229,21 @@ impl<R: Runner> Executor<R> {
     /// Runs one effect; returns the answers there are already.
     fn run(&mut self, state: &mut State, effect: Effect) -> Vec<Msg> {
         match effect {
+            // A statx or a read on a hung mount must not stop the
+            // interface: the pane says "reading…" until the answer comes.
             Effect::LoadMeta { id, path } => {
-                let result = FullStat::read_entry(&path).map_err(|e| e.to_string());
-                vec![Msg::MetaLoaded(Loaded { id, result })]
+                let failed =
+                    |e: io::Error| Msg::MetaLoaded(Loaded { id, result: Err(e.to_string()) });
+                self.runner
+                    .load(LoadKind::Meta, inspect::meta_job(id, path))
+                    .unwrap_or_else(|e| vec![failed(e)])
             }
             Effect::LoadPreview { id, path } => {
-                let result = read_preview(&path, PREVIEW_CAP).map_err(|e| e.to_string());
-                vec![Msg::PreviewLoaded(Loaded { id, result })]
+                let failed =
+                    |e: io::Error| Msg::PreviewLoaded(Loaded { id, result: Err(e.to_string()) });
+                self.runner
+                    .load(LoadKind::Preview, inspect::preview_job(id, path))
+                    .unwrap_or_else(|e| vec![failed(e)])
             }
             Effect::ResolveOwner { uid, gid } => self.runner.resolve_owner(uid, gid),
             Effect::StartAuditPass { roots, follow_links, one_file_system } => {
@@ -333,6 +346,18 @@ impl<R: Runner> Executor<R> {
             Launch::System => external::open_system(&path),
         };
         vec![Msg::Opened { path, result: detached }]
+    }
+
+    /// The fresh `lstat` of a file the editor or pager handed back, read off
+    /// the interface's thread; the model takes it as a change.
+    pub fn restat(&mut self, state: &mut State, path: std::path::PathBuf) {
+        // No thread: the entry stays as the scan saw it until a watch or `R`.
+        let answers =
+            self.runner.load(LoadKind::Restat, inspect::restat_job(path)).unwrap_or_default();
+        for msg in answers {
+            let effects = update(state, msg);
+            self.run_effects(state, effects);
+        }
     }
 
     fn spawn(

@@ -7,6 +7,7 @@ use std::io;
 use crossbeam_channel::Sender;
 
 use super::external::Programs;
+use super::inspect::{LoadKind, Loader};
 use super::{ExternalRequest, Job, Outbox, Runner};
 use crate::names::OwnerNames;
 use crate::view::Msg;
@@ -21,6 +22,8 @@ const NAME_QUEUE: usize = 4096;
 pub struct Threads {
     tx: Sender<Msg>,
     names: Sender<(u32, u32)>,
+    /// The selection's reads.
+    loader: Loader,
     /// Editor/pager runs the loop must do with the terminal handed over.
     external: Vec<ExternalRequest>,
 }
@@ -50,7 +53,8 @@ impl Threads {
                 }
             }
         })?;
-        Ok(Threads { tx, names, external: Vec::new() })
+        let loader = Loader::new(tx.clone());
+        Ok(Threads { tx, names, loader, external: Vec::new() })
     }
 
     /// Takes the editor/pager runs waiting for the terminal.
@@ -68,6 +72,11 @@ impl Runner for Threads {
     fn spawn(&mut self, name: &'static str, job: Job) -> io::Result<Vec<Msg>> {
         let tx = self.tx.clone();
         std::thread::Builder::new().name(name.into()).spawn(move || job(&tx))?;
+        Ok(Vec::new())
+    }
+
+    fn load(&mut self, kind: LoadKind, job: Job) -> io::Result<Vec<Msg>> {
+        self.loader.load(kind, job)?;
         Ok(Vec::new())
     }
 

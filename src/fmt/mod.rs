@@ -58,6 +58,13 @@ fn escape_start(text: &str, at: usize) -> usize {
     at
 }
 
+/// A count and its noun, singular for one: `quantity(1, "entry", "entries")` →
+/// `1 entry`, `quantity(1021, …)` → `1,021 entries`. Every count a report
+/// shows goes through it, so none says "1 entries".
+pub fn quantity(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
+}
+
 /// `1234567` → `1,234,567`.
 pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
@@ -92,6 +99,13 @@ pub fn relative_age(seconds_ago: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_is_singular_everything_else_plural() {
+        assert_eq!(quantity(1, "entry", "entries"), "1 entry");
+        assert_eq!(quantity(0, "entry", "entries"), "0 entries");
+        assert_eq!(quantity(1021, "item", "items"), "1,021 items");
+    }
 
     #[test]
     fn sizes_read_well() {

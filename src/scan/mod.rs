@@ -203,9 +203,10 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
     let pool_exit = Arc::new(PoolExit::default());
     let background = options.background;
     let pool = Arc::new(new_pool(threads, "statree-scan", &pool_exit, background)?);
-    // jwalk's workers wait for work by spinning inside its own queue, where
-    // they cannot pick up nested rayon jobs: the slices of a large directory
-    // go to a pool of their own so they really run in parallel.
+    // jwalk's workers wait for work inside its own queue (yielding, then
+    // parked: vendor/jwalk), where they cannot pick up nested rayon jobs:
+    // the slices of a large directory go to a pool of their own so they
+    // really run in parallel.
     let split_pool = new_pool(threads, "statree-split", &pool_exit, background)?;
     let shared = Arc::new(Shared {
         tx: tx.clone(),
@@ -236,8 +237,9 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
             std::thread::Builder::new().name(format!("statree-root-{index}")).spawn(move || {
                 let _exit = exit;
                 // This thread drains jwalk's ordered iterator, which waits by
-                // spinning on sched_yield; at the lowest priority the spinning
-                // stops taking time from the workers it waits for.
+                // yielding for up to 1 ms before it parks (vendor/jwalk); at
+                // the lowest priority the yielding takes no time from the
+                // workers it waits for.
                 set_priority(LOWEST_PRIORITY);
                 job.run();
             })?;

@@ -206,9 +206,16 @@ pub fn run(
             watch.set_owned(true);
             match handed {
                 Ok(result) => {
-                    for msg in request.done(result) {
+                    // The fresh lstat comes later, from a thread: the file
+                    // may be on a mount that hangs.
+                    let path = request.path.clone();
+                    let bulk = request.bulk.is_some();
+                    for msg in request.done(result, false) {
                         let effects = update(&mut state, msg);
                         io_ctx.run_effects(&mut state, effects);
+                    }
+                    if !bulk {
+                        io_ctx.restat(&mut state, path);
                     }
                 }
                 Err(e) => handover_failed = Some(e),

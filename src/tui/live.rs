@@ -5,12 +5,16 @@
 //! recursive), added and dropped as the user opens and closes them. A
 //! directory renamed while open keeps its node but changes its path, so the
 //! paths are compared again on each sync.
+//!
+//! Adding a watch looks the path up, which waits for a hung mount like a
+//! `stat` does: the watcher lives on a thread of its own, and the loop only
+//! tells it what to watch.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Sender, TrySendError};
 
 use crate::model::{FileKind, NodeId};
 use crate::view::{Change, Msg, State};
@@ -25,9 +29,19 @@ const SYNC_EVERY: Duration = Duration::from_millis(50);
 /// (for systems where inotify watches are scarce, and for tests of the limit).
 pub const MAX_WATCHES_VAR: &str = "STATREE_MAX_WATCHES";
 
-/// The watcher and what it watches.
+/// Watch changes waiting for the watcher's thread: far more than one sync
+/// asks for; a change that finds it full is asked again at the next sync.
+const COMMAND_QUEUE: usize = 1024;
+
+/// What the loop asks of the watcher's thread.
+enum Command {
+    Watch(PathBuf),
+    Unwatch(PathBuf),
+}
+
+/// The watcher (on its thread) and what it was asked to watch.
 pub struct LiveWatch {
-    watcher: Option<Watcher>,
+    commands: Option<Sender<Command>>,
     watched: HashMap<NodeId, PathBuf>,
     last_sync: Option<Instant>,
 }
@@ -57,25 +71,51 @@ impl LiveWatch {
         };
         match Watcher::new(DEBOUNCE, sink) {
             Ok(watcher) => {
-                let watcher = match max {
+                let mut watcher = match max {
                     Some(n) => watcher.with_max_watches(n),
                     None => watcher,
                 };
-                let live =
-                    LiveWatch { watcher: Some(watcher), watched: HashMap::new(), last_sync: None };
-                (live, None)
+                let (commands, rx) = crossbeam_channel::bounded(COMMAND_QUEUE);
+                // Ends when the loop drops its sender; one stuck in a watch
+                // on a hung mount is left behind at quit.
+                let spawned =
+                    std::thread::Builder::new().name("statree-watch".into()).spawn(move || {
+                        for command in rx {
+                            match command {
+                                // A failure (the limit, a permission) is not
+                                // retried on every sync: the limit is
+                                // reported once by the watcher, and `R`
+                                // refreshes by hand.
+                                Command::Watch(path) => {
+                                    let _ = watcher.watch(&path);
+                                }
+                                Command::Unwatch(path) => watcher.unwatch(&path),
+                            }
+                        }
+                    });
+                match spawned {
+                    Ok(_) => (LiveWatch::with(Some(commands)), None),
+                    Err(e) => (
+                        LiveWatch::with(None),
+                        Some(Msg::WatchLimit(format!("no filesystem watcher: {e}"))),
+                    ),
+                }
             }
-            Err(e) => {
-                let live = LiveWatch { watcher: None, watched: HashMap::new(), last_sync: None };
-                (live, Some(Msg::WatchLimit(format!("no filesystem watcher: {e}"))))
-            }
+            Err(e) => (
+                LiveWatch::with(None),
+                Some(Msg::WatchLimit(format!("no filesystem watcher: {e}"))),
+            ),
         }
+    }
+
+    fn with(commands: Option<Sender<Command>>) -> LiveWatch {
+        LiveWatch { commands, watched: HashMap::new(), last_sync: None }
     }
 
     /// Watches every open directory and drops the watches of closed or
     /// vanished ones (at most every 50 ms).
     pub fn sync(&mut self, state: &State) {
-        let Some(watcher) = self.watcher.as_mut() else { return };
+        let Some(commands) = self.commands.as_ref() else { return };
         if self.last_sync.is_some_and(|at| at.elapsed() < SYNC_EVERY) {
             return;
         }
@@ -88,23 +128,25 @@ impl LiveWatch {
             .copied()
             .filter(|&id| tree.is_live(id) && tree.kind(id) == FileKind::Dir)
             .collect();
+        // Kept (and asked again next time) when the queue is full.
         self.watched.retain(|id, path| {
             let keep = open.contains(id) && tree.path(*id) == *path;
-            if !keep {
-                watcher.unwatch(path);
-            }
-            keep
+            keep || matches!(
+                commands.try_send(Command::Unwatch(path.clone())),
+                Err(TrySendError::Full(_))
+            )
         });
         for id in open {
             if self.watched.contains_key(&id) {
                 continue;
             }
             let path = tree.path(id);
-            // A failure (the limit, a permission) is not retried on every
-            // sync: the limit is reported once by the watcher, and `R`
-            // refreshes by hand.
-            let _ = watcher.watch(&path);
-            self.watched.insert(id, path);
+            match commands.try_send(Command::Watch(path.clone())) {
+                Err(TrySendError::Full(_)) => break,
+                _ => {
+                    self.watched.insert(id, path);
+                }
+            }
         }
     }
 }

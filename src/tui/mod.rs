@@ -87,9 +87,14 @@ pub fn start_choosing(
 }
 
 /// Writes the raw bytes of `dir` (no newline, no escaping: it is read by a
-/// shell function, never shown).
+/// shell function, never shown). An error names the file and what failed:
+/// `--cwd-file /ro/x: creating: Read-only file system (os error 30)`.
 pub(crate) fn write_cwd_file(file: &Path, dir: &Path) -> io::Result<()> {
-    let mut out = std::fs::File::create(file)?;
-    out.write_all(dir.as_os_str().as_bytes())?;
-    out.flush()
+    let named = |op: &str, e: io::Error| {
+        io::Error::new(e.kind(), format!("--cwd-file {}: {op}: {e}", sanitize::path(file)))
+    };
+    let mut out = std::fs::File::create(file).map_err(|e| named("creating", e))?;
+    out.write_all(dir.as_os_str().as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| named("writing", e))
 }

@@ -118,10 +118,18 @@ impl QuitWatch {
         let _ = out.write_all(b"\x18");
         term::restore();
         let selected = self.0.selected.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if let (Some(file), Some(dir)) = (&self.0.cwd_file, selected) {
-            let _ = super::write_cwd_file(file, &dir);
+        let mut code = 0;
+        if let (Some(file), Some(dir)) = (&self.0.cwd_file, selected)
+            && let Err(e) = super::write_cwd_file(file, &dir)
+        {
+            // As the loop's own quit reports it (the error names the file).
+            let _ = writeln!(io::stderr(), "statree: {e}");
+            code = 1;
         }
-        std::process::exit(0);
+        let _ = out.flush();
+        // The shell goes on now, even if a worker is stuck in a syscall.
+        crate::detach::done(code);
+        std::process::exit(i32::from(code));
     }
 }
 

@@ -207,12 +207,13 @@ fn body(state: &State, theme: &Theme, now: i64) -> Vec<Body> {
     }
     if let Some(dir) = tree.dir(id) {
         let mut total = format!(
-            "{} in {} entries",
+            "{} in {}",
             human_size(dir.total_size),
-            group_digits(dir.total_entries)
+            crate::fmt::quantity(dir.total_entries, "entry", "entries")
         );
         if dir.errors > 0 {
-            total.push_str(&format!(", {} errors", group_digits(u64::from(dir.errors))));
+            let errors = crate::fmt::quantity(u64::from(dir.errors), "error", "errors");
+            total.push_str(&format!(", {errors}"));
         }
         tail.push(Field::new("total", "total", total));
         tail.push(Field::new("on disk", "disk", human_size(dir.total_alloc)));

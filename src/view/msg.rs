@@ -113,7 +113,7 @@ pub enum Msg {
 /// Something the update function asks the outside world to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// `lstat` the selected entry (the one filesystem read the UI thread does).
+    /// `statx` the selected entry (on a reader thread: it may hang).
     LoadMeta {
         /// The node.
         id: NodeId,

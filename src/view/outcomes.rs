@@ -14,7 +14,6 @@ use super::nav::after_tree_change;
 use super::request::{OpRequest, confirm_title};
 use super::scan_in::start_rescan;
 use super::state::{Confirm, Mode, Report, State};
-use crate::fmt::group_digits;
 use crate::model::NodeId;
 
 /// Progress of the running action.
@@ -130,7 +129,7 @@ pub fn running_text(state: &State) -> Option<String> {
     let running = state.jobs.running.as_ref()?;
     let secs = state.screen.now.saturating_duration_since(running.started).as_secs_f64();
     let seen = if running.progress > 0 {
-        format!(" · {} entries", group_digits(running.progress))
+        format!(" · {}", crate::fmt::quantity(running.progress, "entry", "entries"))
     } else {
         String::new()
     };

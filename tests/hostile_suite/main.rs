@@ -11,13 +11,17 @@
 //! files, a mount inside the tree, hard links and a sparse 1 TiB file, the
 //! inotify watch limit exhausted, names that would look alike on a terminal,
 //! unbounded inputs (a huge config, a FIFO, device or endless line as
-//! baseline) and signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`), stale
+//! baseline), signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`), stale
 //! rows and swapped parents under a destructive action, many links to one
-//! directory under `-L`, a tree too large for `ulimit -v`, and renames on
-//! overlayfs.
+//! directory under `-L`, a tree too large for `ulimit -v`, renames on
+//! overlayfs, a slow or hung filesystem (a FUSE filesystem of the tests' own)
+//! and smaller faults (a `--cwd-file` error, audit counts against hidden
+//! dot-files, plurals).
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../fuse_support/mod.rs"]
+mod fuse_support;
 #[path = "../tui_support/mod.rs"]
 mod tui_support;
 
@@ -34,6 +38,8 @@ mod overlay;
 mod paste;
 mod signals;
 mod sizes;
+mod slowfs;
+mod smaller;
 mod special;
 mod stale;
 mod wide;

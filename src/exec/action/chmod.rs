@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::{error_lines, failed, failure, fresh, listed_names};
 use crate::error::FsError;
-use crate::fmt::group_digits;
+use crate::fmt::{group_digits, quantity};
 use crate::fsops::{self, RecursiveCount};
 use crate::model::FileKind;
 use crate::model::mask::{Scope, apply_mask};
@@ -178,33 +178,42 @@ fn recursive_lines(
         format!("  and what is below them: {} · {}", mask_text(set, clear), scope_text(scope)),
         String::new(),
         format!(
-            "{} entries will change ({} already have that mode)",
-            group_digits(counted.will_change),
+            "{} will change ({} already have that mode)",
+            quantity(counted.will_change, "entry", "entries"),
             group_digits(counted.tally.unchanged)
         ),
     ]);
     if counted.tally.skipped_symlinks > 0 {
         lines.push(format!(
-            "{} symlinks are skipped (never changed, never followed)",
-            group_digits(counted.tally.skipped_symlinks)
+            "{} skipped (never changed, never followed)",
+            match counted.tally.skipped_symlinks {
+                1 => "1 symlink is".to_string(),
+                n => format!("{} are", quantity(n, "symlink", "symlinks")),
+            }
         ));
     }
     if counted.tally.multiply_linked > 0 {
         lines.push(format!(
-            "{} files have other hard links: the change shows under those names too",
-            group_digits(counted.tally.multiply_linked)
+            "{} other hard links: the change shows under those names too",
+            match counted.tally.multiply_linked {
+                1 => "1 file has".to_string(),
+                n => format!("{} have", quantity(n, "file", "files")),
+            }
         ));
     }
     if !counted.tally.mounts_skipped.is_empty() {
         lines.push(format!(
-            "{} mount points inside are left alone",
-            counted.tally.mounts_skipped.len()
+            "{} left alone",
+            match counted.tally.mounts_skipped.len() {
+                1 => "1 mount point inside is".to_string(),
+                n => format!("{} inside are", quantity(n as u64, "mount point", "mount points")),
+            }
         ));
     }
     if !counted.tally.errors.is_empty() {
         lines.push(format!(
-            "{} entries could not be read (what is below them is not counted)",
-            counted.tally.errors.len()
+            "{} could not be read (what is below them is not counted)",
+            quantity(counted.tally.errors.len() as u64, "entry", "entries")
         ));
     }
     lines.push(crate::view::request::confirm_keys_line(false));
@@ -268,10 +277,10 @@ pub(super) fn chmod_recursive(
         "a recursive change is not recorded entry by entry",
     ));
     report.summary = format!(
-        "{verb} the mode of {} entries ({} unchanged, {} errors)",
-        group_digits(changed),
+        "{verb} the mode of {} ({} unchanged, {})",
+        quantity(changed, "entry", "entries"),
         group_digits(unchanged),
-        errors.len()
+        quantity(errors.len() as u64, "error", "errors")
     );
     report
 }

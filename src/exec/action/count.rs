@@ -6,7 +6,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use crate::fmt::{group_digits, human_size};
+use crate::fmt::{human_size, quantity};
 use crate::fsops::{self, TreeCount};
 use crate::model::FileKind;
 use crate::view::change::{OpOutcome, OpReport};
@@ -67,12 +67,9 @@ fn cancelled() -> OpOutcome {
 fn removal_lines(targets: &[Target], permanent: bool, counted: &TreeCount) -> Vec<String> {
     let mut lines = listed_names(targets);
     lines.push(String::new());
-    let what = match targets.len() {
-        1 => "1 item".to_string(),
-        n => format!("{} items", group_digits(n as u64)),
-    };
+    let what = quantity(targets.len() as u64, "item", "items");
     let inside = if targets.iter().any(|t| t.identity.kind == FileKind::Dir) {
-        format!(", {} entries in all", group_digits(counted.entries))
+        format!(", {} in all", quantity(counted.entries, "entry", "entries"))
     } else {
         String::new()
     };
@@ -83,15 +80,18 @@ fn removal_lines(targets: &[Target], permanent: bool, counted: &TreeCount) -> Ve
         0 => {}
         1 => lines.push("1 entry could not be read (what is below it is not counted)".into()),
         n => lines.push(format!(
-            "{} entries could not be read (what is below them is not counted)",
-            group_digits(n as u64)
+            "{} could not be read (what is below them is not counted)",
+            quantity(n as u64, "entry", "entries")
         )),
     }
     let fate = if permanent { "left in place (not counted)" } else { "not counted" };
     match counted.mounts_skipped.len() {
         0 => {}
         1 => lines.push(format!("1 mount point inside is {fate}")),
-        n => lines.push(format!("{} mount points inside are {fate}", group_digits(n as u64))),
+        n => lines.push(format!(
+            "{} inside are {fate}",
+            quantity(n as u64, "mount point", "mount points")
+        )),
     }
     if permanent {
         lines.push("This cannot be undone.".into());

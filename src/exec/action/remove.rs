@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::{error_lines, failed, failure, fresh};
-use crate::fmt::{group_digits, human_size};
+use crate::fmt::{group_digits, human_size, quantity};
 use crate::fsops;
 use crate::model::FileKind;
 use crate::sanitize;
@@ -94,10 +94,10 @@ pub(super) fn remove(
         // The same count as the dialog's (taken on disk just before): every
         // entry, directories too, and their apparent size.
         format!(
-            "deleted {} of {} items ({} entries, {} apparent){errors_text}",
+            "deleted {} of {} items ({}, {} apparent){errors_text}",
             whole,
             targets.len(),
-            group_digits(removed),
+            quantity(removed, "entry", "entries"),
             human_size(bytes),
         )
     } else {
@@ -108,9 +108,9 @@ pub(super) fn remove(
         report.details.insert(
             0,
             format!(
-                "removed: {} entries ({} apparent); left in place: {} of {} items, \
+                "removed: {} ({} apparent); left in place: {} of {} items, \
                  with what each error below names and the directories above it",
-                group_digits(removed),
+                quantity(removed, "entry", "entries"),
                 human_size(bytes),
                 targets.len() - whole,
                 targets.len()
@@ -134,7 +134,10 @@ pub(super) fn remove_empty_dirs(target: &Target, stop_at: &Path) -> OpReport {
             let changes = removed.iter().map(|p| fresh(p)).collect();
             OpReport {
                 changes,
-                summary: format!("removed {} empty directories", removed.len()),
+                summary: format!(
+                    "removed {}",
+                    quantity(removed.len() as u64, "empty directory", "empty directories")
+                ),
                 ..OpReport::default()
             }
         }

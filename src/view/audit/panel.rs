@@ -5,6 +5,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::pass::request_pass;
 use super::table::{AuditFilter, PanelEntry};
+use crate::keymap::Action;
+use crate::model::NodeId;
 use crate::view::msg::Effect;
 use crate::view::nav::{reveal, selection_changed};
 use crate::view::search;
@@ -47,17 +49,39 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Shows only the entries matching `filter`, with their directories, and
-/// selects the first match.
+/// selects the first match. The panel counts every match in the tree; when
+/// some are dot-files (or inside one) while dot-files are hidden, the
+/// message says how many the view cannot show and which key shows them.
 pub fn set_filter(state: &mut State, filter: AuditFilter) -> Vec<Effect> {
     state.audit.filter = Some(filter);
-    let ids = match filter {
+    let ids = matching(state, filter);
+    let hidden = hidden_by_dot_files(state, &ids);
+    state.rows.set_node_filter(Some(ids));
+    state.rebuild_rows();
+    let count = state.audit.filter_count(filter);
+    let hidden_text = match hidden {
+        0 => String::new(),
+        n => format!(", {}", hidden_note(state, n)),
+    };
+    state.message(format!(
+        "showing {} ({count}{hidden_text}) · n/N next/previous · Esc shows everything",
+        filter.label()
+    ));
+    let mut effects = jump(state, true, false);
+    effects.extend(selection_changed(state));
+    effects
+}
+
+/// Every node that matches `filter`.
+fn matching(state: &State, filter: AuditFilter) -> Vec<NodeId> {
+    match filter {
         AuditFilter::Finding(f) => state
             .audit
             .findings
             .iter()
             .filter(|(_, set)| set.contains(f))
             .map(|(&id, _)| id)
-            .collect::<Vec<_>>(),
+            .collect(),
         AuditFilter::New | AuditFilter::Changed => state
             .audit
             .changes
@@ -65,17 +89,34 @@ pub fn set_filter(state: &mut State, filter: AuditFilter) -> Vec<Effect> {
             .copied()
             .filter(|&id| state.audit.matches(filter, id))
             .collect(),
+    }
+}
+
+/// How many of `ids` the view hides because dot-files are hidden: the entry
+/// itself or a directory above it (below its root, as the rows decide) has
+/// a name starting with a dot.
+fn hidden_by_dot_files(state: &State, ids: &[NodeId]) -> usize {
+    if state.rows.options.show_hidden {
+        return 0;
+    }
+    let hidden = |id: NodeId| {
+        let mut at = id;
+        while let Some(parent) = state.tree.parent(at) {
+            if state.tree.name(at).starts_with(b".") {
+                return true;
+            }
+            at = parent;
+        }
+        false
     };
-    state.rows.set_node_filter(Some(ids));
-    state.rebuild_rows();
-    let count = state.audit.filter_count(filter);
-    state.message(format!(
-        "showing {} ({count}) · n/N next/previous · Esc shows everything",
-        filter.label()
-    ));
-    let mut effects = jump(state, true, false);
-    effects.extend(selection_changed(state));
-    effects
+    ids.iter().filter(|&&id| hidden(id)).count()
+}
+
+/// "1 hidden among dot-files: . shows them", with the key bound to show them.
+fn hidden_note(state: &State, hidden: usize) -> String {
+    let key = state.keymap.keys(Action::ToggleHidden).first().map(ToString::to_string);
+    let how = key.map_or_else(String::new, |key| format!(": {key} shows them"));
+    format!("{hidden} hidden among dot-files{how}")
 }
 
 /// Back to every entry; the selection stays where it was.
@@ -117,7 +158,12 @@ fn jump(state: &mut State, forward: bool, skip_current: bool) -> Vec<Effect> {
             selection_changed(state)
         }
         None => {
-            state.error(format!("no entries: {}", filter.label()));
+            let hidden = hidden_by_dot_files(state, &matching(state, filter));
+            let why = match hidden {
+                0 => String::new(),
+                n => format!(" ({})", hidden_note(state, n)),
+            };
+            state.error(format!("no entries shown: {}{why}", filter.label()));
             Vec::new()
         }
     }
