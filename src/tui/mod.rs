@@ -58,6 +58,8 @@ pub fn start_with_baseline(
         one_file_system: options.one_file_system,
     };
     state.audit = AuditState::new(pass, baseline);
+    state.nav.cwd = std::env::current_dir().ok();
+    state.nav.home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }

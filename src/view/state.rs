@@ -119,6 +119,8 @@ pub enum Mode {
         /// Index into [`super::audit::AuditState::panel_entries`].
         selected: usize,
     },
+    /// The `:` prompt (go to a path).
+    Goto(super::goto::GotoPrompt),
 }
 
 /// Everything the interface shows.
@@ -143,6 +145,8 @@ pub struct State {
     pub scan: ScanProgress,
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
+    /// Where the view is rooted, and what moving it needs.
+    pub nav: super::root::NavRoot,
 }
 
 impl State {
@@ -159,6 +163,7 @@ impl State {
             screen: Screen::new(now),
             scan: ScanProgress { started: now, finished: None },
             audit: AuditState::default(),
+            nav: super::root::NavRoot::default(),
         }
     }
 

@@ -12,7 +12,9 @@ use super::nav::{
     settle_selection, toggle, tree_height,
 };
 use super::state::{Mode, PromptKind, State};
-use super::{actions, audit, dialog, fresh, loads, nav, outcomes, prompt, scan_in, sweep};
+use super::{
+    actions, audit, dialog, fresh, goto, loads, nav, outcomes, prompt, root, scan_in, sweep,
+};
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
 
@@ -35,6 +37,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             keep_selection_visible(state);
             Vec::new()
         }
+        // `:` put a new tree in place of the first scan's.
+        Msg::Scan(_) if state.nav.main_dropped => Vec::new(),
         Msg::Scan(event) => scan_in::on_scan(state, event),
         Msg::MetaLoaded(loaded) => loads::on_meta(state, loaded),
         Msg::OwnerResolved { uid, user, gid, group } => {
@@ -66,6 +70,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
         Msg::Rescan { ticket, event } => {
             let finished = matches!(event, ScanEvent::Finished { .. });
+            if let ScanEvent::Finished { elapsed } = &event {
+                root::scan_ended(state, ticket, *elapsed);
+            }
             let dir = state.jobs.rescans.get(&ticket).map(|r| r.dir());
             let mut effects = scan_in::on_rescan_event(state, ticket, event);
             if finished && let Some(dir) = dir {
@@ -95,6 +102,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Listed { ticket, dir, listing } => fresh::on_listed(state, ticket, dir, listing),
         Msg::DirsChecked { ticket, stats } => sweep::on_checked(state, ticket, stats),
+        Msg::Completions { ticket, names } => goto::on_completions(state, ticket, names),
+        Msg::GotoChecked { ticket, path, checked } => {
+            goto::on_checked(state, ticket, path, checked)
+        }
     }
 }
 
@@ -121,6 +132,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Perm(_) => actions::on_perm_key(state, key),
         Mode::Audit { .. } => audit::on_panel_key(state, key),
         Mode::Inspect { .. } => dialog::on_inspect_key(state, key),
+        Mode::Goto(_) => goto::on_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to;
             // then it ends an audit filter; then it is an ordinary key
@@ -222,5 +234,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Messages => dialog::open_message_log(state),
+        Action::GoUp => root::up(state),
+        Action::Zoom => root::zoom(state),
+        Action::GoTo => goto::open(state),
     }
 }
