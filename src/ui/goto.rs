@@ -7,8 +7,8 @@ use ratatui::style::Modifier;
 
 use crate::sanitize;
 use crate::theme::Theme;
-use crate::view::goto::GotoPrompt;
 use crate::view::line::Unit;
+use crate::view::places::GotoPrompt;
 
 /// Draws the prompt over the status line.
 pub fn draw(prompt: &GotoPrompt, theme: &Theme, area: Rect, buf: &mut Buffer) {

@@ -17,22 +17,12 @@ use super::inspect::Inspect;
 use super::jobs::Jobs;
 use super::line::{LineEditor, LineKey};
 use super::msg::Effect;
+pub use super::places::GotoPrompt;
 use super::root::{absolute, set_top, start_scan, view_root_path};
 use super::rows::RowIndex;
 use super::state::{Mode, State};
 use crate::model::{NodeId, Tree};
 use crate::sanitize;
-
-/// The open `:` prompt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GotoPrompt {
-    /// What was typed.
-    pub line: LineEditor,
-    /// The names the last `Tab` offered (several matched).
-    pub candidates: Vec<Vec<u8>>,
-    /// The ticket of the completion asked last (older answers are dropped).
-    pub ticket: Option<u64>,
-}
 
 /// `:` opens the prompt.
 pub fn open(state: &mut State) -> Vec<Effect> {

@@ -19,6 +19,7 @@ pub mod msg;
 pub mod nav;
 pub mod outcomes;
 pub mod perm;
+pub mod places;
 pub mod progress;
 pub mod prompt;
 pub mod request;

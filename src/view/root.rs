@@ -12,27 +12,9 @@ use super::msg::Effect;
 use super::nav::keep_selection_visible;
 use super::state::State;
 use crate::model::{FileKind, NodeId, Rescan};
-use crate::sanitize;
 
-/// What the view knows to move its root: where relative roots are, where
-/// `~` is, and whether the roots still are the ones the command line gave.
-#[derive(Debug, Default, Clone)]
-pub struct NavRoot {
-    /// The working directory statree started in (relative roots are below it).
-    pub cwd: Option<PathBuf>,
-    /// The home directory (`~`).
-    pub home: Option<PathBuf>,
-    /// The roots moved since start-up: the title names the tree's roots,
-    /// not the command line's.
-    pub moved: bool,
-    /// `:` replaced the tree: the first scan's events are not for it.
-    pub main_dropped: bool,
-    /// The ticket of the scan `:` started for a new tree (its end is the end
-    /// of "scanning").
-    pub new_tree_scan: Option<u64>,
-    /// The ticket of the `:` target's check on disk (older answers dropped).
-    pub goto_ticket: Option<u64>,
-}
+pub use super::places::NavRoot;
+use crate::sanitize;
 
 /// `path` made absolute against `cwd` without touching the disk (`.` and
 /// `..` folded away), so the first frame after `-` already shows the parent.

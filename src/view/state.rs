@@ -120,7 +120,7 @@ pub enum Mode {
         selected: usize,
     },
     /// The `:` prompt (go to a path).
-    Goto(super::goto::GotoPrompt),
+    Goto(super::places::GotoPrompt),
 }
 
 /// Everything the interface shows.
@@ -146,7 +146,7 @@ pub struct State {
     /// Findings per node, the baseline comparison, the audit filter.
     pub audit: AuditState,
     /// Where the view is rooted, and what moving it needs.
-    pub nav: super::root::NavRoot,
+    pub nav: super::places::NavRoot,
 }
 
 impl State {
@@ -163,7 +163,7 @@ impl State {
             screen: Screen::new(now),
             scan: ScanProgress { started: now, finished: None },
             audit: AuditState::default(),
-            nav: super::root::NavRoot::default(),
+            nav: super::places::NavRoot::default(),
         }
     }
 
