@@ -13,6 +13,7 @@ use crate::scan::Batch;
 use super::aggregates::Sums;
 use super::insert::NewEntry;
 use super::node::NONE;
+use super::overflow::NAME_INDEX_MIN;
 use super::rescan::Rescan;
 use super::{DirState, NodeId, Tree};
 
@@ -84,6 +85,11 @@ impl Tree {
         }
         let index = self.nodes[dir as usize].dir as usize;
         self.extra_mut(index).detached = true;
+        if batch.total >= NAME_INDEX_MIN {
+            // A large parent: every entry is looked up by name as it lands
+            // (the audit judges it), which is quadratic without the index.
+            self.index_names(dir);
+        }
         let keep_name = self.is_live(NodeId(keep)).then(|| self.name(NodeId(keep)).to_vec());
         let base = self.nodes.len() as u32;
         let mut sums = Sums::default();
@@ -100,6 +106,12 @@ impl Tree {
         self.propagate(dir, sums);
         if let Some((id, stat)) = twin {
             self.remove_node(id);
+            // The twin took the kept child's name in the index; give it back.
+            let extra = self.dirs[index].extra as usize;
+            let name = self.name(NodeId(keep)).into();
+            if let Some(names) = self.extras.get_mut(extra).and_then(|e| e.names.as_mut()) {
+                names.insert(name, keep);
+            }
             if let Some(stat) = stat {
                 self.restat(keep, &stat);
             }

@@ -7,11 +7,13 @@ use super::*;
 fn scan_of_slash() -> Vec<ScanEvent> {
     let mut top = batch(0, Parent::Root(0), 0, 1);
     push(&mut top, b"/", dir_stat(100), true);
-    let mut list = batch(1, key(0, 0), 0, 3);
+    // Four entries: the tests' name index threshold, so it is used.
+    let mut list = batch(1, key(0, 0), 0, 4);
     push(&mut list, b"etc", dir_stat(101), true);
     // The old root, listed but not entered: a fresh stat of it.
     push(&mut list, b"r", stat(DIR, 8192, 1, 2), false);
     push(&mut list, b"f", file(40, 102), false);
+    push(&mut list, b"g", file(1, 104), false);
     let mut etc = batch(2, key(1, 0), 0, 1);
     push(&mut etc, b"passwd", file(900, 103), false);
     [list, etc].into_iter().fold(vec![ScanEvent::Batch(top)], |mut v, b| {
@@ -41,14 +43,17 @@ fn going_up_keeps_the_subtree_and_adds_only_the_siblings() {
     for event in scan_of_slash() {
         tree.apply_rescan(&mut rescan, event);
     }
-    assert_eq!(names(&tree, top), ["etc", "f", "r"]);
+    assert_eq!(names(&tree, top), ["etc", "f", "g", "r"]);
+    // Found by name through the index the large listing built.
+    assert_eq!(tree.find_child(top, b"r"), Some(old));
+    assert_eq!(tree.find_child(top, b"g").map(|g| tree.size(g)), Some(1));
     // The same node, the same subtree: nothing of it was read again.
     assert!(tree.is_live(x));
     assert_eq!(at(&tree, &["r", "sub", "deeper", "x"]), x);
     assert_eq!(tree.size(old), 8192, "the listing refreshed the kept root's own stat");
     assert_eq!(names(&tree, at(&tree, &["etc"])), ["passwd"]);
     assert_eq!(tree.dir(top).unwrap().state, DirState::Complete);
-    assert_eq!(tree.totals().entries, entries + 4);
+    assert_eq!(tree.totals().entries, entries + 5);
     assert_eq!(tree.dropped_batches(), 0);
     check(&tree);
 }
@@ -87,8 +92,8 @@ fn an_added_root_fills_like_a_first_scan() {
         tree.apply_rescan(&mut rescan, event);
     }
     let top = root(&tree);
-    assert_eq!(names(&tree, top), ["etc", "f", "r"]);
+    assert_eq!(names(&tree, top), ["etc", "f", "g", "r"]);
     assert_eq!(tree.dir(at(&tree, &["r"])).unwrap().state, DirState::NotRead);
-    assert_eq!(tree.totals().entries, 5);
+    assert_eq!(tree.totals().entries, 6);
     check(&tree);
 }
