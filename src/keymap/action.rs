@@ -94,10 +94,10 @@ action_table! {
     Refresh = "refresh", "Re-read the selected directory from disk", ["R"];
     Audit = "audit", "Audit panel: findings, counts, filters", ["!"];
     Inspect = "inspect", "Metadata on the whole screen (again to go back)", ["i"];
-    Messages = "messages", "Message log: every status message in full", ["m"];
     GoUp = "go_up", "Out of a zoom, or the root's parent becomes the root", ["-", "backspace"];
     Zoom = "zoom", "The selected directory becomes the root of the view", ["z"];
     GoTo = "go_to", "Go to a path (Tab completes directories, ~ is home)", [":"];
+    Messages = "messages", "Message log: every status message in full", ["m"];
 }
 
 impl Action {

@@ -13,6 +13,9 @@ use crate::view::root::{absolute, view_root};
 const NAME_ROOM: usize = 32;
 /// Columns of one indentation level.
 const LEVEL: usize = 2;
+/// Levels always shown as they are, however narrow the pane: folding only
+/// pays for deep rows, and shallow trees look as they always did.
+const MIN_LEVELS: usize = 8;
 
 /// The title's breadcrumb once the roots moved (`-`, `z`, `:`): the view
 /// root's absolute path as `/ › home › u`, fitted to `width` by dropping
@@ -73,8 +76,8 @@ fn crumbs(parts: &[String], width: usize) -> String {
 pub fn indent(depth: u16, width: usize) -> String {
     let depth = usize::from(depth);
     // The flag, the glyph and a space come with the indentation.
-    let cap = width.saturating_sub(3 + NAME_ROOM) / LEVEL;
-    if depth <= cap.max(2) {
+    let cap = (width.saturating_sub(3 + NAME_ROOM) / LEVEL).max(MIN_LEVELS);
+    if depth <= cap {
         return " ".repeat(depth * LEVEL);
     }
     let marker = format!("…{depth} ");
@@ -101,6 +104,9 @@ mod tests {
         assert_eq!(deep.chars().count(), 24);
         assert!(deep.ends_with("…20 "), "{deep:?}");
         assert_eq!(indent(200, 60).chars().count(), 24);
+        // A narrow pane folds only past eight levels.
+        assert_eq!(indent(3, 30), "      ");
+        assert_eq!(indent(9, 30).chars().count(), 16);
     }
 
     #[test]
