@@ -14,6 +14,7 @@ pub mod action;
 pub mod bulk_edit;
 pub mod external;
 pub mod forward;
+pub mod goto;
 mod inline;
 pub mod inspect;
 mod threads;
@@ -259,6 +260,36 @@ impl<R: Runner> Executor<R> {
                 };
                 let wrap = move |event| Msg::Rescan { ticket, event };
                 self.forward(state, options, ("statree-rescan", Some(ticket)), wrap, failed)
+            }
+            Effect::ScanRoot { ticket, path, skip } => {
+                let options =
+                    ScanOptions { roots: vec![path.clone()], skip, ..self.scan_options.clone() };
+                let failed = move |e: &io::Error| {
+                    format!("cannot read {}: {e}", crate::sanitize::path(&path))
+                };
+                let wrap = move |event| Msg::Rescan { ticket, event };
+                self.forward(state, options, ("statree-root", Some(ticket)), wrap, failed)
+            }
+            Effect::CompleteDir { ticket, dir, prefix } => {
+                let job: Job = Box::new(move |out| {
+                    let names = goto::directory_names(&dir, &prefix)
+                        .map_err(|e| format!("cannot list {}: {e}", crate::sanitize::path(&dir)));
+                    out.send(Msg::Completions { ticket, names });
+                });
+                let failed = |e: io::Error| Msg::Completions { ticket, names: Err(e.to_string()) };
+                self.spawn("statree-complete", job, failed)
+            }
+            Effect::CheckGoto { ticket, path } => {
+                let job: Job = Box::new(move |out| {
+                    let checked = goto::check_target(&path);
+                    out.send(Msg::GotoChecked { ticket, path, checked });
+                });
+                let failed = |e: io::Error| Msg::GotoChecked {
+                    ticket,
+                    path: PathBuf::new(),
+                    checked: Err(e.to_string()),
+                };
+                self.spawn("statree-goto", job, failed)
             }
             Effect::Run { request, cancel } => self.action(request, cancel),
             Effect::Relist { ticket, dir, path } => {

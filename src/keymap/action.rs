@@ -96,6 +96,9 @@ action_table! {
     Refresh = "refresh", "Re-read the selected directory from disk", ["R"];
     Audit = "audit", "Audit panel: findings, counts, filters", ["!"];
     Inspect = "inspect", "Metadata on the whole screen (again to go back)", ["i"];
+    GoUp = "go_up", "Out of a zoom, or the root's parent becomes the root", ["-", "backspace"];
+    Zoom = "zoom", "The selected directory becomes the root of the view", ["z"];
+    GoTo = "go_to", "Go to a path (Tab completes directories, ~ is home)", [":"];
     BulkRename = "bulk_rename",
         "Rename the marked entries (or the directory's children) in $VISUAL / $EDITOR", ["E"];
     Owner = "owner", "Change owner and group (marked entries or the selection)", ["O"];

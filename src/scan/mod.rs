@@ -216,6 +216,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         one_file_system: options.one_file_system,
         detail: options.detail,
         audit: options.audit,
+        skip: options.skip.clone(),
         split_pool,
         tally: tally::Tally::new(),
     });

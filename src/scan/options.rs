@@ -21,6 +21,11 @@ pub struct ScanOptions {
     /// Extra facts for the security audit (off by default: a plain scan does
     /// no more syscalls than before).
     pub audit: AuditScan,
+    /// Directories listed (and stat-ed) but not entered, by their path as
+    /// the walk builds it (a root joined with names): going up above a
+    /// scanned root reads only the new siblings, not the subtree the model
+    /// already holds.
+    pub skip: Vec<PathBuf>,
 }
 
 /// Which extra facts an audit scan gathers, on the scan's workers, into each
@@ -53,6 +58,7 @@ impl ScanOptions {
             detail: false,
             background: false,
             audit: AuditScan::default(),
+            skip: Vec::new(),
         }
     }
 

@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub detail: bool,
     /// Extra facts for `--audit`.
     pub audit: AuditScan,
+    /// Directories not entered ([`super::ScanOptions::skip`]).
+    pub skip: Vec<std::path::PathBuf>,
     /// Runs the parallel slices of large directories.
     pub split_pool: jwalk::rayon::ThreadPool,
     /// Counts for the log's line at the end.
@@ -281,7 +283,8 @@ pub(super) fn add_entry(
     let (result, followed) = stat_listed(shared, ctx, place, seen.follow);
     let (stat, mut error, detail) = split(result);
     let (mut child, mut other_fs, mut again) = (None, false, false);
-    match descent(shared, ctx, place.dir_path, key, stat.as_ref(), seen.can_enter) {
+    let can_enter = seen.can_enter && !is_skipped(shared, place);
+    match descent(shared, ctx, place.dir_path, key, stat.as_ref(), can_enter) {
         Descent::Not => {
             // A file reached a second time through a followed link.
             again =
@@ -305,6 +308,15 @@ pub(super) fn add_entry(
         batch.mark_seen_before();
     }
     child
+}
+
+/// Whether the entry is a directory the scan was asked not to enter.
+fn is_skipped(shared: &Shared, place: &Placed<'_>) -> bool {
+    !shared.skip.is_empty()
+        && shared.skip.iter().any(|skip| {
+            skip.parent() == Some(place.dir_path)
+                && skip.file_name().is_some_and(|n| n.as_bytes() == place.name)
+        })
 }
 
 pub(super) type StatResult = Result<(EntryStat, Option<Box<Detail>>), ScanError>;

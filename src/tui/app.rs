@@ -184,6 +184,11 @@ pub fn run(
             oom_stopped = true;
         }
         io_ctx.cancel_superseded(&state);
+        // `:` replaced the tree: the first scan has nothing left to give it.
+        if state.nav.main_dropped && scan_open {
+            scan.cancel();
+            scan_open = false;
+        }
         // An external SIGTSTP suspends as Ctrl-z does.
         suspend |= suspend_asked.swap(false, Ordering::SeqCst);
         if suspend {

@@ -76,6 +76,8 @@ pub fn start_choosing(
     state.open.rules = config.open.clone();
     state.open.chooser = chooser;
     state.columns = ColumnState::new(config.columns.clone());
+    state.nav.cwd = std::env::current_dir().ok();
+    state.nav.home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     if let Some(error) = config_error {
         state.error(format!("config: {error}; using defaults"));
     }

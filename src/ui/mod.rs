@@ -3,8 +3,10 @@
 //! passes [`crate::sanitize`].
 
 pub mod audit;
+pub mod breadcrumb;
 pub mod columns;
 pub mod dialog;
+pub mod goto;
 pub mod help;
 pub mod meta;
 pub mod owner;
@@ -45,6 +47,6 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
             let above_status = Rect { height: areas.status.y - area.y, ..area };
             meta::draw_full_screen(state, theme, *scroll, above_status, buf);
         }
-        Mode::Normal | Mode::Prompt(_) | Mode::Name(_) => {}
+        Mode::Normal | Mode::Prompt(_) | Mode::Name(_) | Mode::Goto(_) => {}
     }
 }

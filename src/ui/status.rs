@@ -35,6 +35,10 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         draw_name_prompt(prompt, theme, area, buf);
         return;
     }
+    if let Mode::Goto(prompt) = &state.mode {
+        super::goto::draw(prompt, theme, area, buf);
+        return;
+    }
     let shown = if state.rows.is_empty() { 0 } else { state.cursor.row as u64 + 1 };
     let marked = match state.jobs.marks.len() {
         0 => String::new(),

@@ -25,7 +25,7 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let title = title_line(state);
+    let title = title_line(state, area.width as usize);
     buf.set_stringn(
         area.x,
         area.y,
@@ -44,18 +44,27 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn title_line(state: &State) -> String {
-    // The roots as given: the first frame (before any batch) already says
-    // what is being scanned, and a root that could not be read (it has no
-    // row) is still named.
-    let mut roots: Vec<String> =
-        state.audit.roots().iter().map(|r| sanitize::path(r).into_owned()).collect();
-    if roots.is_empty() {
-        roots =
-            state.tree.roots().map(|r| sanitize::bytes(state.tree.name(r)).into_owned()).collect();
-    }
+fn title_line(state: &State, width: usize) -> String {
     let options = &state.rows.options;
-    let mut title = format!(" {} · sort: {}", roots.join(", "), options.sort.label());
+    let roots = match super::breadcrumb::roots_line(state, width / 2) {
+        Some(crumbs) => crumbs,
+        None => {
+            // The roots as given: the first frame (before any batch) already
+            // says what is being scanned, and a root that could not be read
+            // (it has no row) is still named.
+            let mut roots: Vec<String> =
+                state.audit.roots().iter().map(|r| sanitize::path(r).into_owned()).collect();
+            if roots.is_empty() {
+                roots = state
+                    .tree
+                    .roots()
+                    .map(|r| sanitize::bytes(state.tree.name(r)).into_owned())
+                    .collect();
+            }
+            roots.join(", ")
+        }
+    };
+    let mut title = format!(" {roots} · sort: {}", options.sort.label());
     // Apparent sizes are the default and go unsaid.
     if options.disk_usage {
         title.push_str(&format!(" · {}", options.size_label()));
@@ -99,7 +108,8 @@ fn draw_row(
     } else {
         ' '
     };
-    let indent = "  ".repeat(depth as usize);
+    let tail_width = if width >= 40 { SIZE_WIDTH + 1 + BAR_WIDTH + 1 } else { 0 };
+    let indent = super::breadcrumb::indent(depth, width.saturating_sub(tail_width));
     // One glyph column: the open/closed marker says "directory", the kind
     // letter says the rest, so siblings start (and their names) in the same
     // column whatever their type.

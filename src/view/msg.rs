@@ -100,6 +100,23 @@ pub enum Msg {
     /// The user and group names of the system database
     /// ([`Effect::LoadAccounts`]).
     AccountsLoaded(super::owner::Accounts),
+    /// The directory names a `Tab` in the `:` prompt asked for
+    /// ([`Effect::CompleteDir`]).
+    Completions {
+        /// The completion's ticket (a stale one is dropped).
+        ticket: u64,
+        /// The matching names, or why the directory could not be read.
+        names: Result<Vec<Vec<u8>>, String>,
+    },
+    /// The `:` target as checked on disk ([`Effect::CheckGoto`]).
+    GotoChecked {
+        /// The check's ticket (a stale one is dropped).
+        ticket: u64,
+        /// The path as typed, resolved.
+        path: PathBuf,
+        /// Its real path when it is a directory that can be listed, else why not.
+        checked: Result<PathBuf, String>,
+    },
     /// The directories of an [`Effect::CheckDirs`] as they are now (`None`:
     /// gone or unreadable).
     DirsChecked {
@@ -206,6 +223,35 @@ pub enum Effect {
     /// Read the user and group names of the system database, answering
     /// with [`Msg::AccountsLoaded`].
     LoadAccounts,
+    /// Scan `path` to fill a new root (`-` above the root, `:` elsewhere),
+    /// not entering the directories in `skip` (the old root, already
+    /// held); events come back as [`Msg::Rescan`] with this ticket.
+    ScanRoot {
+        /// Which scan the events belong to.
+        ticket: u64,
+        /// The new root.
+        path: PathBuf,
+        /// Directories listed but not entered.
+        skip: Vec<PathBuf>,
+    },
+    /// List the directory names in `dir` starting with `prefix` and answer
+    /// with [`Msg::Completions`].
+    CompleteDir {
+        /// Which completion the answer belongs to.
+        ticket: u64,
+        /// The directory.
+        dir: PathBuf,
+        /// What the name starts with.
+        prefix: Vec<u8>,
+    },
+    /// Check that `path` is a directory that can be listed and answer with
+    /// [`Msg::GotoChecked`].
+    CheckGoto {
+        /// Which check the answer belongs to.
+        ticket: u64,
+        /// The target.
+        path: PathBuf,
+    },
     /// Start the audit pass: scan these roots again gathering xattrs and
     /// symlink facts, answering with [`Msg::AuditPass`].
     StartAuditPass {

@@ -63,6 +63,8 @@ pub struct RowIndex {
     pub options: ViewOptions,
     /// The rows need rebuilding (the tree or the options changed).
     pub dirty: bool,
+    /// The directory the rows start from (a zoom, `z`); `None`: every root.
+    pub top: Option<NodeId>,
     /// When the rows were last rebuilt and how long it took.
     pub last_rebuild: Option<(Instant, Duration)>,
     rows: Vec<Row>,
@@ -165,7 +167,10 @@ impl RowIndex {
         };
         self.rows.clear();
         let mut stack: Vec<Row> = Vec::new();
-        let roots: Vec<NodeId> = tree.roots().collect();
+        let roots: Vec<NodeId> = match self.top.filter(|&top| tree.is_live(top)) {
+            Some(top) => vec![top],
+            None => tree.roots().collect(),
+        };
         // Roots always show, even when nothing under them matches a filter.
         stack.extend(roots.into_iter().rev().map(|id| Row { id, depth: 0 }));
         let mut children = Vec::new();

@@ -93,7 +93,7 @@ pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
 }
 
 /// A name and its `lstat`.
-type NamedStat = (Vec<u8>, EntryStat);
+type NamedStat = (crate::scan::EntryKey, Vec<u8>, EntryStat);
 
 /// One event of a re-scan's scanner: applied to the tree, and its entries
 /// judged for the audit as the first scan's are.
@@ -110,7 +110,11 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
             let stats = batch
                 .entries
                 .iter()
-                .filter_map(|e| e.stat.map(|st| (batch.name(e).to_vec(), st)))
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let key = crate::scan::EntryKey { batch: batch.id, index: i as u32 };
+                    e.stat.map(|st| (key, batch.name(e).to_vec(), st))
+                })
                 .collect();
             Some((parent, stats))
         }
@@ -123,11 +127,25 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
     let dir = rescan.dir();
     let mut effects = Vec::new();
     if let Some((parent, stats)) = judged {
-        for (name, stat) in stats {
-            let id = match parent {
-                Some(parent) => state.tree.find_child(parent, &name),
-                None => Some(dir),
-            };
+        let tree = &state.tree;
+        let placed: Vec<(Option<NodeId>, EntryStat)> = stats
+            .into_iter()
+            .map(|(key, name, stat)| {
+                let id = match parent {
+                    // Where the entry landed, by its key (a name lookup in a
+                    // large directory without an index is linear, and this
+                    // runs for each of its entries); by name when that node
+                    // is not it.
+                    Some(parent) => rescan
+                        .node_of(key)
+                        .filter(|&id| tree.is_live(id) && tree.name(id) == name)
+                        .or_else(|| tree.find_child(parent, &name)),
+                    None => Some(dir),
+                };
+                (id, stat)
+            })
+            .collect();
+        for (id, stat) in placed {
             if let Some(id) = id {
                 effects.extend(audit::rejudge(state, id, &stat));
             }

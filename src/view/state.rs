@@ -127,6 +127,8 @@ pub enum Mode {
         /// Index into [`super::audit::AuditState::panel_entries`].
         selected: usize,
     },
+    /// The `:` prompt (go to a path).
+    Goto(super::places::GotoPrompt),
 }
 
 /// Everything the interface shows.
@@ -159,6 +161,8 @@ pub struct State {
     pub journal: Journal,
     /// What `y` / `m` put aside for `P`.
     pub clipboard: super::clipboard::Clipboard,
+    /// Where the view is rooted, and what moving it needs.
+    pub nav: super::places::NavRoot,
 }
 
 impl State {
@@ -179,6 +183,7 @@ impl State {
             columns: ColumnState::default(),
             journal: Journal::default(),
             clipboard: Default::default(),
+            nav: super::places::NavRoot::default(),
         }
     }
 

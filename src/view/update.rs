@@ -13,8 +13,8 @@ use super::nav::{
 };
 use super::state::{Mode, PromptKind, State};
 use super::{
-    actions, audit, column_keys, dialog, enter, fresh, help, loads, nav, outcomes, prompt, scan_in,
-    sweep,
+    actions, audit, column_keys, dialog, enter, fresh, goto, help, loads, nav, outcomes, prompt,
+    root, scan_in, sweep,
 };
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
@@ -38,6 +38,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             keep_selection_visible(state);
             Vec::new()
         }
+        // `:` put a new tree in place of the first scan's.
+        Msg::Scan(_) if state.nav.main_dropped => Vec::new(),
         Msg::Scan(event) => scan_in::on_scan(state, event),
         Msg::MetaLoaded(loaded) => loads::on_meta(state, loaded),
         Msg::OwnerResolved { uid, user, gid, group } => {
@@ -69,6 +71,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
         Msg::Rescan { ticket, event } => {
             let finished = matches!(event, ScanEvent::Finished { .. });
+            if let ScanEvent::Finished { elapsed } = &event {
+                root::scan_ended(state, ticket, *elapsed);
+            }
             let dir = state.jobs.rescans.get(&ticket).map(|r| r.dir());
             let mut effects = scan_in::on_rescan_event(state, ticket, event);
             if finished && let Some(dir) = dir {
@@ -113,6 +118,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::owner::on_accounts(state, accounts);
             Vec::new()
         }
+        Msg::Completions { ticket, names } => goto::on_completions(state, ticket, names),
+        Msg::GotoChecked { ticket, path, checked } => {
+            goto::on_checked(state, ticket, path, checked)
+        }
     }
 }
 
@@ -141,6 +150,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Audit { .. } => audit::on_panel_key(state, key),
         Mode::Inspect { .. } => dialog::on_inspect_key(state, key),
         Mode::Paste(_) => super::paste_flow::on_key(state, key),
+        Mode::Goto(_) => goto::on_key(state, key),
         Mode::Normal => {
             // Esc always cancels a running action, whatever it is bound to;
             // then it ends an audit filter; then it is an ordinary key
@@ -250,5 +260,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Yank => super::paste_flow::yank(state, crate::model::paste::PasteMode::Copy),
         Action::Cut => super::paste_flow::yank(state, crate::model::paste::PasteMode::Move),
         Action::Paste => super::paste_flow::start(state),
+        Action::GoUp => root::up(state),
+        Action::Zoom => root::zoom(state),
+        Action::GoTo => goto::open(state),
     }
 }

@@ -18,7 +18,8 @@
 //! keys), `insert` (placing one entry, for ingest and edits alike),
 //! `aggregates` (sums carried up the tree, totals), `read` (accessors,
 //! children, paths), and the edits: `ops` ([`TreeOp`]), `remove` (a node and its subtree), `overflow` (children
-//! added after a directory's range), `rescan` (reading one directory again),
+//! added after a directory's range), `rescan` (reading one directory again), `reroot` (a root's parent
+//! becoming the root, a root added for a new path),
 //! `stamps` (when a directory's children were read).
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ mod ops;
 mod overflow;
 mod read;
 mod remove;
+mod reroot;
 mod rescan;
 mod reserve;
 mod stamps;

@@ -11,10 +11,10 @@ use super::{NodeId, Tree};
 /// Directories with at least this many children get a name index on the
 /// first edit that looks a name up in them.
 #[cfg(not(test))]
-const NAME_INDEX_MIN: u32 = 1024;
+pub(super) const NAME_INDEX_MIN: u32 = 1024;
 /// Small in tests, so the index path is exercised by every test.
 #[cfg(test)]
-const NAME_INDEX_MIN: u32 = 4;
+pub(super) const NAME_INDEX_MIN: u32 = 4;
 
 /// Edit state of one directory, created on its first edit.
 #[derive(Debug, Default)]
@@ -79,6 +79,19 @@ impl Tree {
             self.extra_mut(index).names = Some(names);
         }
         self.find_child(NodeId(parent), name).map(|c| c.0)
+    }
+
+    /// Builds the name index of directory `dir` now, whatever its size.
+    pub(super) fn index_names(&mut self, dir: u32) {
+        let index = self.nodes[dir as usize].dir as usize;
+        if self.extras.get(self.dirs[index].extra as usize).is_some_and(|e| e.names.is_some()) {
+            return;
+        }
+        let mut names = HashMap::new();
+        for child in self.children(NodeId(dir)) {
+            names.entry(Box::from(self.name(child))).or_insert(child.0);
+        }
+        self.extra_mut(index).names = Some(names);
     }
 
     /// The edit state of directory `index`, created on first use.

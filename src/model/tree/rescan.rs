@@ -24,9 +24,17 @@ pub struct Rescan {
     dir: NodeId,
     /// Node of entry 0 of each batch of the fresh scanner.
     bases: HashMap<u32, u32>,
+    /// A child of `dir` the tree already holds whole (the old root, when
+    /// its parent became the root): kept, not replaced by the listing.
+    keep: Option<NodeId>,
 }
 
 impl Rescan {
+    /// A re-scan that fills `dir` around `keep` (see [`Tree::reroot_up`]).
+    pub(super) fn keeping(dir: NodeId, keep: Option<NodeId>) -> Self {
+        Rescan { dir, bases: HashMap::new(), keep }
+    }
+
     /// The directory being re-scanned (a new node if the re-scan found that
     /// it changed type; check [`Tree::is_live`]).
     pub fn dir(&self) -> NodeId {
@@ -86,7 +94,7 @@ impl Tree {
         self.clear_children(dir);
         self.clear_error(dir.0);
         self.set_dir_state(dir, DirState::Pending);
-        Some(Rescan { dir, bases: HashMap::new() })
+        Some(Rescan { dir, bases: HashMap::new(), keep: None })
     }
 
     /// Applies one event of the fresh scanner of a re-scan. Its root entry
@@ -107,7 +115,10 @@ impl Tree {
                         return false;
                     }
                     let placed = if parent == rescan.dir.0 {
-                        self.graft_batch(parent, &batch)
+                        match rescan.keep {
+                            Some(keep) => self.graft_around(parent, &batch, keep.0),
+                            None => self.graft_batch(parent, &batch),
+                        }
                     } else if self.is_stale_parent(parent) {
                         None
                     } else {
@@ -219,7 +230,8 @@ impl Tree {
         if !self.is_live(rescan.dir) {
             return false;
         }
-        if error.errno == Some(ENOENT) {
+        // A parent put above a kept root holds that root whatever happens.
+        if error.errno == Some(ENOENT) && rescan.keep.is_none() {
             return self.remove_node(dir);
         }
         // Its children were cleared, so this leaves it `Failed`.

@@ -14,6 +14,7 @@ use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
 
 mod ops;
 mod random;
+mod reroot;
 mod rescan;
 
 const LINK: u32 = 0o120_777;
