@@ -99,6 +99,7 @@ pub mod error;
 pub mod exec;
 pub mod fmt;
 pub mod fsops;
+pub mod import;
 pub mod keymap;
 pub mod model;
 pub mod names;

@@ -12,6 +12,7 @@ use clap::Parser;
 use statree::audit::Baseline;
 use statree::cli::{self, Cli};
 use statree::config;
+use statree::import::Import;
 use statree::output::audit::Filter;
 use statree::output::{self, Mode, Outcome};
 use statree::scan::ScanOptions;
@@ -35,12 +36,42 @@ fn main() -> ExitCode {
         return finish(result.and_then(|()| out.flush()).map(|()| Outcome::Clean), &mut err);
     }
 
-    let options = ScanOptions {
+    let mut options = ScanOptions {
         threads: cli.threads.map_or(0, usize::from),
         follow_links: cli.follow_links,
         one_file_system: cli.one_file_system,
         ..ScanOptions::new(cli.roots())
     };
+    // `-f`: the recorded scan takes the place of the walk, for every output.
+    let import = match cli.import.as_deref().map(Import::open).transpose() {
+        Ok(import) => import,
+        Err(e) => {
+            let _ = writeln!(err, "statree: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(import) = &import {
+        options.roots = vec![import.root.clone()];
+        options.source = Some(import.source.clone());
+    }
+    let code = run(&cli, options, out, &mut err);
+    match import.and_then(|i| i.failure()) {
+        // What was read before it was output; the read itself failed.
+        Some(failure) => {
+            let _ = writeln!(err, "statree: {failure}");
+            ExitCode::from(1)
+        }
+        None => code,
+    }
+}
+
+/// Runs the output, or the interface, that the flags ask for.
+fn run(
+    cli: &Cli,
+    options: ScanOptions,
+    mut out: io::BufWriter<io::StdoutLock<'_>>,
+    err: &mut io::Stderr,
+) -> ExitCode {
     let audit = cli.audit_selection();
     // Read before the terminal opens, for the outputs and the interface alike.
     let baseline = match cli.baseline.as_deref().map(Baseline::load).transpose() {
@@ -51,7 +82,7 @@ fn main() -> ExitCode {
         }
     };
     if let Some(file) = &cli.export {
-        return export(&cli, options, file, &mut out, &mut err);
+        return export(cli, options, file, &mut out, err);
     }
     let mode = if cli.list {
         Mode::List
@@ -82,10 +113,10 @@ fn main() -> ExitCode {
         }
         let result = statree::tui::start_with_baseline(options, cli.cwd_file.as_deref(), baseline)
             .map(|()| Outcome::Clean);
-        return finish(result, &mut err);
+        return finish(result, err);
     };
     let filter = Filter { audit, baseline };
-    finish(output::run_filtered(mode, options, filter, &mut out, &mut err), &mut err)
+    finish(output::run_filtered(mode, options, filter, &mut out, err), err)
 }
 
 /// `-o FILE`: one root, written to FILE or (`-`) standard output.

@@ -20,6 +20,7 @@ pub mod links;
 mod listing;
 mod options;
 mod place;
+pub mod source;
 pub(crate) mod stat;
 mod walker;
 
@@ -36,6 +37,7 @@ pub use entry::{
     AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
 };
 pub use options::{AuditScan, ScanOptions};
+pub use source::{Recorded, Source};
 pub use stat::statx_path;
 
 use crate::error::Op;
@@ -194,6 +196,9 @@ const QUEUED_BATCHES_PER_THREAD: usize = 8;
 /// Starts scanning. Never blocks on the filesystem: every `stat` happens on
 /// the scanner's own threads.
 pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
+    if let Some(source) = &options.source {
+        return source::start(source);
+    }
     let threads = options.thread_count();
     let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
     let cancel = Cancel::new();

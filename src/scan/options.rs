@@ -21,6 +21,8 @@ pub struct ScanOptions {
     /// Extra facts for the security audit (off by default: a plain scan does
     /// no more syscalls than before).
     pub audit: AuditScan,
+    /// Events from an import instead of a walk of `roots` (see `source`).
+    pub source: Option<super::Source>,
 }
 
 /// Which extra facts an audit scan gathers, on the scan's workers, into each
@@ -53,6 +55,7 @@ impl ScanOptions {
             detail: false,
             background: false,
             audit: AuditScan::default(),
+            source: None,
         }
     }
 
