@@ -51,7 +51,7 @@ fn fixture() -> (TempDir, PathBuf) {
     std::os::unix::fs::symlink("small", root.join("a/sym")).unwrap();
     rustix::fs::mknodat(
         rustix::fs::CWD,
-        &root.join("fifo"),
+        root.join("fifo"),
         rustix::fs::FileType::Fifo,
         rustix::fs::Mode::from_raw_mode(0o644),
         0,
