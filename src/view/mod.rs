@@ -9,6 +9,7 @@ pub mod change;
 pub mod cursor;
 pub mod dialog;
 pub mod fresh;
+pub mod imported;
 pub mod inspect;
 pub mod jobs;
 pub mod layout;

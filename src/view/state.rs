@@ -157,7 +157,7 @@ impl State {
             inspect: Inspect::default(),
             jobs: Jobs::default(),
             screen: Screen::new(now),
-            scan: ScanProgress { started: now, finished: None },
+            scan: ScanProgress { started: now, finished: None, recorded: None },
             audit: AuditState::default(),
         }
     }

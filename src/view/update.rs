@@ -12,7 +12,9 @@ use super::nav::{
     settle_selection, toggle, tree_height,
 };
 use super::state::{Mode, PromptKind, State};
-use super::{actions, audit, dialog, fresh, loads, nav, outcomes, prompt, scan_in, sweep};
+use super::{
+    actions, audit, dialog, fresh, imported, loads, nav, outcomes, prompt, scan_in, sweep,
+};
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
 
@@ -21,7 +23,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
     effects.extend(settle_selection(state));
     effects.extend(fresh::list_opened(state));
-    effects
+    imported::filter(state, effects)
 }
 
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
