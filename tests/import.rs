@@ -266,3 +266,30 @@ fn five_thousand_levels_load() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(summary_value(&out.stdout, "entries"), 5_002);
 }
+
+/// `--baseline` compares an import as it compares a scan: nothing for the
+/// tree the baseline was taken of, the new file once it was added.
+#[test]
+fn baseline_takes_an_import() {
+    let (tmp, root) = fixture();
+    let base = tmp.path().join("base.jsonl");
+    let out = run_statree(["--json".as_ref(), root.as_os_str()]);
+    assert!(out.status.success());
+    fs::write(&base, &out.stdout).unwrap();
+    let file = tmp.path().join("export.json");
+    export_of(&root, &file);
+    let compare = || {
+        run_statree(["-f".as_ref(), file.as_os_str(), "--baseline".as_ref(), base.as_os_str(), "--list".as_ref()])
+    };
+    let same = compare();
+    assert!(same.status.success(), "{}", String::from_utf8_lossy(&same.stderr));
+    assert_eq!(String::from_utf8_lossy(&same.stdout), "", "nothing new or changed");
+    fs::write(root.join("sub/added"), b"new").unwrap();
+    common::chmod(&root.join("open"), 0o755);
+    export_of(&root, &file);
+    let changed = compare();
+    let text = String::from_utf8_lossy(&changed.stdout);
+    assert!(text.lines().any(|l| l.contains("/sub/added")), "{text}");
+    assert!(text.lines().any(|l| l.ends_with("/open") || l.contains("/open ")), "{text}");
+    assert_eq!(text.lines().count(), 2, "{text}");
+}
