@@ -68,7 +68,8 @@ pub struct Cli {
     pub export: Option<PathBuf>,
 
     /// Read a recorded scan instead of scanning: an ncdu export (ncdu's,
-    /// gdu's or statree's `-o`) from FILE (`-`: standard input). The view
+    /// gdu's or statree's `-o`) or statree's `--json` output, from FILE
+    /// (`-`: standard input). The view
     /// opens it read-only; --summary, --list, --audit, --baseline and -o
     /// take it in place of a scan.
     #[arg(

@@ -279,7 +279,13 @@ fn baseline_takes_an_import() {
     let file = tmp.path().join("export.json");
     export_of(&root, &file);
     let compare = || {
-        run_statree(["-f".as_ref(), file.as_os_str(), "--baseline".as_ref(), base.as_os_str(), "--list".as_ref()])
+        run_statree([
+            "-f".as_ref(),
+            file.as_os_str(),
+            "--baseline".as_ref(),
+            base.as_os_str(),
+            "--list".as_ref(),
+        ])
     };
     let same = compare();
     assert!(same.status.success(), "{}", String::from_utf8_lossy(&same.stderr));
@@ -292,4 +298,59 @@ fn baseline_takes_an_import() {
     assert!(text.lines().any(|l| l.contains("/sub/added")), "{text}");
     assert!(text.lines().any(|l| l.ends_with("/open") || l.contains("/open ")), "{text}");
     assert_eq!(text.lines().count(), 2, "{text}");
+}
+
+/// statree's own `--json` output imports as the scan it records: the same
+/// list (hostile names exact), totals and audit, with two roots too; a cut
+/// one keeps the records before the cut and names the byte.
+#[test]
+fn own_json_output_imports_like_the_scan() {
+    let (tmp, root) = fixture();
+    let other = tmp.path().join("other");
+    fs::create_dir_all(other.join("inner")).unwrap();
+    fs::write(other.join("inner/f"), b"12345").unwrap();
+    let file = tmp.path().join("scan.jsonl");
+    let json = run_statree(["--json".as_ref(), root.as_os_str(), other.as_os_str()]);
+    assert!(json.status.success());
+    fs::write(&file, &json.stdout).unwrap();
+    for args in [&["--list"][..], &["--audit", "--list"], &["--summary"]] {
+        let mut ours: Vec<&std::ffi::OsStr> = vec!["-f".as_ref(), file.as_os_str()];
+        ours.extend(args.iter().map(std::ffi::OsStr::new));
+        let mut theirs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        theirs.extend([root.as_os_str(), other.as_os_str()]);
+        let (ours, theirs) = (run_statree(ours), run_statree(theirs));
+        assert_eq!(ours.status.code(), theirs.status.code(), "{args:?}");
+        if args == ["--summary"] {
+            for key in ["entries", "directories", "files", "symlinks", "apparent bytes"] {
+                let (a, b) = (summary_value(&ours.stdout, key), summary_value(&theirs.stdout, key));
+                assert_eq!(a, b, "{key}");
+            }
+        } else {
+            assert_eq!(lines(&ours.stdout), lines(&theirs.stdout), "{args:?}");
+        }
+    }
+    let (tree, failure) = import_tree(&file);
+    assert!(failure.is_none(), "{failure:?}");
+    let scanned = scan_lib(ScanOptions::new(vec![root.clone(), other.clone()]));
+    assert_eq!(paths(&tree), paths(&scanned.tree), "the same entries, hostile names exact");
+    for id in tree.node_ids().filter(|&id| tree.kind(id) == FileKind::Dir) {
+        assert_eq!(tree.dir(id).unwrap().state, DirState::Complete, "{:?}", tree.path(id));
+    }
+
+    let at = json.stdout.len() / 2;
+    fs::write(&file, &json.stdout[..at]).unwrap();
+    let (tree, failure) = import_tree(&file);
+    let failure = failure.expect("a cut record is an error");
+    let line_start = json.stdout[..at].iter().rposition(|&b| b == b'\n').unwrap() as u64 + 1;
+    assert!((line_start..=at as u64).contains(&failure.offset), "{failure}");
+    let read = paths(&tree);
+    assert!(read.len() > 5 && read.is_subset(&paths(&scanned.tree)));
+    // Any cut: no panic, and only entries of the whole.
+    for len in (1..json.stdout.len()).step_by(53) {
+        fs::write(&file, &json.stdout[..len]).unwrap();
+        if Import::open(&file).is_ok() {
+            let (tree, _) = import_tree(&file);
+            assert!(paths(&tree).is_subset(&paths(&scanned.tree)), "cut at {len}");
+        }
+    }
 }

@@ -91,6 +91,28 @@ impl Lexer {
         })
     }
 
+    /// Reads one line (without its `\n`) into `out`; false at the end.
+    pub fn line(&mut self, out: &mut Vec<u8>) -> Lexed<bool> {
+        out.clear();
+        let mut any = false;
+        while self.fill()? {
+            any = true;
+            let chunk = &self.buf[self.pos..self.end];
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    out.extend_from_slice(&chunk[..i]);
+                    self.pos += i + 1;
+                    return Ok(true);
+                }
+                None => {
+                    out.extend_from_slice(chunk);
+                    self.pos = self.end;
+                }
+            }
+        }
+        Ok(any)
+    }
+
     /// The next byte, not consumed; `None` at the end.
     #[inline]
     pub fn peek(&mut self) -> Lexed<Option<u8>> {

@@ -73,7 +73,8 @@ impl Import {
         match lex.peek_token().map_err(to_import)? {
             Some(b'[') => {}
             Some(b'{') => {
-                let (source, root) = jsonl::open(file, lex, Arc::clone(&failure))?;
+                let slot = Arc::clone(&failure);
+                let (source, root) = jsonl::open(file, lex, again, spool, slot)?;
                 return Ok(Import { source, root, failure });
             }
             Some(b) => {
