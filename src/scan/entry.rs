@@ -151,12 +151,24 @@ pub struct Batch {
     names: Vec<u8>,
     /// The entries, in listing order.
     pub entries: Vec<RawEntry>,
+    /// The entries as a consumer's formatter rendered them on the worker
+    /// ([`super::ScanOptions::format`]).
+    pub rendered: Option<Box<super::Rendered>>,
 }
 
 impl Batch {
     /// An empty batch ready to be filled.
     pub fn new(id: u32, parent: Parent, dir_path: Arc<Path>, offset: u32, total: u32) -> Self {
-        Batch { id, parent, dir_path, offset, total, names: Vec::new(), entries: Vec::new() }
+        Batch {
+            id,
+            parent,
+            dir_path,
+            offset,
+            total,
+            names: Vec::new(),
+            entries: Vec::new(),
+            rendered: None,
+        }
     }
 
     /// Appends an entry whose name is `name`.

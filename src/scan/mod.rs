@@ -15,6 +15,7 @@
 mod cancel;
 mod deep;
 pub mod entry;
+pub mod format;
 pub mod kind;
 pub mod links;
 mod listing;
@@ -36,6 +37,7 @@ pub use cancel::ScanCanceller;
 pub use entry::{
     AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
 };
+pub use format::{BatchFormat, Rendered};
 pub use options::{AuditScan, ScanOptions};
 pub use source::{Recorded, Source};
 pub use stat::statx_path;
@@ -217,6 +219,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         one_file_system: options.one_file_system,
         detail: options.detail,
         audit: options.audit,
+        format: options.format.clone(),
         split_pool,
     });
     let started = Instant::now();

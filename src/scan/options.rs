@@ -23,6 +23,8 @@ pub struct ScanOptions {
     pub audit: AuditScan,
     /// Events from an import instead of a walk of `roots` (see `source`).
     pub source: Option<super::Source>,
+    /// Renders every batch on the worker that built it (`--json`).
+    pub format: Option<super::BatchFormat>,
 }
 
 /// Which extra facts an audit scan gathers, on the scan's workers, into each
@@ -56,6 +58,7 @@ impl ScanOptions {
             background: false,
             audit: AuditScan::default(),
             source: None,
+            format: None,
         }
     }
 

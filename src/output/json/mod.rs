@@ -26,6 +26,8 @@ use std::path::Path;
 
 use crossbeam_channel::Receiver;
 
+pub mod batch;
+
 use super::audit::{Item, Judged, Removed};
 use super::{ErrorReporter, events, pathcodec};
 use crate::audit::{Change, Finding, FindingSet, OldRecord, caps};
@@ -36,8 +38,24 @@ use crate::model::mode::{octal_string, perms_string};
 use crate::names::OwnerNames;
 use crate::scan::{EntryKey, Parent, RawEntry, ScanEvent};
 
-/// Writes the records as batches arrive.
+/// Writes the records as batches arrive: copies the records the workers
+/// rendered ([`batch`]), or renders a batch that comes without them.
 pub fn write(
+    rx: &Receiver<ScanEvent>,
+    out: &mut dyn Write,
+    errors: &mut ErrorReporter<'_>,
+) -> io::Result<()> {
+    let mut writer = batch::Writer::default();
+    for event in events(rx) {
+        writer.event(&event, out, errors)?;
+    }
+    writer.finish(out)
+}
+
+/// The serial writer: renders every record on this thread as its batch
+/// arrives. It was the only writer before [`batch`]; it stays as the
+/// reference the fast path is tested against, byte for byte.
+pub fn write_serial(
     rx: &Receiver<ScanEvent>,
     out: &mut dyn Write,
     errors: &mut ErrorReporter<'_>,
