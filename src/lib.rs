@@ -31,6 +31,10 @@
 //!   (`--list`, `--json`, `--summary`, the `--audit` report); security
 //!   findings as pure predicates, file capabilities, `--baseline`; debounced,
 //!   non-recursive inotify watches reported as fresh `lstat`s.
+//! * [`import`] — `-f`: an ncdu/gdu export or statree's `--json` output read
+//!   as a scan source ([`scan::Source`]): the same batches a walk sends,
+//!   streamed in two passes with a depth counter, failures with the byte
+//!   offset. The view keeps an import read-only ([`view::imported`]).
 //! * [`fsops`] — the only code that changes the filesystem (chmod, rename,
 //!   create, remove, trash) and the counts on disk the confirmations show:
 //!   identity re-checked before acting, symlinks never followed, no

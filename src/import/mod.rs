@@ -7,9 +7,9 @@
 //! batches a walk sends, so the outputs, the audit and the interactive view
 //! take an import unchanged and it costs the tree what a scan costs.
 //!
-//! Streaming and bounded: the document is read in blocks ([`lexer`]), never
+//! Streaming and bounded: the document is read in blocks (`lexer.rs`), never
 //! held, and its nesting is followed with a depth count, never recursion.
-//! The ncdu reader goes over the document twice (see [`emit`]); standard
+//! The ncdu reader goes over the document twice (see `emit.rs`); standard
 //! input and other streams that cannot be read again are copied to an
 //! unlinked temporary file during the first pass. A failure stops the read
 //! with the byte offset; everything before it is sent, and each directory
