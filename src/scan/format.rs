@@ -4,25 +4,7 @@
 
 use std::sync::Arc;
 
-use super::entry::Batch;
-
-/// A batch's records as the formatter rendered them: entry `i` is
-/// `bytes[ends[i - 1]..ends[i]]` (from 0 for the first).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// Every entry's text, one after the other.
-    pub bytes: Vec<u8>,
-    /// Where each entry's text ends.
-    pub ends: Vec<u32>,
-}
-
-impl Rendered {
-    /// The text of entry `i`.
-    pub fn entry(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
-    }
-}
+use super::entry::{Batch, Rendered};
 
 /// The formatter a scan runs on every batch before sending it.
 #[derive(Clone)]

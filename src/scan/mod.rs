@@ -35,9 +35,10 @@ use crossbeam_channel::{Receiver, Sender};
 
 pub use cancel::ScanCanceller;
 pub use entry::{
-    AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
+    AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, Rendered, ScanEvent,
+    Timespec,
 };
-pub use format::{BatchFormat, Rendered};
+pub use format::BatchFormat;
 pub use options::{AuditScan, ScanOptions};
 pub use source::{Recorded, Source};
 pub use stat::statx_path;
