@@ -42,8 +42,29 @@ fn main() -> ExitCode {
         one_file_system: cli.one_file_system,
         ..ScanOptions::new(cli.roots())
     };
+    // `-f -` with the view: the export comes on standard input, the keys
+    // must come from the terminal; the export is read through another
+    // descriptor and standard input becomes the terminal.
+    let viewing =
+        !(cli.list || cli.json || cli.summary || cli.export.is_some()) && cli.audit.is_none();
+    let mut _piped = None;
+    let from_stdin = cli.import.as_deref().is_some_and(|f| f.as_os_str() == "-");
+    let opened = if from_stdin && viewing && !io::stdin().is_terminal() {
+        match stdin_for_keys() {
+            Ok((fd, path)) => {
+                _piped = Some(fd);
+                Some(Import::open_as(&path, std::path::Path::new("-")))
+            }
+            Err(e) => {
+                let _ = writeln!(err, "statree: -f -: no terminal for the keys: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        cli.import.as_deref().map(Import::open)
+    };
     // `-f`: the recorded scan takes the place of the walk, for every output.
-    let import = match cli.import.as_deref().map(Import::open).transpose() {
+    let import = match opened.transpose() {
         Ok(import) => import,
         Err(e) => {
             let _ = writeln!(err, "statree: {e}");
@@ -63,6 +84,21 @@ fn main() -> ExitCode {
         }
         None => code,
     }
+}
+
+/// Moves standard input to another descriptor (returned, with a path that
+/// opens it) and puts the controlling terminal in its place.
+fn stdin_for_keys() -> io::Result<(std::os::fd::OwnedFd, std::path::PathBuf)> {
+    use std::os::fd::AsRawFd;
+    let piped = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stdin(), 3)?;
+    let tty = rustix::fs::open(
+        "/dev/tty",
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    rustix::stdio::dup2_stdin(&tty)?;
+    let path = std::path::PathBuf::from(format!("/proc/self/fd/{}", piped.as_raw_fd()));
+    Ok((piped, path))
 }
 
 /// Runs the output, or the interface, that the flags ask for.

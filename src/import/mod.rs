@@ -56,8 +56,14 @@ impl Import {
     /// Opens `file` (`-`: standard input), detects its format and reads up
     /// to the root entry; the rest is read when the source runs.
     pub fn open(file: &Path) -> Result<Import, ImportError> {
+        Self::open_as(file, file)
+    }
+
+    /// [`Self::open`] on `file`, named `name` in messages and the view
+    /// (`-f -` in the view reads standard input through another descriptor).
+    pub fn open_as(file: &Path, name: &Path) -> Result<Import, ImportError> {
         let fail =
-            |offset, reason: String| ImportError { file: file.to_path_buf(), offset, reason };
+            |offset, reason: String| ImportError { file: name.to_path_buf(), offset, reason };
         let (input, again) = open_input(file).map_err(|e| fail(0, e))?;
         let (spool, tee) = if again.is_some() {
             (None, None)
@@ -74,7 +80,7 @@ impl Import {
             Some(b'[') => {}
             Some(b'{') => {
                 let slot = Arc::clone(&failure);
-                let (source, root) = jsonl::open(file, lex, again, spool, slot)?;
+                let (source, root) = jsonl::open(name, lex, again, spool, slot)?;
                 return Ok(Import { source, root, failure });
             }
             Some(b) => {
@@ -97,13 +103,13 @@ impl Import {
             format!("{} {}", meta.progname, meta.progver).trim_end().to_string()
         };
         let recorded = Recorded {
-            file: file.to_path_buf(),
+            file: name.to_path_buf(),
             format: format!("ncdu export {}.{}", meta.major, meta.minor),
             program,
             timestamp: meta.timestamp,
         };
         let slot = Arc::clone(&failure);
-        let file = file.to_path_buf();
+        let file = name.to_path_buf();
         let job = move |sink: &Sink| {
             let result = read_twice(&file, parser, first, again, spool, sink);
             if let Err(e) = result {
