@@ -18,6 +18,7 @@ Examples:
   statree --summary -j 1 /usr       the same scan on a single worker thread
   statree --list ~/a ~/b            two roots scanned concurrently
   statree -o - /srv | ncdu -f-      scan here, browse the export in ncdu
+  ssh host statree -o - / | statree -f -   scan there, browse here (read-only)
   statree --audit /usr              setuid files, world-writable entries, ... by finding
   statree --audit=setuid,capabilities --list /usr   just those, one a line
   statree --json / > base.jsonl                     a baseline to compare with later
@@ -40,7 +41,7 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("STAT
         .args(["print_default_config", "completions", "man"])
         .conflicts_with_all([
             "output", "paths", "cwd_file", "threads", "follow_links", "one_file_system", "audit",
-            "baseline", "chooser_file", "chooser_file0",
+            "baseline", "chooser_file", "chooser_file0", "import",
         ])
 ))]
 pub struct Cli {
@@ -65,6 +66,19 @@ pub struct Cli {
     /// `gdu -f` open. One PATH only.
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with_all(["audit", "baseline"]))]
     pub export: Option<PathBuf>,
+
+    /// Read a recorded scan instead of scanning: an ncdu export (ncdu's,
+    /// gdu's or statree's `-o`) or statree's `--json` output, from FILE
+    /// (`-`: standard input). The view
+    /// opens it read-only; --summary, --list, --audit, --baseline and -o
+    /// take it in place of a scan.
+    #[arg(
+        short = 'f',
+        long = "import",
+        value_name = "FILE",
+        conflicts_with_all(["paths", "json", "threads", "follow_links", "one_file_system", "cwd_file"])
+    )]
+    pub import: Option<PathBuf>,
 
     /// Worker threads for the scan [default: one per core].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -35,6 +35,10 @@
 //!   (`--list`, `--json`, `--summary`, the `--audit` report); security
 //!   findings as pure predicates, file capabilities, `--baseline`; debounced,
 //!   non-recursive inotify watches reported as fresh `lstat`s.
+//! * [`import`] — `-f`: an ncdu/gdu export or statree's `--json` output read
+//!   as a scan source ([`scan::Source`]): the same batches a walk sends,
+//!   streamed in two passes with a depth counter, failures with the byte
+//!   offset. The view keeps an import read-only ([`view::imported`]).
 //! * [`fsops`] — the only code that changes the filesystem (chmod, chown,
 //!   rename, bulk rename, create, remove, trash, undo) and the counts on disk the confirmations show:
 //!   identity re-checked before acting, symlinks never followed, no
@@ -125,6 +129,7 @@ pub mod error;
 pub mod exec;
 pub mod fmt;
 pub mod fsops;
+pub mod import;
 pub mod keymap;
 pub mod logging;
 pub mod model;

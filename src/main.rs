@@ -15,6 +15,7 @@ use clap::Parser;
 use statree::audit::Baseline;
 use statree::cli::{self, Cli};
 use statree::config;
+use statree::import::Import;
 use statree::logging;
 use statree::output::audit::Filter;
 use statree::output::{self, Mode, Outcome};
@@ -64,12 +65,78 @@ fn run(cli: Cli) -> u8 {
         return finish(result.and_then(|()| out.flush()).map(|()| Outcome::Clean), &mut err);
     }
 
-    let options = ScanOptions {
+    let mut options = ScanOptions {
         threads: cli.threads.map_or(0, usize::from),
         follow_links: cli.follow_links,
         one_file_system: cli.one_file_system,
         ..ScanOptions::new(cli.roots())
     };
+    // `-f -` with the view: the export comes on standard input, the keys
+    // must come from the terminal; the export is read through another
+    // descriptor and standard input becomes the terminal.
+    let viewing =
+        !(cli.list || cli.json || cli.summary || cli.export.is_some()) && cli.audit.is_none();
+    let mut _piped = None;
+    let from_stdin = cli.import.as_deref().is_some_and(|f| f.as_os_str() == "-");
+    let opened = if from_stdin && viewing && !io::stdin().is_terminal() {
+        match stdin_for_keys() {
+            Ok((fd, path)) => {
+                _piped = Some(fd);
+                Some(Import::open_as(&path, std::path::Path::new("-")))
+            }
+            Err(e) => {
+                let _ = writeln!(err, "statree: -f -: no terminal for the keys: {e}");
+                return 2;
+            }
+        }
+    } else {
+        cli.import.as_deref().map(Import::open)
+    };
+    // `-f`: the recorded scan takes the place of the walk, for every output.
+    let import = match opened.transpose() {
+        Ok(import) => import,
+        Err(e) => {
+            let _ = writeln!(err, "statree: {e}");
+            return 1;
+        }
+    };
+    if let Some(import) = &import {
+        options.roots = vec![import.root.clone()];
+        options.source = Some(import.source.clone());
+    }
+    let code = run_mode(&cli, options, out, &mut err);
+    match import.and_then(|i| i.failure()) {
+        // What was read before it was output; the read itself failed.
+        Some(failure) => {
+            let _ = writeln!(err, "statree: {failure}");
+            1
+        }
+        None => code,
+    }
+}
+
+/// Moves standard input to another descriptor (returned, with a path that
+/// opens it) and puts the controlling terminal in its place.
+fn stdin_for_keys() -> io::Result<(std::os::fd::OwnedFd, std::path::PathBuf)> {
+    use std::os::fd::AsRawFd;
+    let piped = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stdin(), 3)?;
+    let tty = rustix::fs::open(
+        "/dev/tty",
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    rustix::stdio::dup2_stdin(&tty)?;
+    let path = std::path::PathBuf::from(format!("/proc/self/fd/{}", piped.as_raw_fd()));
+    Ok((piped, path))
+}
+
+/// Runs the output, or the interface, that the flags ask for.
+fn run_mode(
+    cli: &Cli,
+    options: ScanOptions,
+    mut out: io::BufWriter<io::StdoutLock<'_>>,
+    err: &mut io::Stderr,
+) -> u8 {
     let audit = cli.audit_selection();
     // Read before the terminal opens, for the outputs and the interface alike.
     let baseline = match cli.baseline.as_deref().map(Baseline::load).transpose() {
@@ -81,7 +148,7 @@ fn run(cli: Cli) -> u8 {
         }
     };
     if let Some(file) = &cli.export {
-        return export(&cli, options, file, &mut out, &mut err);
+        return export(cli, options, file, &mut out, err);
     }
     let mode = if cli.list {
         Mode::List
@@ -115,11 +182,11 @@ fn run(cli: Cli) -> u8 {
         let result =
             statree::tui::start_choosing(options, cli.cwd_file.as_deref(), baseline, chooser)
                 .map(|()| Outcome::Clean);
-        return finish(result, &mut err);
+        return finish(result, err);
     };
     log::info!("output: {mode:?}");
     let filter = Filter { audit, baseline };
-    finish(output::run_filtered(mode, options, filter, &mut out, &mut err), &mut err)
+    finish(output::run_filtered(mode, options, filter, &mut out, err), err)
 }
 
 /// `-o FILE`: one root, written to FILE or (`-`) standard output.

@@ -15,6 +15,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("output", &["tui", "ui", "exec", "view"]),
     ("audit", &["tui", "ui", "exec", "view"]),
     ("watch", &["tui", "ui", "exec", "view"]),
+    ("import", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops"]),
     ("fsops", &["tui", "ui", "exec", "view", "output", "audit", "watch"]),
     ("model", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops"]),
     ("scan", &["tui", "ui", "exec", "view", "output", "audit", "watch", "fsops", "model"]),

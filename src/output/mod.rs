@@ -64,6 +64,10 @@ pub fn run_filtered(
         filter.audit = Some(crate::audit::FindingSet::all());
     }
     options.detail = mode == Mode::Json;
+    if mode == Mode::Json && filter.is_empty() {
+        // The records are rendered on the scan's workers (see `json::batch`).
+        options.format = Some(json::batch::formatter());
+    }
     if let Some(selection) = filter.audit {
         options.audit = crate::audit::scan_needs(selection);
     }
@@ -124,7 +128,12 @@ pub struct ErrorReporter<'a> {
     count: u64,
 }
 
-impl ErrorReporter<'_> {
+impl<'a> ErrorReporter<'a> {
+    /// A reporter writing to `err`, with nothing reported yet.
+    pub fn new(err: &'a mut dyn Write) -> Self {
+        ErrorReporter { err, count: 0 }
+    }
+
     /// Reports one error.
     pub fn report(&mut self, path: &Path, error: &ScanError) {
         self.count += 1;

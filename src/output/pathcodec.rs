@@ -36,7 +36,19 @@ pub fn encode(raw: &[u8], out: &mut Vec<u8>) {
 /// reads back exactly the same text.
 pub fn string(text: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    for ch in text.chars() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // Printable ASCII but the quote and the backslash is written as
+        // itself (the sanitizer lets it through): copied a run at a time.
+        let run = bytes[at..]
+            .iter()
+            .position(|&b| !matches!(b, 0x20..=0x7e) || b == b'"' || b == b'\\')
+            .unwrap_or(bytes.len() - at);
+        out.extend_from_slice(&bytes[at..at + run]);
+        at += run;
+        let Some(ch) = text[at..].chars().next() else { break };
+        at += ch.len_utf8();
         match ch {
             '"' => out.extend_from_slice(b"\\\""),
             '\\' => out.extend_from_slice(b"\\\\"),
@@ -100,6 +112,14 @@ mod tests {
         encode(raw, &mut out);
         let value: Value = serde_json::from_slice(&out).expect("valid JSON");
         decode(&value).expect("decodable")
+    }
+
+    /// The run copied as it is must be what the character loop would write.
+    #[test]
+    fn printable_ascii_passes_the_sanitizer() {
+        for b in (0x20u8..=0x7e).filter(|b| !matches!(b, b'"' | b'\\')) {
+            assert!(!crate::sanitize::is_unsafe(char::from(b)), "{b:#x}");
+        }
     }
 
     #[test]

@@ -155,12 +155,24 @@ pub struct Batch {
     names: Vec<u8>,
     /// The entries, in listing order.
     pub entries: Vec<RawEntry>,
+    /// The entries as a consumer's formatter rendered them on the worker
+    /// ([`super::ScanOptions::format`]).
+    pub rendered: Option<Box<Rendered>>,
 }
 
 impl Batch {
     /// An empty batch ready to be filled.
     pub fn new(id: u32, parent: Parent, dir_path: Arc<Path>, offset: u32, total: u32) -> Self {
-        Batch { id, parent, dir_path, offset, total, names: Vec::new(), entries: Vec::new() }
+        Batch {
+            id,
+            parent,
+            dir_path,
+            offset,
+            total,
+            names: Vec::new(),
+            entries: Vec::new(),
+            rendered: None,
+        }
     }
 
     /// Appends an entry whose name is `name`.
@@ -216,6 +228,24 @@ impl Batch {
     /// The key of the entry at `index` in this batch.
     pub fn key(&self, index: usize) -> EntryKey {
         EntryKey { batch: self.id, index: index as u32 }
+    }
+}
+
+/// A batch's records as the formatter rendered them: entry `i` is
+/// `bytes[ends[i - 1]..ends[i]]` (from 0 for the first).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Every entry's text, one after the other.
+    pub bytes: Vec<u8>,
+    /// Where each entry's text ends.
+    pub ends: Vec<u32>,
+}
+
+impl Rendered {
+    /// The text of entry `i`.
+    pub fn entry(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
     }
 }
 

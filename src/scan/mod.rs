@@ -16,11 +16,13 @@
 mod cancel;
 mod deep;
 pub mod entry;
+pub mod format;
 pub mod kind;
 pub mod links;
 mod listing;
 mod options;
 mod place;
+pub mod source;
 pub(crate) mod stat;
 mod tally;
 mod walker;
@@ -35,9 +37,12 @@ use crossbeam_channel::{Receiver, Sender};
 
 pub use cancel::ScanCanceller;
 pub use entry::{
-    AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, ScanEvent, Timespec,
+    AuditDetail, Batch, Detail, EntryKey, EntryStat, Parent, RawEntry, Rendered, ScanEvent,
+    Timespec,
 };
+pub use format::BatchFormat;
 pub use options::{AuditScan, ScanOptions};
+pub use source::{Recorded, Source};
 pub use stat::statx_path;
 
 use crate::error::Op;
@@ -196,6 +201,9 @@ const QUEUED_BATCHES_PER_THREAD: usize = 8;
 /// Starts scanning. Never blocks on the filesystem: every `stat` happens on
 /// the scanner's own threads.
 pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
+    if let Some(source) = &options.source {
+        return source::start(source);
+    }
     let threads = options.thread_count();
     log::debug!("scan started on {threads} threads: {}", crate::logging::capped(&options));
     let (tx, rx) = crossbeam_channel::bounded(threads * QUEUED_BATCHES_PER_THREAD + 4);
@@ -217,6 +225,7 @@ pub fn start(options: ScanOptions) -> std::io::Result<ScanHandle> {
         detail: options.detail,
         audit: options.audit,
         skip: options.skip.clone(),
+        format: options.format.clone(),
         split_pool,
         tally: tally::Tally::new(),
     });

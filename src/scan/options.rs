@@ -26,6 +26,10 @@ pub struct ScanOptions {
     /// scanned root reads only the new siblings, not the subtree the model
     /// already holds.
     pub skip: Vec<PathBuf>,
+    /// Events from an import instead of a walk of `roots` (see `source`).
+    pub source: Option<super::Source>,
+    /// Renders every batch on the worker that built it (`--json`).
+    pub format: Option<super::BatchFormat>,
 }
 
 /// Which extra facts an audit scan gathers, on the scan's workers, into each
@@ -59,6 +63,8 @@ impl ScanOptions {
             background: false,
             audit: AuditScan::default(),
             skip: Vec::new(),
+            source: None,
+            format: None,
         }
     }
 

@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub audit: AuditScan,
     /// Directories not entered ([`super::ScanOptions::skip`]).
     pub skip: Vec<std::path::PathBuf>,
+    /// Renders each batch before it is sent (`--json`).
+    pub format: Option<super::BatchFormat>,
     /// Runs the parallel slices of large directories.
     pub split_pool: jwalk::rayon::ThreadPool,
     /// Counts for the log's line at the end.
@@ -49,8 +51,12 @@ impl Shared {
     /// Sends an event, waiting for room or for the cancel: a worker never
     /// waits only for room (a reader that stopped reading while keeping the
     /// channel open would hold it forever).
-    pub(super) fn send(&self, event: ScanEvent) {
+    pub(super) fn send(&self, mut event: ScanEvent) {
         self.tally.count(&event);
+        if let (Some(format), ScanEvent::Batch(batch)) = (&self.format, &mut event) {
+            // On this worker, in parallel with the others.
+            batch.rendered = Some(Box::new((format.0)(batch)));
+        }
         if !self.cancel.send(&self.tx, event) {
             // Cancelled, or the receiver is gone: nobody wants the rest.
             self.cancel.cancel();

@@ -115,6 +115,10 @@ impl LiveWatch {
     /// Watches every open directory and drops the watches of closed or
     /// vanished ones (at most every 50 ms).
     pub fn sync(&mut self, state: &State) {
+        if crate::view::imported::is_imported(state) {
+            // An import names no directory of this machine's to watch.
+            return;
+        }
         let Some(commands) = self.commands.as_ref() else { return };
         if self.last_sync.is_some_and(|at| at.elapsed() < SYNC_EVERY) {
             return;

@@ -64,9 +64,14 @@ pub fn start_choosing(
         ..ViewOptions::default()
     };
     let roots: Vec<String> = options.roots.iter().map(|r| sanitize::path(r).into_owned()).collect();
-    let title = format!("statree: {}", roots.join(" "));
+    let recorded = options.source.as_ref().map(|s| s.recorded().clone());
+    let title = match &recorded {
+        Some(r) => format!("statree: {} (imported, read-only)", sanitize::path(&r.file)),
+        None => format!("statree: {}", roots.join(" ")),
+    };
     let options = ScanOptions { background: true, ..options };
     let mut state = State::new(config.keymap.clone(), view, Instant::now());
+    state.scan.recorded = recorded;
     let pass = PassOptions {
         roots: options.roots.clone(),
         follow_links: options.follow_links,

@@ -197,7 +197,13 @@ fn body(state: &State, theme: &Theme, now: i64) -> Vec<Body> {
             out.push(Body::Fields(vec![path(&tree.path(id))]));
             out.push(Body::Extra(Line::styled(sanitize::text(reason).into_owned(), theme.error())));
         }
-        Some(Ok(full)) => out.push(Body::Fields(stat_fields(state, full, now))),
+        Some(Ok(full)) => {
+            let mut fields = stat_fields(state, full, now);
+            if let Some(recorded) = &state.scan.recorded {
+                only_recorded(&mut fields, recorded, now);
+            }
+            out.push(Body::Fields(fields));
+        }
     }
     let mut tail = Vec::new();
     if let Some(error) = tree.error(id) {
@@ -298,6 +304,27 @@ fn stat_fields(state: &State, full: &FullStat, now: i64) -> Vec<Field> {
         None => Field::new("born", "born", "unknown".to_string()),
     });
     out
+}
+
+/// An import: only the fields an export records, and a first line that
+/// says they are recorded, by what and when.
+fn only_recorded(fields: &mut Vec<Field>, recorded: &crate::scan::Recorded, now: i64) {
+    const KEPT: &[&str] = &["path", "type", "mode", "size", "alloc", "user", "group", "modified"];
+    fields.retain(|f| KEPT.contains(&f.long));
+    let when = recorded.timestamp.map_or_else(
+        || "at an unknown time".to_string(),
+        |sec| local_time(Timespec { sec, nsec: 0 }, now),
+    );
+    let what = format!("{when} by {}, read-only", sanitize::text(&recorded.program));
+    let mut field = Field::new("recorded", "rec", what);
+    let short = recorded.timestamp.map_or_else(
+        || "unknown".to_string(),
+        // Exports record whole seconds: no nanoseconds to show.
+        |sec| short_time(Timespec { sec, nsec: 0 }).trim_end_matches(".000000000").to_string(),
+    );
+    let program = recorded.program.split(' ').next().unwrap_or_default();
+    field.compact = Some(format!("{short} {}, read-only", sanitize::text(program)));
+    fields.insert(1.min(fields.len()), field);
 }
 
 /// "1 byte", "2 bytes": the count is shown beside it.

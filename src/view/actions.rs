@@ -5,6 +5,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::imported;
 use super::jobs::Running;
 use super::line::{LineEditor, LineKey};
 use super::msg::Effect;
@@ -113,6 +114,9 @@ pub fn clear_marks(state: &mut State) {
 }
 
 fn busy(state: &mut State) -> bool {
+    if imported::refuse(state) {
+        return true;
+    }
     if let Some(running) = &state.jobs.running {
         let label = running.label;
         state.error(format!("{label} is still running: wait, or Esc to cancel it"));
@@ -341,6 +345,9 @@ fn root_of(state: &State, id: NodeId) -> Option<NodeId> {
 
 /// `e` / `o`: hand a regular file to the editor or the pager.
 pub fn open_external(state: &mut State, pager: bool) -> Vec<Effect> {
+    if imported::refuse(state) {
+        return Vec::new();
+    }
     let Some(target) = or_say(state, selected_target(state)) else { return Vec::new() };
     match target.identity.kind {
         FileKind::File => {
@@ -366,6 +373,9 @@ pub fn open_external(state: &mut State, pager: bool) -> Vec<Effect> {
 
 /// `R`: re-read the selected directory (or the one holding the selection).
 pub fn refresh(state: &mut State) -> Vec<Effect> {
+    if imported::refuse(state) {
+        return Vec::new();
+    }
     let Some(id) = state.selected_node() else { return Vec::new() };
     let dir =
         if state.tree.kind(id) == FileKind::Dir { id } else { state.tree.parent(id).unwrap_or(id) };

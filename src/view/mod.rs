@@ -16,6 +16,7 @@ pub mod enter;
 pub mod fresh;
 pub mod goto;
 pub mod help;
+pub mod imported;
 pub mod inspect;
 pub mod jobs;
 pub mod journal;

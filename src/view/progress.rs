@@ -9,4 +9,6 @@ pub struct ScanProgress {
     pub started: Instant,
     /// Scan wall time, once finished.
     pub finished: Option<Duration>,
+    /// Set when the tree is an import (`-f`): read-only, see `view::imported`.
+    pub recorded: Option<crate::scan::Recorded>,
 }

@@ -80,6 +80,10 @@ pub fn on_audit_pass(state: &mut State, event: ScanEvent) {
 
 /// Starts a re-scan of `dir`; `None` when it is not a live directory.
 pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
+    if state.scan.recorded.is_some() {
+        // An import: there is no disk to read it again from.
+        return None;
+    }
     // A re-scan inside one already running for an ancestor is redundant, and
     // one for the same directory replaces the old one.
     let path = state.tree.path(dir);

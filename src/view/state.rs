@@ -177,7 +177,7 @@ impl State {
             inspect: Inspect::default(),
             jobs: Jobs::default(),
             screen: Screen::new(now),
-            scan: ScanProgress { started: now, finished: None },
+            scan: ScanProgress { started: now, finished: None, recorded: None },
             audit: AuditState::default(),
             open: OpenState::default(),
             columns: ColumnState::default(),

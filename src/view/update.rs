@@ -13,8 +13,8 @@ use super::nav::{
 };
 use super::state::{Mode, PromptKind, State};
 use super::{
-    actions, audit, column_keys, dialog, enter, fresh, goto, help, loads, nav, outcomes, prompt,
-    root, scan_in, sweep,
+    actions, audit, column_keys, dialog, enter, fresh, goto, help, imported, loads, nav, outcomes,
+    prompt, root, scan_in, sweep,
 };
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
@@ -24,7 +24,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
     effects.extend(settle_selection(state));
     effects.extend(fresh::list_opened(state));
-    effects
+    imported::filter(state, effects)
 }
 
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {

@@ -26,18 +26,36 @@ use std::path::Path;
 
 use crossbeam_channel::Receiver;
 
+pub mod batch;
+mod fast;
+
 use super::audit::{Item, Judged, Removed};
 use super::{ErrorReporter, events, pathcodec};
 use crate::audit::{Change, Finding, FindingSet, OldRecord, caps};
 use crate::error::ScanError;
-use crate::fmt::time::rfc3339_utc;
 use crate::model::FileKind;
 use crate::model::mode::{octal_string, perms_string};
 use crate::names::OwnerNames;
 use crate::scan::{EntryKey, Parent, RawEntry, ScanEvent};
 
-/// Writes the records as batches arrive.
+/// Writes the records as batches arrive: copies the records the workers
+/// rendered ([`batch`]), or renders a batch that comes without them.
 pub fn write(
+    rx: &Receiver<ScanEvent>,
+    out: &mut dyn Write,
+    errors: &mut ErrorReporter<'_>,
+) -> io::Result<()> {
+    let mut writer = batch::Writer::default();
+    for event in events(rx) {
+        writer.event(&event, out, errors)?;
+    }
+    writer.finish(out)
+}
+
+/// The serial writer: renders every record on this thread as its batch
+/// arrives. It was the only writer before [`batch`]; it stays as the
+/// reference the fast path is tested against, byte for byte.
+pub fn write_serial(
     rx: &Receiver<ScanEvent>,
     out: &mut dyn Write,
     errors: &mut ErrorReporter<'_>,
@@ -121,14 +139,17 @@ fn open_record(line: &mut Vec<u8>, path: &[u8], entry: &RawEntry, names: &mut Ow
     push_num(line, "size", st.size);
     push_num(line, "blocks", st.blocks);
     line.extend_from_slice(b",\"atime\":");
-    push_str(line, &rfc3339_utc(st.atime));
+    fast::push_time(line, st.atime);
     line.extend_from_slice(b",\"mtime\":");
-    push_str(line, &rfc3339_utc(st.mtime));
+    fast::push_time(line, st.mtime);
     line.extend_from_slice(b",\"ctime\":");
-    push_str(line, &rfc3339_utc(st.ctime));
+    fast::push_time(line, st.ctime);
     line.extend_from_slice(b",\"btime\":");
     let btime = entry.detail.as_ref().and_then(|d| d.btime);
-    push_opt_str(line, btime.map(rfc3339_utc).as_deref());
+    match btime {
+        Some(t) => fast::push_time(line, t),
+        None => line.extend_from_slice(b"null"),
+    }
     if let Some(target) = entry.detail.as_ref().and_then(|d| d.target.as_ref())
         && kind == FileKind::Symlink
     {
@@ -236,8 +257,7 @@ fn push_error(line: &mut Vec<u8>, error: &ScanError) {
 }
 
 fn push_num(line: &mut Vec<u8>, key: &str, value: u64) {
-    // Writing into a Vec cannot fail.
-    let _ = write!(line, ",\"{key}\":{value}");
+    fast::push_num(line, key, value);
 }
 
 fn push_str(line: &mut Vec<u8>, text: &str) {
