@@ -51,6 +51,9 @@ pub trait Runner {
     fn spawn(&mut self, name: &'static str, job: Job) -> io::Result<Vec<Msg>>;
     /// Looks up the user and group names of these ids (NSS may be slow).
     fn resolve_owner(&mut self, uid: u32, gid: u32) -> Vec<Msg>;
+    /// Puts `msg` on the loop's queue, behind what waits there; a runner
+    /// without a queue (or with a full one) answers it at once.
+    fn post(&mut self, msg: Msg) -> Vec<Msg>;
     /// Hands this file to the editor or pager.
     fn open_external(&mut self, programs: &Programs, request: ExternalRequest) -> Vec<Msg>;
 }
@@ -213,6 +216,7 @@ impl<R: Runner> Executor<R> {
             Effect::OpenExternal { path, pager, .. } => {
                 self.runner.open_external(&self.programs, ExternalRequest { path, pager })
             }
+            Effect::SortStep => self.runner.post(Msg::SortStep),
             Effect::Suspend => Vec::new(),
             Effect::Quit => {
                 // Nothing forwarded is wanted any more.

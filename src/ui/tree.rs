@@ -56,6 +56,10 @@ fn title_line(state: &State) -> String {
     }
     let options = &state.rows.options;
     let mut title = format!(" {} · sort: {}", roots.join(", "), options.sort.label());
+    if state.rows.sorting() {
+        // A huge directory shows in listing order until its sort is done.
+        title.push_str(" (sorting…)");
+    }
     // Apparent sizes are the default and go unsaid.
     if options.disk_usage {
         title.push_str(&format!(" · {}", options.size_label()));

@@ -16,6 +16,7 @@ pub mod line;
 pub mod loads;
 pub mod msg;
 pub mod nav;
+pub mod order;
 pub mod outcomes;
 pub mod perm;
 pub mod progress;
