@@ -21,8 +21,10 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::rows::{ViewOptions, compare};
 use crate::model::{NodeId, Tree};
+
+/// The sibling order under options `K`.
+pub type Compare<'a, K> = &'a dyn Fn(&K, NodeId, NodeId) -> Ordering;
 
 /// Most comparisons (or moves) of one sort step: some tens of milliseconds.
 pub const STEP_WORK: u64 = 1 << 19;
@@ -35,15 +37,16 @@ const RUN: usize = 4096;
 
 /// What a sorted order depends on besides the children.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Key {
-    options: ViewOptions,
+struct Key<K> {
+    options: K,
     /// Bumped when the node filter changes (it decides the shown children).
     filter_epoch: u64,
 }
 
-/// The orders kept and the one being computed.
+/// The orders kept and the one being computed, for options `K` (the rows'
+/// options: sort key, hidden entries, filter).
 #[derive(Debug)]
-pub struct OrderCache {
+pub struct OrderCache<K> {
     /// Shown-children count from which a directory is sorted in steps.
     pub big: usize,
     /// Most comparisons of one step ([`STEP_WORK`]; smaller in tests).
@@ -52,13 +55,13 @@ pub struct OrderCache {
     pub work: u64,
     /// Bumped by the rows when the node filter changes.
     pub filter_epoch: u64,
-    done: HashMap<NodeId, (Key, Vec<NodeId>)>,
-    job: Option<Job>,
+    done: HashMap<NodeId, (Key<K>, Vec<NodeId>)>,
+    job: Option<Job<K>>,
     /// A step message is on its way: do not ask for another.
     step_asked: bool,
 }
 
-impl Default for OrderCache {
+impl<K> Default for OrderCache<K> {
     fn default() -> Self {
         OrderCache {
             big: BIG_DIR,
@@ -75,9 +78,9 @@ impl Default for OrderCache {
 /// A merge sort in progress: `buf` holds sorted runs of `width`, merged
 /// pairwise into `tmp`; the cursor of the pair being merged survives steps.
 #[derive(Debug)]
-struct Job {
+struct Job<K> {
     dir: NodeId,
-    key: Key,
+    key: Key<K>,
     buf: Vec<NodeId>,
     tmp: Vec<NodeId>,
     /// Sorted-run width (0 while the initial runs are being sorted).
@@ -90,15 +93,15 @@ struct Job {
     out: usize,
 }
 
-impl OrderCache {
-    /// `children` (shown children of `dir`) in sorted order: inline when
-    /// small, from the kept order when it still holds; otherwise left in
-    /// listing order and a stepped sort is set up. Returns false when the
-    /// order is not final yet.
+impl<K: Clone + PartialEq> OrderCache<K> {
+    /// `children` (the children of `dir` that `shows` keeps) in sorted
+    /// order: inline when few, from the kept order when it still holds;
+    /// otherwise left in listing order and a stepped sort is set up. Returns
+    /// false when the order is not final yet.
     pub fn order(
         &mut self,
-        tree: &Tree,
-        options: &ViewOptions,
+        (tree, options, cmp): (&Tree, &K, Compare<K>),
+        shows: &dyn Fn(NodeId) -> bool,
         dir: NodeId,
         children: &mut Vec<NodeId>,
     ) -> bool {
@@ -107,14 +110,15 @@ impl OrderCache {
             let mut n = 0u64;
             children.sort_by(|&a, &b| {
                 n += 1;
-                compare(tree, options, a, b)
+                cmp(options, a, b)
             });
             self.work += n;
             return true;
         }
         let key = Key { options: options.clone(), filter_epoch: self.filter_epoch };
         if let Some((kept_key, order)) = self.done.get(&dir) {
-            if *kept_key == key && holds(tree, options, dir, children.len(), order) {
+            let sorted = |a, b| cmp(options, a, b) != Ordering::Greater;
+            if *kept_key == key && holds(tree, shows, sorted, (dir, children.len()), order) {
                 self.work += order.len() as u64;
                 children.clone_from(order);
                 return true;
@@ -146,14 +150,14 @@ impl OrderCache {
 
     /// Advances the pending sort by one step. Returns true when it finished
     /// (the rows must be rebuilt to show it).
-    pub fn step(&mut self, tree: &Tree) -> bool {
+    pub fn step(&mut self, cmp: Compare<K>) -> bool {
         self.step_asked = false;
         let Some(job) = &mut self.job else { return false };
         let options = job.key.options.clone();
         let mut n = 0u64;
         let finished = job.advance(self.step_work, &mut |a, b| {
             n += 1;
-            compare(tree, &options, a, b)
+            cmp(&options, a, b)
         });
         self.work += n;
         if !finished {
@@ -175,18 +179,20 @@ impl OrderCache {
 /// True when `order` is still the sorted list of `dir`'s `count` shown
 /// children. Ids are never reused, so distinct ids that are all live shown
 /// children, as many as there are, are exactly the children.
-fn holds(tree: &Tree, options: &ViewOptions, dir: NodeId, count: usize, order: &[NodeId]) -> bool {
+fn holds(
+    tree: &Tree,
+    shows: &dyn Fn(NodeId) -> bool,
+    in_order: impl Fn(NodeId, NodeId) -> bool,
+    (dir, count): (NodeId, usize),
+    order: &[NodeId],
+) -> bool {
     order.len() == count
-        && order.iter().all(|&id| {
-            tree.is_live(id)
-                && tree.parent(id) == Some(dir)
-                && (options.show_hidden || !tree.name(id).starts_with(b"."))
-        })
-        && order.windows(2).all(|w| compare(tree, options, w[0], w[1]) != Ordering::Greater)
+        && order.iter().all(|&id| tree.is_live(id) && tree.parent(id) == Some(dir) && shows(id))
+        && order.windows(2).all(|w| in_order(w[0], w[1]))
 }
 
-impl Job {
-    fn new(dir: NodeId, key: Key, buf: Vec<NodeId>) -> Self {
+impl<K> Job<K> {
+    fn new(dir: NodeId, key: Key<K>, buf: Vec<NodeId>) -> Self {
         Job { dir, key, buf, tmp: Vec::new(), width: 0, lo: 0, left: 0, right: 0, out: 0 }
     }
 

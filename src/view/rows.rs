@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use super::order::OrderCache;
+use super::order::{Compare, OrderCache};
 use crate::config::SortKey;
 use crate::model::{FileKind, NodeId, Tree};
 
@@ -79,7 +79,7 @@ pub struct RowIndex {
     /// the name filter: the audit's filters.
     node_filter: Option<Vec<u64>>,
     /// Huge directories' sorted orders, and the one being sorted in steps.
-    pub order: OrderCache,
+    pub order: OrderCache<ViewOptions>,
     /// The last rebuild showed a huge directory in listing order: its sort
     /// is still running.
     unsorted: bool,
@@ -164,6 +164,12 @@ impl RowIndex {
         }
     }
 
+    /// Advances a huge directory's sort by one slice; true when it finished
+    /// (the rows are then due for a rebuild).
+    pub fn sort_step(&mut self, tree: &Tree) -> bool {
+        self.order.step(&compare_in(tree))
+    }
+
     /// True while a huge directory shows in listing order, its sort running.
     pub fn sorting(&self) -> bool {
         self.unsorted
@@ -197,7 +203,15 @@ impl RowIndex {
             }
             children.clear();
             children.extend(tree.children(row.id).filter(|&c| self.shows(tree, options, c)));
-            self.unsorted |= !self.order.order(tree, options, row.id, &mut children);
+            // Fields, not `self.shows`: the order cache is borrowed mutably.
+            let kept = &self.kept;
+            let shows = |id: NodeId| {
+                (options.show_hidden || !tree.name(id).starts_with(b"."))
+                    && kept.as_ref().is_none_or(|bits| bit(bits, id))
+            };
+            let how = (tree, options, &compare_in(tree) as Compare<ViewOptions>);
+            let sorted = self.order.order(how, &shows, row.id, &mut children);
+            self.unsorted |= !sorted;
             let depth = row.depth.saturating_add(1);
             stack.extend(children.iter().rev().map(|&id| Row { id, depth }));
         }
@@ -240,6 +254,11 @@ impl RowIndex {
 /// the largest entry first, file or directory. The sort is stable.
 pub fn sort_siblings(tree: &Tree, options: &ViewOptions, ids: &mut [NodeId]) {
     ids.sort_by(|&a, &b| compare(tree, options, a, b));
+}
+
+/// [`compare`] in `tree`, for the sorts done in steps.
+fn compare_in(tree: &Tree) -> impl Fn(&ViewOptions, NodeId, NodeId) -> Ordering + '_ {
+    move |options, a, b| compare(tree, options, a, b)
 }
 
 /// The sibling order of [`sort_siblings`] for two nodes.

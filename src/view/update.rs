@@ -59,7 +59,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             sweep::on_tick(state).into_iter().collect()
         }
         Msg::SortStep => {
-            if state.rows.order.step(&state.tree) {
+            if state.rows.sort_step(&state.tree) {
                 state.rebuild_rows();
             }
             Vec::new()
