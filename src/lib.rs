@@ -87,6 +87,9 @@
 //!   selected entry, the capped preview read of a regular file, and the
 //!   `statx` of a file the editor hands back; actions that change files run
 //!   on a thread of their own. A frame reads only the rows on screen.
+//! * No key waits for a huge directory's sort: from [`view::order::BIG_DIR`]
+//!   shown children up it advances in bounded slices, one per
+//!   `Msg::SortStep`, and its order is kept between rebuilds.
 //! * A destructive action acts on exactly the entry the user was shown
 //!   (device, inode and type re-checked) or on nothing, with a message: its
 //!   row and the pane must agree ([`view::shown`]), and every directory from
