@@ -9,14 +9,16 @@
 //! bottom-up merge sort advances by at most [`STEP_WORK`] comparisons per
 //! [`Msg::SortStep`](super::Msg::SortStep) — a message the loop handles
 //! after the keys already queued. The finished order is kept per directory
-//! and reused by every later rebuild as long as it still holds: the same
-//! options, exactly the shown children (each a live child, and as many), and
-//! still sorted (sizes and times change under a scan). A check is linear,
-//! the sort is not; a result that no longer holds is dropped and sorted
-//! again.
+//! and reused by every later rebuild while the options and the tree are
+//! unchanged ([`Tree::edits`]). After an edit, an order that still lists
+//! exactly the shown children (each a live child, as many as there are: a
+//! linear check without comparisons) is shown while it is sorted again, for
+//! a size, time or name may have changed; one that does not is dropped and
+//! the directory shows in listing order until sorted. No rebuild compares
+//! names: the only comparisons are the sort's, in steps.
 //!
-//! Memory: 4 bytes per child of each huge directory shown (its order), plus
-//! 4 more per child of the one directory being sorted, while it sorts.
+//! Memory: 4 bytes per child of each huge directory shown (its order); the
+//! one directory being sorted holds 8 more per child while it sorts.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -55,7 +57,8 @@ pub struct OrderCache<K> {
     pub work: u64,
     /// Bumped by the rows when the node filter changes.
     pub filter_epoch: u64,
-    done: HashMap<NodeId, (Key<K>, Vec<NodeId>)>,
+    /// Kept orders with the tree's edit count when their sort began.
+    done: HashMap<NodeId, (Key<K>, u64, Vec<NodeId>)>,
     job: Option<Job<K>>,
     /// A step message is on its way: do not ask for another.
     step_asked: bool,
@@ -81,6 +84,8 @@ impl<K> Default for OrderCache<K> {
 struct Job<K> {
     dir: NodeId,
     key: Key<K>,
+    /// The tree's edit count when the children were taken.
+    edits: u64,
     buf: Vec<NodeId>,
     tmp: Vec<NodeId>,
     /// Sorted-run width (0 while the initial runs are being sorted).
@@ -116,22 +121,27 @@ impl<K: Clone + PartialEq> OrderCache<K> {
             return true;
         }
         let key = Key { options: options.clone(), filter_epoch: self.filter_epoch };
-        if let Some((kept_key, order)) = self.done.get(&dir) {
-            let sorted = |a, b| cmp(options, a, b) != Ordering::Greater;
-            if *kept_key == key && holds(tree, shows, sorted, (dir, children.len()), order) {
-                self.work += order.len() as u64;
+        if let Some((kept_key, edits, order)) = self.done.get(&dir) {
+            if *kept_key == key && *edits == tree.edits() && order.len() == children.len() {
+                // Nothing changed anywhere since this order was sorted.
                 children.clone_from(order);
                 return true;
             }
-            // Stale: free it before a new sort takes its room.
-            self.done.remove(&dir);
+            if *kept_key == key && holds(tree, shows, (dir, children.len()), order) {
+                // The same children, but a size, time or name may have
+                // changed: show the kept order while it is sorted again.
+                children.clone_from(order);
+            } else {
+                // Stale: free it before a new sort takes its room.
+                self.done.remove(&dir);
+            }
         }
         let running = self.job.as_ref().is_some_and(|j| j.dir == dir && j.key == key);
-        if !running && self.job.as_ref().is_none_or(|j| j.dir == dir || !j.key.eq(&key)) {
+        if !running && self.job.as_ref().is_none_or(|j| j.dir == dir || j.key != key) {
             // One sort at a time: a new one replaces a sort of the same
             // directory or one for options no longer current; another huge
             // directory waits for the next rebuild after this one is done.
-            self.job = Some(Job::new(dir, key, children.clone()));
+            self.job = Some(Job::new(dir, (key, tree.edits()), children.clone()));
         }
         false
     }
@@ -164,36 +174,35 @@ impl<K: Clone + PartialEq> OrderCache<K> {
             return false;
         }
         let Some(job) = self.job.take() else { return false };
-        self.done.insert(job.dir, (job.key, job.buf));
+        self.done.insert(job.dir, (job.key, job.edits, job.buf));
         true
     }
 
     /// Bytes held by the kept orders and the pending sort.
     pub fn heap_bytes(&self) -> usize {
-        let kept: usize = self.done.values().map(|(_, o)| o.capacity()).sum();
+        let kept: usize = self.done.values().map(|(_, _, o)| o.capacity()).sum();
         let job = self.job.as_ref().map_or(0, |j| j.buf.capacity() + j.tmp.capacity());
         (kept + job) * size_of::<NodeId>()
     }
 }
 
-/// True when `order` is still the sorted list of `dir`'s `count` shown
-/// children. Ids are never reused, so distinct ids that are all live shown
-/// children, as many as there are, are exactly the children.
+/// True when `order` still lists exactly `dir`'s `count` shown children
+/// (in any order: comparing them would cost what a sort step may). Ids are
+/// never reused, so distinct ids that are all live shown children, as many
+/// as there are, are exactly the children.
 fn holds(
     tree: &Tree,
     shows: &dyn Fn(NodeId) -> bool,
-    in_order: impl Fn(NodeId, NodeId) -> bool,
     (dir, count): (NodeId, usize),
     order: &[NodeId],
 ) -> bool {
     order.len() == count
         && order.iter().all(|&id| tree.is_live(id) && tree.parent(id) == Some(dir) && shows(id))
-        && order.windows(2).all(|w| in_order(w[0], w[1]))
 }
 
 impl<K> Job<K> {
-    fn new(dir: NodeId, key: Key<K>, buf: Vec<NodeId>) -> Self {
-        Job { dir, key, buf, tmp: Vec::new(), width: 0, lo: 0, left: 0, right: 0, out: 0 }
+    fn new(dir: NodeId, (key, edits): (Key<K>, u64), buf: Vec<NodeId>) -> Self {
+        Job { dir, key, edits, buf, tmp: Vec::new(), width: 0, lo: 0, left: 0, right: 0, out: 0 }
     }
 
     /// Does about `budget` comparisons (a run of [`RUN`] may go over); true

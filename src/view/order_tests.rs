@@ -145,3 +145,28 @@ fn a_result_that_went_stale_while_sorting_is_sorted_again() {
     assert!(order(&mut cache, &tree, &options, dir, &mut now));
     assert_eq!(now, sorted_inline(&tree, &options, dir));
 }
+
+#[test]
+fn after_an_edit_that_keeps_the_children_the_kept_order_shows_while_sorted_again() {
+    let (mut tree, dir) = flat(20_000);
+    let by_size = ViewOptions { sort: SortKey::Size, ..ViewOptions::default() };
+    let mut cache = OrderCache { big: 1000, step_work: 20_000, ..OrderCache::default() };
+    let mut children: Vec<NodeId> = tree.children(dir).collect();
+    order(&mut cache, &tree, &by_size, dir, &mut children);
+    run(&mut cache, &tree);
+    let mut kept: Vec<NodeId> = tree.children(dir).collect();
+    assert!(order(&mut cache, &tree, &by_size, dir, &mut kept));
+    // The last file grows to the largest: same children, another order.
+    let last = *kept.last().expect("a child");
+    let op = crate::model::TreeOp::Restat { id: last, stat: stat(0o100_644, 1 << 40, 7) };
+    assert!(tree.apply_op(op));
+    let before = cache.work;
+    let mut shown: Vec<NodeId> = tree.children(dir).collect();
+    assert!(!order(&mut cache, &tree, &by_size, dir, &mut shown), "sorted again");
+    assert_eq!(shown, kept, "the kept order shows meanwhile");
+    assert_eq!(cache.work, before, "no comparison in the rebuild");
+    run(&mut cache, &tree);
+    assert!(order(&mut cache, &tree, &by_size, dir, &mut shown));
+    assert_eq!(shown[0], last);
+    assert_eq!(shown, sorted_inline(&tree, &by_size, dir));
+}
