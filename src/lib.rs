@@ -104,6 +104,9 @@
 //!   and quitting never waits for a blocked syscall: the process the shell
 //!   waits for is a small parent that exits as soon as statree is done
 //!   ([`detach`]), leaving a worker stuck in a call behind.
+//! * No key waits for a huge directory's sort: from [`view::order::BIG_DIR`]
+//!   shown children up it advances in bounded slices, one per
+//!   `Msg::SortStep`, and its order is kept between rebuilds.
 //! * A destructive action acts on exactly the entry the user was shown
 //!   (device, inode and type re-checked) or on nothing, with a message: its
 //!   row and the pane must agree ([`view::shown`]), and every directory from

@@ -46,6 +46,11 @@ impl Runner for Inline {
         vec![Msg::OwnerResolved { uid, user, gid, group }]
     }
 
+    /// No queue: the step runs as part of the effects of this call.
+    fn post(&mut self, msg: Msg) -> Vec<Msg> {
+        vec![msg]
+    }
+
     /// Runs the program without a terminal hand-over.
     fn open_external(&mut self, programs: &Programs, request: ExternalRequest) -> Vec<Msg> {
         let result = request.run(programs);

@@ -57,6 +57,9 @@ pub trait Runner {
     fn load(&mut self, kind: LoadKind, job: Job) -> io::Result<Vec<Msg>>;
     /// Looks up the user and group names of these ids (NSS may be slow).
     fn resolve_owner(&mut self, uid: u32, gid: u32) -> Vec<Msg>;
+    /// Puts `msg` on the loop's queue, behind what waits there; a runner
+    /// without a queue (or with a full one) answers it at once.
+    fn post(&mut self, msg: Msg) -> Vec<Msg>;
     /// Hands this file to the editor or pager.
     fn open_external(&mut self, programs: &Programs, request: ExternalRequest) -> Vec<Msg>;
 }
@@ -337,6 +340,7 @@ impl<R: Runner> Executor<R> {
                 self.spawn("statree-accounts", job, |_| Msg::AccountsLoaded(Default::default()))
             }
             Effect::Open { path, command, .. } => self.open(path, command),
+            Effect::SortStep => self.runner.post(Msg::SortStep),
             Effect::Suspend => Vec::new(),
             Effect::Quit => {
                 // Nothing forwarded is wanted any more.

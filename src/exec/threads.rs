@@ -86,6 +86,14 @@ impl Runner for Threads {
         Vec::new()
     }
 
+    fn post(&mut self, msg: Msg) -> Vec<Msg> {
+        // Full or gone: answered now (one step's bounded work) rather than lost.
+        match self.tx.try_send(msg) {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![e.into_inner()],
+        }
+    }
+
     /// The loop runs it once it has handed the terminal over.
     fn open_external(&mut self, _programs: &Programs, request: ExternalRequest) -> Vec<Msg> {
         self.external.push(request);

@@ -240,6 +240,10 @@ pub fn run(
             watch.publish_selection(selected_directory(&state));
         }
         state.refresh_rows();
+        // That rebuild may have met a huge directory: its sort starts now.
+        if state.rows.order.wants_step() {
+            io_ctx.run_effects(&mut state, vec![crate::view::Effect::SortStep]);
+        }
         live.sync(&state);
         if state.screen.needs_draw && last_draw.elapsed() >= FRAME {
             if let Err(e) = guard.terminal.draw(|frame| ui::draw(frame, &state, theme)) {

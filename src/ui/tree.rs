@@ -65,6 +65,10 @@ fn title_line(state: &State, width: usize) -> String {
         }
     };
     let mut title = format!(" {roots} · sort: {}", options.sort.label());
+    if state.rows.sorting() {
+        // A huge directory shows in listing order until its sort is done.
+        title.push_str(" (sorting…)");
+    }
     // Apparent sizes are the default and go unsaid.
     if options.disk_usage {
         title.push_str(&format!(" · {}", options.size_label()));

@@ -26,6 +26,7 @@ pub mod loads;
 pub mod msg;
 pub mod nav;
 pub mod open;
+pub mod order;
 pub mod outcomes;
 pub mod owner;
 pub mod paste;

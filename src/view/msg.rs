@@ -40,6 +40,9 @@ pub enum Msg {
     PreviewLoaded(Loaded<Preview>),
     /// Time passed (fades messages, animates progress).
     Tick,
+    /// Advance the sort of a huge directory by one slice (asked for by
+    /// [`Effect::SortStep`], so the keys queued before it come first).
+    SortStep,
     /// A signal asked us to leave (SIGTERM, SIGHUP).
     Terminate,
     /// The process was resumed after a suspend: everything must be redrawn.
@@ -154,6 +157,9 @@ pub enum Effect {
     },
     /// Leave the interface.
     Quit,
+    /// Answer [`Msg::SortStep`] through the loop's queue, behind the keys
+    /// already waiting, not inside the current turn.
+    SortStep,
     /// Stop the process until the shell resumes it (Ctrl-z).
     Suspend,
     /// Run a confirmed action off the interface's thread; the result comes

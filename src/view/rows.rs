@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use super::order::{Compare, OrderCache};
 use crate::config::SortKey;
 use crate::model::{FileKind, NodeId, Tree};
 
@@ -79,6 +80,11 @@ pub struct RowIndex {
     /// Only these nodes (a bit per node id) and their ancestors, on top of
     /// the name filter: the audit's filters.
     node_filter: Option<Vec<u64>>,
+    /// Huge directories' sorted orders, and the one being sorted in steps.
+    pub order: OrderCache<ViewOptions>,
+    /// The last rebuild showed a huge directory in listing order: its sort
+    /// is still running.
+    unsorted: bool,
 }
 
 impl RowIndex {
@@ -151,9 +157,29 @@ impl RowIndex {
         self.rows.iter().position(|row| row.id == id)
     }
 
+    /// The row showing `id`, looked for at `hint` first (where it was before
+    /// a rebuild: usually still there, and then found without a scan).
+    pub fn position_near(&self, id: NodeId, hint: usize) -> Option<usize> {
+        match self.rows.get(hint) {
+            Some(row) if row.id == id => Some(hint),
+            _ => self.position(id),
+        }
+    }
+
+    /// Advances a huge directory's sort by one slice; true when it finished
+    /// (the rows are then due for a rebuild).
+    pub fn sort_step(&mut self, tree: &Tree) -> bool {
+        self.order.step(&compare_in(tree))
+    }
+
+    /// True while a huge directory shows in listing order, its sort running.
+    pub fn sorting(&self) -> bool {
+        self.unsorted
+    }
+
     /// Rebuilds the rows from the tree.
     pub fn rebuild(&mut self, tree: &Tree) {
-        let options = &self.options;
+        let options = &self.options.clone();
         if self.last_filter != options.filter {
             self.filter_collapsed.clear();
             self.last_filter.clone_from(&options.filter);
@@ -174,6 +200,7 @@ impl RowIndex {
         // Roots always show, even when nothing under them matches a filter.
         stack.extend(roots.into_iter().rev().map(|id| Row { id, depth: 0 }));
         let mut children = Vec::new();
+        self.unsorted = false;
         while let Some(row) = stack.pop() {
             self.rows.push(row);
             if tree.kind(row.id) != FileKind::Dir || !self.is_expanded(row.id) {
@@ -181,7 +208,15 @@ impl RowIndex {
             }
             children.clear();
             children.extend(tree.children(row.id).filter(|&c| self.shows(tree, options, c)));
-            sort_siblings(tree, options, &mut children);
+            // Fields, not `self.shows`: the order cache is borrowed mutably.
+            let kept = &self.kept;
+            let shows = |id: NodeId| {
+                (options.show_hidden || !tree.name(id).starts_with(b"."))
+                    && kept.as_ref().is_none_or(|bits| bit(bits, id))
+            };
+            let how = (tree, options, &compare_in(tree) as Compare<ViewOptions>);
+            let sorted = self.order.order(how, &shows, row.id, &mut children);
+            self.unsorted |= !sorted;
             let depth = row.depth.saturating_add(1);
             stack.extend(children.iter().rev().map(|&id| Row { id, depth }));
         }
@@ -191,6 +226,7 @@ impl RowIndex {
     /// Like the name filter, every kept directory shows open.
     pub fn set_node_filter(&mut self, ids: Option<Vec<NodeId>>) {
         self.filter_collapsed.clear();
+        self.order.filter_epoch += 1;
         self.node_filter = ids.map(|ids| {
             let mut bits = Vec::new();
             for id in ids {
@@ -203,6 +239,7 @@ impl RowIndex {
     /// Adds a node to the node filter, when one is set (the caller rebuilds).
     pub fn add_to_node_filter(&mut self, id: NodeId) {
         if let Some(bits) = &mut self.node_filter {
+            self.order.filter_epoch += 1;
             set_bit(bits, id);
         }
     }
@@ -221,23 +258,30 @@ impl RowIndex {
 /// name. The name and mtime sorts put directories first; the size sort puts
 /// the largest entry first, file or directory. The sort is stable.
 pub fn sort_siblings(tree: &Tree, options: &ViewOptions, ids: &mut [NodeId]) {
+    ids.sort_by(|&a, &b| compare(tree, options, a, b));
+}
+
+/// [`compare`] in `tree`, for the sorts done in steps.
+fn compare_in(tree: &Tree) -> impl Fn(&ViewOptions, NodeId, NodeId) -> Ordering + '_ {
+    move |options, a, b| compare(tree, options, a, b)
+}
+
+/// The sibling order of [`sort_siblings`] for two nodes.
+pub fn compare(tree: &Tree, options: &ViewOptions, a: NodeId, b: NodeId) -> Ordering {
     let key = options.sort;
-    let by_name = |a: NodeId, b: NodeId| compare_names(tree.name(a), tree.name(b));
-    ids.sort_by(|&a, &b| {
-        let dirs_first = match key {
-            SortKey::Size => Ordering::Equal,
-            SortKey::Name | SortKey::Mtime => {
-                (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir))
-            }
-        };
-        dirs_first
-            .then_with(|| match key {
-                SortKey::Name => Ordering::Equal,
-                SortKey::Size => options.size_of(tree, b).cmp(&options.size_of(tree, a)),
-                SortKey::Mtime => tree.mtime(b).cmp(&tree.mtime(a)),
-            })
-            .then_with(|| by_name(a, b))
-    });
+    let dirs_first = match key {
+        SortKey::Size => Ordering::Equal,
+        SortKey::Name | SortKey::Mtime => {
+            (tree.kind(b) == FileKind::Dir).cmp(&(tree.kind(a) == FileKind::Dir))
+        }
+    };
+    dirs_first
+        .then_with(|| match key {
+            SortKey::Name => Ordering::Equal,
+            SortKey::Size => options.size_of(tree, b).cmp(&options.size_of(tree, a)),
+            SortKey::Mtime => tree.mtime(b).cmp(&tree.mtime(a)),
+        })
+        .then_with(|| compare_names(tree.name(a), tree.name(b)))
 }
 
 /// Case-insensitive (ASCII) name order, raw bytes as the tie-break so the

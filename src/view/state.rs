@@ -217,13 +217,13 @@ impl State {
 
     /// Rebuilds the rows now, keeping the selected node selected.
     pub fn rebuild_rows(&mut self) {
-        let selected = self.selected_node();
+        let (selected, was) = (self.selected_node(), self.cursor.row);
         let started = Instant::now();
         self.rows.rebuild(&self.tree);
         self.rows.dirty = false;
         self.rows.last_rebuild = Some((self.screen.now, started.elapsed()));
         if let Some(id) = selected
-            && let Some(row) = self.rows.position(id)
+            && let Some(row) = self.rows.position_near(id, was)
         {
             self.cursor.row = row;
         }

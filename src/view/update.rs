@@ -24,6 +24,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
     effects.extend(settle_selection(state));
     effects.extend(fresh::list_opened(state));
+    // A huge directory's sort goes on one slice per message.
+    if state.rows.order.wants_step() {
+        effects.push(Effect::SortStep);
+    }
     imported::filter(state, effects)
 }
 
@@ -58,6 +62,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             // The progress line moves while the scan or an action runs.
             state.screen.needs_draw |= state.scanning() || state.jobs.running.is_some();
             sweep::on_tick(state).into_iter().collect()
+        }
+        Msg::SortStep => {
+            if state.rows.sort_step(&state.tree) {
+                state.rebuild_rows();
+            }
+            Vec::new()
         }
         Msg::Terminate => quit(state),
         Msg::Resumed => {

@@ -16,6 +16,7 @@ use super::{DirState, NodeId, RootError, Tree};
 impl Tree {
     /// Applies one scanner event. Returns true when the tree changed.
     pub fn apply(&mut self, event: ScanEvent) -> bool {
+        self.edits += 1;
         match event {
             ScanEvent::Batch(batch) => self.apply_batch(&batch),
             ScanEvent::DirError { dir, error, .. } => self.apply_dir_error(dir, error),
@@ -30,6 +31,7 @@ impl Tree {
 
     /// Applies a batch (also used by callers that inspect the batch first).
     pub fn apply_batch(&mut self, batch: &Batch) -> bool {
+        self.edits += 1;
         if !self.make_room(batch) {
             // Out of memory: the tree keeps what it has (see `reserve`).
             return false;

@@ -161,6 +161,8 @@ pub struct Tree {
     out_of_memory: Option<u64>,
     /// The most bytes the tree may hold (tests, and a budget).
     memory_cap: Option<usize>,
+    /// Bumped by every call that may change the tree (see [`Tree::edits`]).
+    edits: u64,
 }
 
 impl Tree {

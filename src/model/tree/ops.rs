@@ -110,6 +110,7 @@ impl Tree {
     /// same op a second time returns false and changes nothing. An op naming
     /// a parent that is not a live directory is a no-op.
     pub fn apply_op(&mut self, op: TreeOp) -> bool {
+        self.edits += 1;
         match op {
             TreeOp::Upsert { parent, name, stat } => self.upsert(parent.0, &name, &stat),
             TreeOp::Remove { parent, name } => {
@@ -126,6 +127,7 @@ impl Tree {
     /// Removes a node (a root too) and everything below it. Returns false
     /// when it was not live.
     pub fn remove(&mut self, id: NodeId) -> bool {
+        self.edits += 1;
         self.remove_node(id.0)
     }
 

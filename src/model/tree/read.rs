@@ -190,6 +190,13 @@ impl Tree {
         })
     }
 
+    /// A count of the calls that may have changed the tree: equal counts
+    /// mean an unchanged tree (what the view keeps, such as a huge
+    /// directory's order, still holds).
+    pub fn edits(&self) -> u64 {
+        self.edits
+    }
+
     /// True when `id` is a node that has arrived and was not removed since.
     /// A removed node's accessors keep answering with its last values.
     pub fn is_live(&self, id: NodeId) -> bool {

@@ -29,6 +29,8 @@ impl Tree {
     /// subtree. `None` when `root` is not a live root or `absolute` has no
     /// parent (it is `/`).
     pub fn reroot_up(&mut self, root: NodeId, absolute: &Path) -> Option<Rescan> {
+        // Kept orders of directories are checked against this counter.
+        self.edits += 1;
         let slot = self.roots.iter().position(|&r| r == Some(root))?;
         if !self.is_live(root) || self.parent(root).is_some() {
             return None;
@@ -55,6 +57,7 @@ impl Tree {
     /// returns the re-scan that fills it: feed it the events of a scanner
     /// started on `path`.
     pub fn add_root(&mut self, path: &Path) -> Rescan {
+        self.edits += 1;
         let id = self.placeholder_root(path.as_os_str().as_bytes());
         self.roots.push(Some(NodeId(id)));
         Rescan::keeping(NodeId(id), None)
@@ -81,6 +84,7 @@ impl Tree {
     /// is node `base + i` as usual (the listed twin is placed, then taken
     /// out again), so the keys of deeper batches resolve.
     pub(super) fn graft_around(&mut self, dir: u32, batch: &Batch, keep: u32) -> Option<u32> {
+        self.edits += 1;
         if !self.is_live_dir(dir) {
             return None;
         }

@@ -53,6 +53,7 @@ impl Tree {
     /// first walk still on their way for `dir` are ignored from now on; its
     /// state is left as it was. Returns true when a child was removed.
     pub fn clear_children(&mut self, dir: NodeId) -> bool {
+        self.edits += 1;
         if !self.is_live_dir(dir.0) {
             return false;
         }
@@ -80,6 +81,7 @@ impl Tree {
     /// their way for it are ignored from now on. Returns false when `dir` is
     /// not a live directory.
     pub fn apply_batch_to(&mut self, dir: NodeId, batch: &Batch) -> bool {
+        self.edits += 1;
         self.graft_batch(dir.0, batch).is_some()
     }
 
@@ -103,6 +105,7 @@ impl Tree {
     /// batches fill the new subdirectories as a first scan would. Returns
     /// true when the tree changed.
     pub fn apply_rescan(&mut self, rescan: &mut Rescan, event: ScanEvent) -> bool {
+        self.edits += 1;
         match event {
             ScanEvent::Batch(batch) => match batch.parent {
                 Parent::Root(_) => self.rescan_root(rescan, &batch),
@@ -155,6 +158,7 @@ impl Tree {
     /// walker batch for a directory taken out of `Pending` is dropped.
     /// Returns true when that changed.
     pub fn set_dir_state(&mut self, dir: NodeId, state: DirState) -> bool {
+        self.edits += 1;
         if !self.is_live_dir(dir.0) {
             return false;
         }
