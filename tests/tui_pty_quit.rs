@@ -305,3 +305,31 @@ fn a_command_typed_with_q_in_one_write_reaches_the_shell() {
     assert!(status.success(), "{status:?}");
     assert_terminal_restored(&output.lock().unwrap_or_else(|p| p.into_inner()));
 }
+
+/// A signal that ends statree, sent at every moment of its start (every
+/// half millisecond over the first 40 ms): the handlers were registered only
+/// after the first frame and the scan's start, so a signal in between
+/// killed the process with the alternate screen still on. Before the
+/// alternate screen opens, the default action leaves nothing to restore.
+#[test]
+fn a_signal_at_any_moment_of_the_start_leaves_the_terminal_restored() {
+    let tmp = fast_tempdir();
+    let root = generated_tree(&tmp, 200, 50);
+    for step in 0..80u64 {
+        let signal = [Signal::TERM, Signal::INT, Signal::HUP][step as usize % 3];
+        let pty = PtySession::spawn(&[root.as_os_str()], root.parent().expect("parent"));
+        std::thread::sleep(Duration::from_micros(500 * step));
+        let pid = Pid::from_raw(pty.pid() as i32).expect("pid");
+        kill_process(pid, signal).expect("signal statree");
+        let mut pty = pty;
+        assert!(wait_exited(&pty, EXIT_BOUND).is_some(), "{signal:?}: still running");
+        pty.wait_exit(Duration::from_secs(5));
+        let (alternate, hidden, mouse) = pty.modes();
+        assert!(
+            !alternate && !hidden && !mouse,
+            "{signal:?} {} µs after the start: alternate {alternate}, cursor hidden {hidden}, \
+             mouse {mouse}",
+            500 * step
+        );
+    }
+}

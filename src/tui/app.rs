@@ -101,6 +101,14 @@ pub fn run(
     title: String,
     cwd_file: Option<&Path>,
 ) -> io::Result<Option<PathBuf>> {
+    // The signal handlers go in before the terminal changes: a SIGTERM,
+    // SIGINT or SIGHUP that came between the first frame and their
+    // registration killed the process with the alternate screen still on.
+    // One that comes now waits in the channel for the loop's first turn.
+    let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
+    let watch = QuitWatch::new(cwd_file.map(Path::to_path_buf));
+    let suspend_asked = Arc::new(AtomicBool::new(false));
+    let signals = spawn_signals(tx.clone(), watch.clone(), Arc::clone(&suspend_asked))?;
     let mut guard = TerminalGuard::new(title)?;
     let size = guard.terminal.size()?;
     state.screen.size = (size.width, size.height);
@@ -112,11 +120,7 @@ pub fn run(
     let scan = scan::start(options.clone())?;
     state.scan.started = Instant::now();
 
-    let (tx, rx) = crossbeam_channel::bounded::<Msg>(1024);
-    let watch = QuitWatch::new(cwd_file.map(Path::to_path_buf));
     let mut input = Input::spawn(tx.clone(), state.keymap.clone(), watch.clone())?;
-    let suspend_asked = Arc::new(AtomicBool::new(false));
-    let signals = spawn_signals(tx.clone(), watch.clone(), Arc::clone(&suspend_asked))?;
     let mut published: Option<NodeId> = None;
     let mut io_ctx = Executor::new(Threads::start(tx.clone())?)
         .with_scan_options(options)
