@@ -95,7 +95,16 @@ pub fn on_edited(
         return Vec::new();
     }
     let preview = preview_lines(&lines);
-    let request = OpRequest::BulkRename { dir, lines };
+    // Taken as the preview is shown: the chain the user confirms against.
+    let dir_parents = match super::change::node_at(&state.tree, &dir) {
+        Some(id) => {
+            let mut chain = super::shown::parents_of(&state.tree, id);
+            chain.push(state.tree.dir_identity(id));
+            chain
+        }
+        None => Vec::new(),
+    };
+    let request = OpRequest::BulkRename { dir, lines, dir_parents };
     let (title, danger) = confirm_title(&request);
     state.mode = Mode::Confirm(Confirm { title, lines: preview, request, danger });
     Vec::new()

@@ -28,6 +28,9 @@ pub struct ModeChange {
     pub before: u32,
     /// The 12 bits the action left (read back).
     pub after: u32,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: Vec<Option<Identity>>,
 }
 
 /// An owner change of one entry.
@@ -43,6 +46,9 @@ pub struct OwnerChange {
     pub after: (u32, u32),
     /// The 12 mode bits before (the kernel may have cleared setuid/setgid).
     pub mode_before: u32,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: Vec<Option<Identity>>,
 }
 
 /// An entry renamed or moved: undo moves it back if it is still there.
@@ -54,6 +60,11 @@ pub struct Moved {
     pub to: PathBuf,
     /// The entry (a rename keeps the inode).
     pub identity: Identity,
+    /// The directories from `/` down to `from`'s parent, read at record
+    /// time: undo refuses when one was swapped since.
+    pub from_parents: Vec<Option<Identity>>,
+    /// The same for `to`'s parent.
+    pub to_parents: Vec<Option<Identity>>,
 }
 
 /// An entry an action created (create, copy): undo removes it if unchanged.
@@ -66,6 +77,9 @@ pub struct Made {
     /// Size and modification time the action left (a file written since is
     /// not removed); `None`: not checked (directories, or not read).
     pub stamp: Option<(u64, Timespec)>,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: Vec<Option<Identity>>,
 }
 
 /// An entry moved to the trash: undo restores it from there.
@@ -75,6 +89,9 @@ pub struct Trashed {
     pub path: PathBuf,
     /// The entry that was trashed.
     pub identity: Identity,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: Vec<Option<Identity>>,
 }
 
 /// What one action did, as undo needs it.
@@ -290,6 +307,7 @@ mod tests {
             identity: Identity { dev: 1, ino: 1, kind: FileKind::File, birth: None },
             before: 0o644,
             after: 0o600,
+            parents: Vec::new(),
         }])
     }
 

@@ -54,6 +54,7 @@ pub(super) fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
                     identity: target.identity,
                     before: outcome.previous,
                     after: outcome.actual,
+                    parents: fsops::dir_chain(&target.path),
                 });
                 last = format!(
                     "{}: mode now {}",

@@ -19,7 +19,7 @@ pub fn made(path: &Path, identity: Option<Identity>) -> Option<Made> {
         None => Identity::read(path).ok()?,
     };
     let stamp = if identity.kind == FileKind::Dir { None } else { stamp(path) };
-    Some(Made { path: path.to_path_buf(), identity, stamp })
+    Some(Made { path: path.to_path_buf(), identity, stamp, parents: crate::fsops::dir_chain(path) })
 }
 
 /// The record of a copy: every entry it created, top-down, with the
@@ -76,6 +76,8 @@ pub fn moves(pairs: &[(PathBuf, PathBuf, Identity)]) -> Option<JournalNote> {
             from: from.clone(),
             to: to.clone(),
             identity: *identity,
+            from_parents: crate::fsops::dir_chain(from),
+            to_parents: crate::fsops::dir_chain(to),
         })
         .collect();
     (!moved.is_empty()).then_some(JournalNote::Record(JournalAction::Move(moved)))

@@ -63,7 +63,11 @@ pub(super) fn remove(
             match fsops::trash(&target.path, target.identity) {
                 Ok(()) => {
                     whole += 1;
-                    trashed.push(Trashed { path: target.path.clone(), identity: target.identity });
+                    trashed.push(Trashed {
+                        path: target.path.clone(),
+                        identity: target.identity,
+                        parents: fsops::dir_chain(&target.path),
+                    });
                 }
                 Err(e) => errors.push(e),
             }
