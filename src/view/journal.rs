@@ -12,6 +12,12 @@
 
 use std::path::{Path, PathBuf};
 
+/// The identities of the directories from `/` down to an entry's parent,
+/// read when the action ran (root first, `None` where one could not be
+/// read): shared by every record of one directory, so a batch holds one
+/// chain per directory rather than one per entry.
+pub type DirChain = std::sync::Arc<[Option<Identity>]>;
+
 use crate::model::Identity;
 use crate::model::mode::octal_string;
 use crate::sanitize;
@@ -30,7 +36,7 @@ pub struct ModeChange {
     pub after: u32,
     /// The directories from `/` down to its parent as the action left them
     /// (read at record time): undo refuses when one was swapped since.
-    pub parents: Vec<Option<Identity>>,
+    pub parents: DirChain,
 }
 
 /// An owner change of one entry.
@@ -48,7 +54,7 @@ pub struct OwnerChange {
     pub mode_before: u32,
     /// The directories from `/` down to its parent as the action left them
     /// (read at record time): undo refuses when one was swapped since.
-    pub parents: Vec<Option<Identity>>,
+    pub parents: DirChain,
 }
 
 /// An entry renamed or moved: undo moves it back if it is still there.
@@ -62,9 +68,9 @@ pub struct Moved {
     pub identity: Identity,
     /// The directories from `/` down to `from`'s parent, read at record
     /// time: undo refuses when one was swapped since.
-    pub from_parents: Vec<Option<Identity>>,
+    pub from_parents: DirChain,
     /// The same for `to`'s parent.
-    pub to_parents: Vec<Option<Identity>>,
+    pub to_parents: DirChain,
 }
 
 /// An entry an action created (create, copy): undo removes it if unchanged.
@@ -79,7 +85,7 @@ pub struct Made {
     pub stamp: Option<(u64, Timespec)>,
     /// The directories from `/` down to its parent as the action left them
     /// (read at record time): undo refuses when one was swapped since.
-    pub parents: Vec<Option<Identity>>,
+    pub parents: DirChain,
 }
 
 /// An entry moved to the trash: undo restores it from there.
@@ -91,7 +97,7 @@ pub struct Trashed {
     pub identity: Identity,
     /// The directories from `/` down to its parent as the action left them
     /// (read at record time): undo refuses when one was swapped since.
-    pub parents: Vec<Option<Identity>>,
+    pub parents: DirChain,
 }
 
 /// What one action did, as undo needs it.
@@ -307,7 +313,7 @@ mod tests {
             identity: Identity { dev: 1, ino: 1, kind: FileKind::File, birth: None },
             before: 0o644,
             after: 0o600,
-            parents: Vec::new(),
+            parents: DirChain::default(),
         }])
     }
 

@@ -139,3 +139,23 @@ fn a_target_directory_swapped_for_another_one_refuses_paste() {
     assert_refused(&h);
     sentinel.assert_untouched("swapped target paste");
 }
+
+#[test]
+fn a_target_directory_swapped_after_a_copy_refuses_its_undo() {
+    let (_tmp, sentinel, root, mut h) = linked(0o644);
+    h.press("y");
+    h.select("dest");
+    h.press("P");
+    assert!(root.join("dest/f").exists(), "{}", status(&h));
+    // Another directory holding the copy under the same name (a hard link:
+    // the same inode, size and times) takes the place of `dest`.
+    fs::create_dir(root.join("other")).unwrap();
+    fs::hard_link(root.join("dest/f"), root.join("other/f")).unwrap();
+    fs::rename(root.join("dest"), root.join("dest.old")).unwrap();
+    fs::rename(root.join("other"), root.join("dest")).unwrap();
+    h.press("u");
+    assert!(root.join("dest/f").exists(), "undo removed an entry of a directory never shown");
+    assert!(root.join("dest.old/f").exists());
+    assert_refused(&h);
+    sentinel.assert_untouched("swapped target undo of a copy");
+}

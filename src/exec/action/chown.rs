@@ -32,6 +32,7 @@ pub(super) fn chown(
     }
     let mut report = OpReport::default();
     let mut undo = Vec::new();
+    let mut chains = super::record::Chains::default();
     let mut errors: Vec<FsError> = Vec::new();
     let mut last = String::new();
     for target in &request.targets {
@@ -63,7 +64,7 @@ pub(super) fn chown(
                     before: out.before,
                     after: out.after,
                     mode_before: out.mode_before,
-                    parents: fsops::dir_chain(&target.path),
+                    parents: chains.of(&target.path),
                 });
             }
             Err(e) => errors.push(e),

@@ -76,13 +76,27 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
             list.len()
         }
         JournalAction::Create(list) | JournalAction::Copy(list) => {
-            // Deepest first: what is inside a directory goes before it.
-            let mut order: Vec<_> = list.iter().collect();
-            order.sort_by_key(|m| std::cmp::Reverse(m.path.components().count()));
-            for m in order {
-                let r = agree(&m.path, &m.parents, &mut report)
-                    .and_then(|()| fs_undo::remove_created(&m.path, m.identity, m.stamp));
-                tally(r, &mut report, vec![fresh(&m.path)]);
+            // Every directory checked before anything is removed: removal
+            // goes deepest first, so a check as each entry came up would
+            // find a swapped directory near the top only after the entries
+            // below it were gone. Each directory once (a copied tree shares
+            // them).
+            let mut seen = std::collections::HashSet::new();
+            let checked = list
+                .iter()
+                .filter(|m| seen.insert(m.path.parent()))
+                .try_for_each(|m| agree(&m.path, &m.parents, &mut report));
+            if let Err(e) = checked {
+                // Nothing removed: the whole entry is refused.
+                tally(Err(e), &mut report, Vec::new());
+            } else {
+                // Deepest first: what is inside a directory goes before it.
+                let mut order: Vec<_> = list.iter().collect();
+                order.sort_by_key(|m| std::cmp::Reverse(m.path.components().count()));
+                for m in order {
+                    let r = fs_undo::remove_created(&m.path, m.identity, m.stamp);
+                    tally(r, &mut report, vec![fresh(&m.path)]);
+                }
             }
             list.len()
         }
