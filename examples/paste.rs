@@ -27,7 +27,7 @@ fn main() {
         .map(|s| {
             let source = PathBuf::from(s);
             let identity = Identity::read(&source).expect("source");
-            PasteItem { source, identity, on_collision: None }
+            PasteItem { source, identity, parents: Vec::new(), on_collision: None }
         })
         .collect();
     let cancel = Arc::new(AtomicBool::new(false));

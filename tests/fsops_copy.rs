@@ -24,7 +24,7 @@ use statree::fsops::{self, Collision, Meter, PasteItem, PasteMode};
 const GIB: u64 = 1 << 30;
 
 fn item(path: &Path, on_collision: Option<Collision>) -> PasteItem {
-    PasteItem { source: path.to_path_buf(), identity: id(path), on_collision }
+    PasteItem { source: path.to_path_buf(), identity: id(path), parents: Vec::new(), on_collision }
 }
 
 fn copy(sources: &[&Path], dest: &Path, on: Option<Collision>) -> fsops::PasteReport {

@@ -16,7 +16,12 @@ use statree::fsops::{self, Collision, Meter, PasteItem, PasteMode};
 fn mv(sources: &[&Path], dest: &Path, on: Option<Collision>) -> fsops::PasteReport {
     let items: Vec<_> = sources
         .iter()
-        .map(|p| PasteItem { source: p.to_path_buf(), identity: id(p), on_collision: on })
+        .map(|p| PasteItem {
+            source: p.to_path_buf(),
+            identity: id(p),
+            parents: Vec::new(),
+            on_collision: on,
+        })
         .collect();
     fsops::paste(&items, dest, PasteMode::Move, &no_cancel(), &Meter::default()).unwrap()
 }

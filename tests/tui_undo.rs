@@ -220,3 +220,50 @@ fn o_changes_the_owner_by_name_and_u_gives_it_back() {
     assert_eq!(fs::symlink_metadata(&link).unwrap().uid(), nobody.uid());
     assert_eq!(fs::metadata(&gamma).unwrap().uid(), 0, "the target never changes");
 }
+
+#[test]
+fn a_long_bulk_rename_preview_scrolls_and_keeps_its_keys_line_on_screen() {
+    let tmp = fixed_length_tempdir();
+    let root = tmp.path().join("many");
+    fs::create_dir(&root).unwrap();
+    for i in 0..40 {
+        fs::write(root.join(format!("f{i:03}")), b"x").unwrap();
+    }
+    let (w, height) = (100, 20);
+    let mut h = Harness::scan(vec![root.clone()], (w, height));
+    with_editor(&mut h, tmp.path(), "sed -i 's/^/x-/' \"$1\"");
+    h.press("E");
+    assert!(matches!(h.state.mode, Mode::Confirm(_)), "no preview: {}", status(&h));
+    // 40 renames and a blank line scroll; 17 fit (20 lines, less the
+    // box's edges and the keys line).
+    let screen = h.render(w, height);
+    assert!(screen.contains("f000 → x-f000"), "{screen}");
+    assert!(!screen.contains("f017 → x-f017"), "{screen}");
+    assert!(screen.contains("1-17 of 41 · j/k PgDn/PgUp g/G"), "{screen}");
+    assert!(screen.contains("y / Enter: yes"), "{screen}");
+    h.press("j");
+    let screen = h.render(w, height);
+    assert!(!screen.contains("f000 → x-f000") && screen.contains("f017 → x-f017"), "{screen}");
+    assert!(screen.contains("2-18 of 41"), "{screen}");
+    h.press("k");
+    h.press("pagedown");
+    let screen = h.render(w, height);
+    assert!(screen.contains("18-34 of 41") && screen.contains("f017 → x-f017"), "{screen}");
+    h.press("G");
+    let screen = h.render(w, height);
+    assert!(screen.contains("f039 → x-f039"), "{screen}");
+    assert!(screen.contains("25-41 of 41 · end · g: top"), "{screen}");
+    assert!(screen.contains("y / Enter: yes"), "the keys line scrolled away:\n{screen}");
+    // Never past the end.
+    h.press("j");
+    assert!(h.render(w, height).contains("25-41 of 41"));
+    h.press("pageup");
+    assert!(h.render(w, height).contains("8-24 of 41"));
+    h.press("g");
+    assert!(h.render(w, height).contains("1-17 of 41"));
+    // Scrolling answered nothing; `y` still renames all 40.
+    assert!(matches!(h.state.mode, Mode::Confirm(_)));
+    h.press("y");
+    assert!(root.join("x-f000").exists() && root.join("x-f039").exists(), "{}", status(&h));
+    assert!(!root.join("f039").exists());
+}

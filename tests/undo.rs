@@ -205,7 +205,8 @@ fn a_bulk_rename_cycle_is_undone_as_a_batch() {
         identity: id(&d.join(from)),
     };
     let lines = vec![line("a", "b"), line("b", "c"), line("c", "a")];
-    let report = run(OpRequest::BulkRename { dir: d.to_path_buf(), lines });
+    let report =
+        run(OpRequest::BulkRename { dir: d.to_path_buf(), lines, dir_parents: Vec::new() });
     assert!(!report.failed, "{}", report.summary);
     assert_eq!(fs::read(d.join("b")).unwrap(), b"A");
     assert_undone(&undo(recorded(&report)));

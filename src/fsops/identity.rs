@@ -182,6 +182,45 @@ pub fn check_parents(path: &Path, parents: &[Option<Identity>]) -> Result<(), Fs
     Ok(())
 }
 
+/// Re-checks the directory `dir` itself and every one above it up to the
+/// scan root against `chain` (root first, `dir`'s own identity last): what
+/// a paste writes into. [`check_parents`] checks the parents of a path, so
+/// it is given a name inside `dir`; the name is only split off, never
+/// opened.
+pub fn check_dir_chain(dir: &Path, chain: &[Option<Identity>]) -> Result<(), FsError> {
+    check_parents(&dir.join("entry"), chain)
+}
+
+/// The identities of every directory from `/` down to the parent of
+/// `path`, read now, each opened relative to the one above as a location
+/// only (never through a symlink): what an undo record keeps of the path
+/// its action used, for [`check_parents`] to re-check before the undo acts.
+/// `None` for a directory that could not be opened (and every one below
+/// it); empty for a relative or unnormalized path (nothing to check).
+pub fn dir_chain(path: &Path) -> Vec<Option<Identity>> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Component;
+    let Some(parent) = path.parent().filter(|p| p.is_absolute()) else { return Vec::new() };
+    let identity = |fd: &Option<OwnedFd>| {
+        fd.as_ref().and_then(|fd| sys::node_of(fd.as_fd()).ok()).map(|n| n.identity())
+    };
+    let mut fd = open_path_at(rustix::fs::CWD, c"/").ok();
+    let mut chain = vec![identity(&fd)];
+    for part in parent.components() {
+        let name = match part {
+            Component::RootDir => continue,
+            Component::Normal(name) => name,
+            _ => return Vec::new(),
+        };
+        fd = fd.as_ref().and_then(|dir| {
+            let c_name = std::ffi::CString::new(name.as_bytes()).ok()?;
+            open_path_at(dir.as_fd(), &c_name).ok()
+        });
+        chain.push(identity(&fd));
+    }
+    chain
+}
+
 /// Opens `name` in `dir` as a location only (`O_PATH`: no read permission
 /// needed), refusing a symlink or anything not a directory.
 fn open_path_at(dir: BorrowedFd<'_>, name: &CStr) -> Result<OwnedFd, Errno> {

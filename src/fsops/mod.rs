@@ -66,7 +66,7 @@ pub use copy::{
 };
 pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
-pub use identity::{check, check_parents};
+pub use identity::{check, check_dir_chain, check_parents, dir_chain};
 pub use remove::{RemoveReport, remove_permanently, trash};
 pub use rename::{removedirs, rename};
 pub use sys::NAME_MAX;

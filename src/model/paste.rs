@@ -40,6 +40,10 @@ pub struct PasteItem {
     pub source: PathBuf,
     /// Its identity when it was yanked: re-checked at paste time.
     pub identity: Identity,
+    /// The directories from the scan root down to its parent when it was
+    /// yanked (root first, `None` where not known): re-checked at paste time
+    /// so a parent swapped for another directory is refused.
+    pub parents: Vec<Option<Identity>>,
     /// What to do if its name exists in the target (`None`: nobody was
     /// asked, so a collision is skipped and reported).
     pub on_collision: Option<Collision>,

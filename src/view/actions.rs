@@ -330,7 +330,7 @@ pub fn start_remove_empty_dirs(state: &mut State) -> Vec<Effect> {
     ];
     let request = OpRequest::RemoveEmptyDirs { target, stop_at };
     let (title, danger) = confirm_title(&request);
-    state.mode = Mode::Confirm(Confirm { title, lines, request, danger });
+    state.mode = Mode::Confirm(Confirm { title, lines, request, danger, scroll: 0 });
     Vec::new()
 }
 

@@ -19,9 +19,6 @@ use crate::sanitize;
 /// The longest name one directory entry can have on Linux.
 const NAME_MAX: usize = 255;
 
-/// How many `old → new` lines the preview lists before "… and N more".
-const PREVIEW_LINES: usize = 12;
-
 /// `E`: asks the loop to open the editor on the names.
 pub fn start(state: &mut State) -> Vec<Effect> {
     if state.jobs.running.is_some() {
@@ -95,9 +92,18 @@ pub fn on_edited(
         return Vec::new();
     }
     let preview = preview_lines(&lines);
-    let request = OpRequest::BulkRename { dir, lines };
+    // Taken as the preview is shown: the chain the user confirms against.
+    let dir_parents = match super::change::node_at(&state.tree, &dir) {
+        Some(id) => {
+            let mut chain = super::shown::parents_of(&state.tree, id);
+            chain.push(state.tree.dir_identity(id));
+            chain
+        }
+        None => Vec::new(),
+    };
+    let request = OpRequest::BulkRename { dir, lines, dir_parents };
     let (title, danger) = confirm_title(&request);
-    state.mode = Mode::Confirm(Confirm { title, lines: preview, request, danger });
+    state.mode = Mode::Confirm(Confirm { title, lines: preview, request, danger, scroll: 0 });
     Vec::new()
 }
 
@@ -173,15 +179,12 @@ fn invalid(name: &[u8]) -> Option<String> {
 /// The preview: `old → new` for each changed line, the count of the others.
 pub fn preview_lines(lines: &[BulkLine]) -> Vec<String> {
     let changed: Vec<&BulkLine> = lines.iter().filter(|l| l.from != l.to).collect();
-    // The dialog does not scroll: its keys line must stay on screen.
+    // Every rename is listed: the dialog scrolls its body and keeps the
+    // keys line (the last) on screen ([`super::dialog::on_confirm_key`]).
     let mut out: Vec<String> = changed
         .iter()
-        .take(PREVIEW_LINES)
         .map(|l| format!("  {} → {}", sanitize::bytes(&l.from), sanitize::bytes(&l.to)))
         .collect();
-    if changed.len() > PREVIEW_LINES {
-        out.push(format!("  … and {} more renames", changed.len() - PREVIEW_LINES));
-    }
     let same = lines.iter().filter(|l| l.from == l.to).count();
     if same > 0 {
         out.push(format!("  ({same} unchanged)"));
@@ -205,8 +208,9 @@ mod tests {
         let names = (0..40).map(|i| format!("g{i:03}").into_bytes()).collect();
         let lines = check(entries(40), names, &HashSet::new()).unwrap();
         let preview = preview_lines(&lines);
-        assert_eq!(preview.len(), PREVIEW_LINES + 3);
-        assert_eq!(preview[PREVIEW_LINES], "  … and 28 more renames");
+        // All 40 renames (the dialog scrolls them), a blank line, the keys.
+        assert_eq!(preview.len(), 40 + 2);
+        assert_eq!(preview[39], "  f039 → g039");
         assert_eq!(preview.last().unwrap(), &confirm_keys_line(true));
     }
 

@@ -9,9 +9,35 @@ use super::msg::Effect;
 use super::request::reversible;
 use super::state::{Mode, Report, State};
 
+/// Lines of a confirmation's body (every line but the last, its keys line,
+/// which stays on screen) shown at once in a frame `height` lines high:
+/// the box's edges take two lines and the keys line one.
+pub fn confirm_visible(height: u16, body: usize) -> usize {
+    body.min(usize::from(height).saturating_sub(3))
+}
+
 /// Keys of a confirmation dialog.
 pub fn on_confirm_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Mode::Confirm(confirm) = &state.mode else { return Vec::new() };
+    let height = state.screen.size.1;
+    let Mode::Confirm(confirm) = &mut state.mode else { return Vec::new() };
+    // A body longer than the screen (a long bulk-rename preview) scrolls
+    // like the help overlay; none of these keys answers the dialog.
+    let body = confirm.lines.len().saturating_sub(1);
+    let page = confirm_visible(height, body).max(1);
+    let max = body - confirm_visible(height, body);
+    let scrolled = match key.code {
+        KeyCode::Down | KeyCode::Char('j') => Some(confirm.scroll.saturating_add(1)),
+        KeyCode::Up | KeyCode::Char('k') => Some(confirm.scroll.saturating_sub(1)),
+        KeyCode::PageDown => Some(confirm.scroll.saturating_add(page)),
+        KeyCode::PageUp => Some(confirm.scroll.saturating_sub(page)),
+        KeyCode::Home | KeyCode::Char('g') => Some(0),
+        KeyCode::End | KeyCode::Char('G') => Some(max),
+        _ => None,
+    };
+    if let Some(to) = scrolled {
+        confirm.scroll = to.min(max);
+        return Vec::new();
+    }
     // Enter confirms only what can be undone (the trash); an irreversible
     // action needs the deliberate `y`, and Enter answers "no".
     let enter_confirms = reversible(&confirm.request);

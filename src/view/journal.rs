@@ -12,6 +12,12 @@
 
 use std::path::{Path, PathBuf};
 
+/// The identities of the directories from `/` down to an entry's parent,
+/// read when the action ran (root first, `None` where one could not be
+/// read): shared by every record of one directory, so a batch holds one
+/// chain per directory rather than one per entry.
+pub type DirChain = std::sync::Arc<[Option<Identity>]>;
+
 use crate::model::Identity;
 use crate::model::mode::octal_string;
 use crate::sanitize;
@@ -28,6 +34,9 @@ pub struct ModeChange {
     pub before: u32,
     /// The 12 bits the action left (read back).
     pub after: u32,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: DirChain,
 }
 
 /// An owner change of one entry.
@@ -43,6 +52,9 @@ pub struct OwnerChange {
     pub after: (u32, u32),
     /// The 12 mode bits before (the kernel may have cleared setuid/setgid).
     pub mode_before: u32,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: DirChain,
 }
 
 /// An entry renamed or moved: undo moves it back if it is still there.
@@ -54,6 +66,11 @@ pub struct Moved {
     pub to: PathBuf,
     /// The entry (a rename keeps the inode).
     pub identity: Identity,
+    /// The directories from `/` down to `from`'s parent, read at record
+    /// time: undo refuses when one was swapped since.
+    pub from_parents: DirChain,
+    /// The same for `to`'s parent.
+    pub to_parents: DirChain,
 }
 
 /// An entry an action created (create, copy): undo removes it if unchanged.
@@ -66,6 +83,9 @@ pub struct Made {
     /// Size and modification time the action left (a file written since is
     /// not removed); `None`: not checked (directories, or not read).
     pub stamp: Option<(u64, Timespec)>,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: DirChain,
 }
 
 /// An entry moved to the trash: undo restores it from there.
@@ -75,6 +95,9 @@ pub struct Trashed {
     pub path: PathBuf,
     /// The entry that was trashed.
     pub identity: Identity,
+    /// The directories from `/` down to its parent as the action left them
+    /// (read at record time): undo refuses when one was swapped since.
+    pub parents: DirChain,
 }
 
 /// What one action did, as undo needs it.
@@ -290,6 +313,7 @@ mod tests {
             identity: Identity { dev: 1, ino: 1, kind: FileKind::File, birth: None },
             before: 0o644,
             after: 0o600,
+            parents: DirChain::default(),
         }])
     }
 

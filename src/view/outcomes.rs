@@ -40,7 +40,7 @@ pub fn on_op_done(state: &mut State, outcome: OpOutcome) -> Vec<Effect> {
                 return Vec::new();
             }
             let (title, danger) = confirm_title(&request);
-            state.mode = Mode::Confirm(Confirm { title, lines, request, danger });
+            state.mode = Mode::Confirm(Confirm { title, lines, request, danger, scroll: 0 });
             Vec::new()
         }
         OpOutcome::Collisions { request, names } => {

@@ -19,6 +19,8 @@ pub struct CollisionDialog {
     pub items: Vec<PasteItem>,
     /// Where they go.
     pub dest: std::path::PathBuf,
+    /// The directories from the scan root down to `dest`, as shown.
+    pub dest_parents: Vec<Option<crate::model::Identity>>,
     /// Copy or move.
     pub mode: PasteMode,
     /// The sources whose name exists there: index, name, and whether a merge
@@ -109,6 +111,7 @@ mod tests {
             .map(|(i, _)| PasteItem {
                 source: format!("/src/{i}").into(),
                 identity,
+                parents: Vec::new(),
                 on_collision: None,
             })
             .collect();
@@ -116,6 +119,7 @@ mod tests {
         CollisionDialog {
             items,
             dest: "/dest".into(),
+            dest_parents: Vec::new(),
             mode: PasteMode::Copy,
             names,
             at: 0,

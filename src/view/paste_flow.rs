@@ -60,24 +60,32 @@ pub fn start(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let dest = state.tree.path(dir);
+    let mut dest_parents = super::shown::parents_of(&state.tree, dir);
+    dest_parents.push(state.tree.dir_identity(dir));
     let items = state
         .clipboard
         .items
         .iter()
-        .map(|t| PasteItem { source: t.path.clone(), identity: t.identity, on_collision: None })
+        .map(|t| PasteItem {
+            source: t.path.clone(),
+            identity: t.identity,
+            parents: t.parents.clone(),
+            on_collision: None,
+        })
         .collect();
     let meter = MeterHandle::default();
     // Only when it starts: another action running keeps its own progress.
     if state.jobs.running.is_none() {
         state.clipboard.meter = Some(meter.clone());
     }
-    run(state, OpRequest::Paste { items, dest, mode, meter, ask: true })
+    run(state, OpRequest::Paste { items, dest, dest_parents, mode, meter, ask: true })
 }
 
 /// The action found names that exist: ask about them.
 pub fn ask(state: &mut State, request: OpRequest, names: Vec<(usize, Vec<u8>, bool)>) {
-    let OpRequest::Paste { items, dest, mode, meter, .. } = request else { return };
-    state.mode = Mode::Paste(Box::new(CollisionDialog { items, dest, mode, names, at: 0, meter }));
+    let OpRequest::Paste { items, dest, dest_parents, mode, meter, .. } = request else { return };
+    let dialog = CollisionDialog { items, dest, dest_parents, mode, names, at: 0, meter };
+    state.mode = Mode::Paste(Box::new(dialog));
 }
 
 /// Keys of the collision dialog.
@@ -94,8 +102,8 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let Mode::Paste(dialog) = std::mem::replace(&mut state.mode, Mode::Normal) else {
                 return Vec::new();
             };
-            let CollisionDialog { items, dest, mode, meter, .. } = *dialog;
-            run(state, OpRequest::Paste { items, dest, mode, meter, ask: false })
+            let CollisionDialog { items, dest, dest_parents, mode, meter, .. } = *dialog;
+            run(state, OpRequest::Paste { items, dest, dest_parents, mode, meter, ask: false })
         }
     }
 }

@@ -159,6 +159,9 @@ pub enum OpRequest {
         items: Vec<crate::model::paste::PasteItem>,
         /// The directory they go into.
         dest: PathBuf,
+        /// The directories from the scan root down to `dest` itself, as
+        /// shown (root first): re-checked before anything is written.
+        dest_parents: Vec<Option<crate::model::Identity>>,
         /// Copy or move.
         mode: crate::model::paste::PasteMode,
         /// Progress shared with the status bar.
@@ -180,6 +183,9 @@ pub enum OpRequest {
         dir: PathBuf,
         /// Old name, new name, identity; unchanged lines included.
         lines: Vec<BulkLine>,
+        /// The directories from the scan root down to `dir` itself, as the
+        /// preview was shown (root first): re-checked before any rename.
+        dir_parents: Vec<Option<Identity>>,
     },
     /// Change owner and/or group ([`super::owner`]).
     Chown(ChownRequest),

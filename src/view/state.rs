@@ -80,6 +80,9 @@ pub struct Confirm {
     pub request: OpRequest,
     /// Shown in the error colour (permanent deletion).
     pub danger: bool,
+    /// The first line of the body shown, when it does not fit (a long
+    /// bulk-rename preview); the keys line stays on screen below it.
+    pub scroll: usize,
 }
 
 /// A list of lines to read (an action's per-entry errors), dismissed by any key.

@@ -35,6 +35,7 @@ mod mounts;
 mod names;
 mod oom;
 mod overlay;
+mod parents;
 mod paste;
 mod signals;
 mod sizes;

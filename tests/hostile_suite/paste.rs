@@ -88,6 +88,7 @@ fn a_directory_swapped_during_the_copy_is_never_followed() {
         let item = PasteItem {
             source: src.clone(),
             identity: Identity::read(&src).unwrap(),
+            parents: Vec::new(),
             on_collision: None,
         };
         let report = fsops::paste(

@@ -5,11 +5,22 @@ use std::path::Path;
 
 use super::{failure, record};
 use crate::fsops::{self, BulkItem};
+use crate::model::Identity;
 use crate::sanitize;
 use crate::view::bulk::BulkLine;
 use crate::view::change::{Change, OpReport};
 
-pub(super) fn bulk(dir: &Path, lines: &[BulkLine]) -> OpReport {
+pub(super) fn bulk(dir: &Path, lines: &[BulkLine], dir_parents: &[Option<Identity>]) -> OpReport {
+    // The directory and those above it as the preview showed them: one
+    // swapped for another directory refuses the batch before any rename.
+    if let Err(e) = fsops::check_dir_chain(dir, dir_parents) {
+        return OpReport {
+            changes: vec![Change::Rescan { dir: e.path.clone() }],
+            summary: failure("nothing renamed", &e),
+            failed: true,
+            ..OpReport::default()
+        };
+    }
     let items: Vec<BulkItem> = lines
         .iter()
         .map(|l| BulkItem { from: l.from.clone(), to: l.to.clone(), identity: l.identity })

@@ -43,6 +43,7 @@ pub(super) fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
     let mut last = String::new();
     let mut first_error: Option<FsError> = None;
     let mut undo = Vec::new();
+    let mut chains = super::record::Chains::default();
     for target in targets {
         let mode = apply_mask(target.mode, set, clear);
         let checked = super::parents_agree(target, &mut report.changes);
@@ -54,6 +55,7 @@ pub(super) fn chmod(targets: &[Target], set: u32, clear: u32) -> OpReport {
                     identity: target.identity,
                     before: outcome.previous,
                     after: outcome.actual,
+                    parents: chains.of(&target.path),
                 });
                 last = format!(
                     "{}: mode now {}",

@@ -32,11 +32,15 @@ pub(super) fn chown(
     }
     let mut report = OpReport::default();
     let mut undo = Vec::new();
+    let mut chains = super::record::Chains::default();
     let mut errors: Vec<FsError> = Vec::new();
     let mut last = String::new();
     for target in &request.targets {
-        let result =
-            fsops::chown(&target.path, target.identity, request.uid, request.gid, request.symlinks);
+        // The directories above it as shown: a parent swapped for another
+        // directory would lead to another name of the same file.
+        let result = super::parents_agree(target, &mut report.changes).and_then(|()| {
+            fsops::chown(&target.path, target.identity, request.uid, request.gid, request.symlinks)
+        });
         match result {
             Ok(out) => {
                 last = format!(
@@ -60,6 +64,7 @@ pub(super) fn chown(
                     before: out.before,
                     after: out.after,
                     mode_before: out.mode_before,
+                    parents: chains.of(&target.path),
                 });
             }
             Err(e) => errors.push(e),
@@ -95,16 +100,18 @@ fn recursive(
     let mut report = OpReport::default();
     let (mut changed, mut errors, mut skipped) = (0u64, Vec::new(), 0u64);
     for target in &request.targets {
-        let result = fsops::chown_recursive(
-            &target.path,
-            target.identity,
-            request.uid,
-            request.gid,
-            scope,
-            request.symlinks,
-            cancel,
-            progress,
-        );
+        let result = super::parents_agree(target, &mut report.changes).and_then(|()| {
+            fsops::chown_recursive(
+                &target.path,
+                target.identity,
+                request.uid,
+                request.gid,
+                scope,
+                request.symlinks,
+                cancel,
+                progress,
+            )
+        });
         match result {
             Ok(done) => {
                 changed += done.changed;

@@ -52,13 +52,15 @@ pub fn execute(request: OpRequest, cancel: &AtomicBool, progress: &dyn Fn(u64)) 
         OpRequest::Remove { targets, permanent } => {
             OpOutcome::Done(remove::remove(&targets, permanent, cancel, progress))
         }
-        OpRequest::Paste { items, dest, mode, meter, ask } => {
-            paste::paste(items, &dest, mode, meter, ask, cancel)
+        OpRequest::Paste { items, dest, dest_parents, mode, meter, ask } => {
+            paste::paste(items, &dest, dest_parents, mode, meter, ask, cancel)
         }
         OpRequest::RemoveEmptyDirs { target, stop_at } => {
             OpOutcome::Done(remove::remove_empty_dirs(&target, &stop_at))
         }
-        OpRequest::BulkRename { dir, lines } => OpOutcome::Done(bulk::bulk(&dir, &lines)),
+        OpRequest::BulkRename { dir, lines, dir_parents } => {
+            OpOutcome::Done(bulk::bulk(&dir, &lines, &dir_parents))
+        }
         OpRequest::Chown(request) => OpOutcome::Done(chown::chown(&request, cancel, progress)),
         OpRequest::Undo { seq, action } => OpOutcome::Done(undo::undo(seq, &action)),
     }

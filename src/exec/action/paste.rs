@@ -6,8 +6,10 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::{error_lines, failed, failure, fresh};
+use crate::error::FsError;
 use crate::fmt::{group_digits, human_size};
 use crate::fsops::{self, PasteItem, PasteMode, PasteReport, Placed};
+use crate::model::Identity;
 use crate::model::paste::MeterHandle;
 use crate::sanitize;
 use crate::view::change::{Change, OpOutcome, OpReport};
@@ -16,16 +18,22 @@ use crate::view::request::OpRequest;
 pub(super) fn paste(
     items: Vec<PasteItem>,
     dest: &Path,
+    dest_parents: Vec<Option<Identity>>,
     mode: PasteMode,
     meter: MeterHandle,
     ask: bool,
     cancel: &AtomicBool,
 ) -> OpOutcome {
+    let mut changes = Vec::new();
+    if let Err(e) = shown_paths_agree(&items, dest, &dest_parents, &mut changes) {
+        return OpOutcome::Done(OpReport { changes, ..failed(failure("nothing pasted", &e)) });
+    }
     if ask {
         match fsops::collisions(&items, dest) {
             Ok(names) if !names.is_empty() => {
+                let dest = dest.to_path_buf();
                 let request =
-                    OpRequest::Paste { items, dest: dest.to_path_buf(), mode, meter, ask: false };
+                    OpRequest::Paste { items, dest, dest_parents, mode, meter, ask: false };
                 return OpOutcome::Collisions { request, names };
             }
             Ok(_) => {}
@@ -37,6 +45,22 @@ pub(super) fn paste(
         Ok(report) => OpOutcome::Done(report_of(&report, items.len(), mode)),
         Err(e) => OpOutcome::Done(failed(failure("nothing pasted", &e))),
     }
+}
+
+/// Re-checks the directories on the way to `dest` (and `dest` itself) and
+/// above each source as they were shown; one that changed refuses the whole
+/// paste before anything is written, and is read again. The whole batch,
+/// not just the one source, because a swapped directory means the view the
+/// user chose from no longer matches the disk.
+fn shown_paths_agree(
+    items: &[PasteItem],
+    dest: &Path,
+    dest_parents: &[Option<Identity>],
+    changes: &mut Vec<Change>,
+) -> Result<(), FsError> {
+    let result = fsops::check_dir_chain(dest, dest_parents)
+        .and_then(|()| items.iter().try_for_each(|i| fsops::check_parents(&i.source, &i.parents)));
+    result.inspect_err(|e| changes.push(Change::Rescan { dir: e.path.clone() }))
 }
 
 /// The totals for the progress line: what a copy will write. A move on one

@@ -4,28 +4,49 @@
 //! (read back from the disk here, on the action thread), which undo checks
 //! before it puts anything back.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::fsops::undo::stamp;
 use crate::model::{FileKind, Identity};
-use crate::view::journal::{JournalAction, JournalNote, Made, Moved};
+use crate::view::journal::{DirChain, JournalAction, JournalNote, Made, Moved};
+
+/// The directory chains of one action's records ([`DirChain`]), read from
+/// the disk once per directory: a batch of entries in one directory (a
+/// copied tree, a bulk rename) costs one walk and one chain, not one each.
+#[derive(Default)]
+pub struct Chains(HashMap<PathBuf, DirChain>);
+
+impl Chains {
+    /// The chain above `path`.
+    pub fn of(&mut self, path: &Path) -> DirChain {
+        let parent = path.parent().unwrap_or(path).to_path_buf();
+        self.0.entry(parent).or_insert_with(|| crate::fsops::dir_chain(path).into()).clone()
+    }
+}
 
 /// An entry an action created, as it is now (for [`JournalAction::Create`]
 /// and [`JournalAction::Copy`]): its identity is read again here unless
 /// given, and a file's size and mtime are kept to tell later writes.
 pub fn made(path: &Path, identity: Option<Identity>) -> Option<Made> {
+    made_in(path, identity, &mut Chains::default())
+}
+
+fn made_in(path: &Path, identity: Option<Identity>, chains: &mut Chains) -> Option<Made> {
     let identity = match identity {
         Some(identity) => identity,
         None => Identity::read(path).ok()?,
     };
     let stamp = if identity.kind == FileKind::Dir { None } else { stamp(path) };
-    Some(Made { path: path.to_path_buf(), identity, stamp })
+    Some(Made { path: path.to_path_buf(), identity, stamp, parents: chains.of(path) })
 }
 
 /// The record of a copy: every entry it created, top-down, with the
 /// identity the copy gave it. Paste calls this with its created entries.
 pub fn copy(created: &[(PathBuf, Identity)]) -> Option<JournalNote> {
-    let made: Vec<Made> = created.iter().filter_map(|(p, id)| made(p, Some(*id))).collect();
+    let mut chains = Chains::default();
+    let made: Vec<Made> =
+        created.iter().filter_map(|(p, id)| made_in(p, Some(*id), &mut chains)).collect();
     (!made.is_empty()).then_some(JournalNote::Record(JournalAction::Copy(made)))
 }
 
@@ -70,12 +91,15 @@ pub fn copy_tree(placed: &[(PathBuf, Identity)]) -> Option<JournalNote> {
 /// each `(from, to, identity)` moved back by undo. Paste calls this with
 /// its moved pairs.
 pub fn moves(pairs: &[(PathBuf, PathBuf, Identity)]) -> Option<JournalNote> {
+    let mut chains = Chains::default();
     let moved: Vec<Moved> = pairs
         .iter()
         .map(|(from, to, identity)| Moved {
             from: from.clone(),
             to: to.clone(),
             identity: *identity,
+            from_parents: chains.of(from),
+            to_parents: chains.of(to),
         })
         .collect();
     (!moved.is_empty()).then_some(JournalNote::Record(JournalAction::Move(moved)))

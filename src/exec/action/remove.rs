@@ -23,6 +23,7 @@ pub(super) fn remove(
     let (mut removed, mut bytes, mut whole) = (0u64, 0u64, 0usize);
     let mut errors = Vec::new();
     let mut trashed = Vec::new();
+    let mut chains = super::record::Chains::default();
     for target in targets {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             report.details.push("cancelled: the remaining entries were left alone".into());
@@ -63,7 +64,11 @@ pub(super) fn remove(
             match fsops::trash(&target.path, target.identity) {
                 Ok(()) => {
                     whole += 1;
-                    trashed.push(Trashed { path: target.path.clone(), identity: target.identity });
+                    trashed.push(Trashed {
+                        path: target.path.clone(),
+                        identity: target.identity,
+                        parents: chains.of(&target.path),
+                    });
                 }
                 Err(e) => errors.push(e),
             }

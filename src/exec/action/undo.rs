@@ -9,6 +9,7 @@ use super::fresh;
 use crate::error::FsError;
 use crate::fsops::undo as fs_undo;
 use crate::fsops::{self, BulkItem};
+use crate::model::Identity;
 use crate::view::change::{Change, OpReport};
 use crate::view::journal::{JournalAction, JournalNote, Moved};
 
@@ -26,16 +27,19 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
     let parts = match action {
         JournalAction::Chmod(list) => {
             for c in list.iter().rev() {
-                let r = fs_undo::restore_mode(&c.path, c.identity, c.after, c.before).map(|_| ());
+                let r = agree(&c.path, &c.parents, &mut report).and_then(|()| {
+                    fs_undo::restore_mode(&c.path, c.identity, c.after, c.before).map(|_| ())
+                });
                 tally(r, &mut report, vec![fresh(&c.path)]);
             }
             list.len()
         }
         JournalAction::Chown(list) => {
             for c in list.iter().rev() {
-                let r =
+                let r = agree(&c.path, &c.parents, &mut report).and_then(|()| {
                     fs_undo::restore_owner(&c.path, c.identity, c.after, c.before, c.mode_before)
-                        .map(|_| ());
+                        .map(|_| ())
+                });
                 tally(r, &mut report, vec![fresh(&c.path)]);
             }
             list.len()
@@ -52,7 +56,9 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
                             identity: m.identity,
                         })
                         .collect();
-                    let r = fsops::bulk_rename(dir, &items).map(|_| ()).map_err(|f| f.error);
+                    let r = moves_agree(list, &mut report).and_then(|()| {
+                        fsops::bulk_rename(dir, &items).map(|_| ()).map_err(|f| f.error)
+                    });
                     let ok = r.is_ok();
                     tally(r, &mut report, vec![Change::Rescan { dir: dir.to_path_buf() }]);
                     if ok {
@@ -61,7 +67,8 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
                 }
                 None => {
                     for m in list.iter().rev() {
-                        let r = fs_undo::move_back(&m.to, m.identity, &m.from);
+                        let r = moves_agree(std::slice::from_ref(m), &mut report)
+                            .and_then(|()| fs_undo::move_back(&m.to, m.identity, &m.from));
                         tally(r, &mut report, vec![fresh(&m.to), fresh(&m.from)]);
                     }
                 }
@@ -69,18 +76,34 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
             list.len()
         }
         JournalAction::Create(list) | JournalAction::Copy(list) => {
-            // Deepest first: what is inside a directory goes before it.
-            let mut order: Vec<_> = list.iter().collect();
-            order.sort_by_key(|m| std::cmp::Reverse(m.path.components().count()));
-            for m in order {
-                let r = fs_undo::remove_created(&m.path, m.identity, m.stamp);
-                tally(r, &mut report, vec![fresh(&m.path)]);
+            // Every directory checked before anything is removed: removal
+            // goes deepest first, so a check as each entry came up would
+            // find a swapped directory near the top only after the entries
+            // below it were gone. Each directory once (a copied tree shares
+            // them).
+            let mut seen = std::collections::HashSet::new();
+            let checked = list
+                .iter()
+                .filter(|m| seen.insert(m.path.parent()))
+                .try_for_each(|m| agree(&m.path, &m.parents, &mut report));
+            if let Err(e) = checked {
+                // Nothing removed: the whole entry is refused.
+                tally(Err(e), &mut report, Vec::new());
+            } else {
+                // Deepest first: what is inside a directory goes before it.
+                let mut order: Vec<_> = list.iter().collect();
+                order.sort_by_key(|m| std::cmp::Reverse(m.path.components().count()));
+                for m in order {
+                    let r = fs_undo::remove_created(&m.path, m.identity, m.stamp);
+                    tally(r, &mut report, vec![fresh(&m.path)]);
+                }
             }
             list.len()
         }
         JournalAction::Trash(list) => {
             for t in list.iter().rev() {
-                let r = fs_undo::restore_trashed(&t.path, t.identity);
+                let r = agree(&t.path, &t.parents, &mut report)
+                    .and_then(|()| fs_undo::restore_trashed(&t.path, t.identity));
                 tally(r, &mut report, restored(&t.path));
             }
             list.len()
@@ -115,6 +138,26 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
     super::error_lines(&refusals, &mut report.details);
     report.journal.push(JournalNote::Undone(seq));
     report
+}
+
+/// Re-checks the directories above `path` against those its record read
+/// when the action ran. The record keeps them, rather than the undo reading
+/// the tree's rows now, because the undo must act where the action acted:
+/// the rows may by now show a directory swapped in since (a refresh reads
+/// it), and the path alone would then lead to another entry of the same
+/// name (or another name of the same hard-linked file). A changed one is
+/// read again.
+fn agree(path: &Path, parents: &[Option<Identity>], report: &mut OpReport) -> Result<(), FsError> {
+    fsops::check_parents(path, parents).inspect_err(|e| {
+        report.changes.push(Change::Rescan { dir: e.path.clone() });
+    })
+}
+
+/// Both ends of every move: where the entry is now, and where it goes back.
+fn moves_agree(list: &[Moved], report: &mut OpReport) -> Result<(), FsError> {
+    list.iter().try_for_each(|m| {
+        agree(&m.to, &m.to_parents, report).and_then(|()| agree(&m.from, &m.from_parents, report))
+    })
 }
 
 /// The directory every move of the list stayed in, when there are several

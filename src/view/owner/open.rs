@@ -59,6 +59,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 title: "Change owner recursively?".into(),
                 lines,
                 request,
+                scroll: 0,
                 danger: false,
             });
             Vec::new()
