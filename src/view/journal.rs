@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 /// chain per directory rather than one per entry.
 pub type DirChain = std::sync::Arc<[Option<Identity>]>;
 
+use crate::fmt::quantity;
 use crate::model::Identity;
 use crate::model::mode::octal_string;
 use crate::sanitize;
@@ -238,7 +239,9 @@ impl JournalAction {
                 Some(last) => format!("created {}", shown(&last.path)),
                 None => "created nothing".into(),
             },
-            JournalAction::Copy(list) => format!("copied {} entries", list.len()),
+            JournalAction::Copy(list) => {
+                format!("copied {}", quantity(list.len() as u64, "entry", "entries"))
+            }
             JournalAction::Trash(list) => match list.as_slice() {
                 [one] => format!("trashed {}", shown(&one.path)),
                 many => format!("trashed {} entries", many.len()),

@@ -35,8 +35,10 @@ pub fn undo_last(state: &mut State) -> Vec<Effect> {
 /// why it cannot (a scrollable overlay; any other key closes it).
 pub fn open_journal(state: &mut State) -> Vec<Effect> {
     let lines = lines(&state.journal);
-    let title =
-        format!("Undo journal ({} actions, newest first; in memory only)", state.journal.len());
+    let title = format!(
+        "Undo journal ({}, newest first; in memory only)",
+        crate::fmt::quantity(state.journal.len() as u64, "action", "actions")
+    );
     state.mode = Mode::Report(Report { title, lines, scroll: 0 });
     Vec::new()
 }

@@ -41,7 +41,10 @@ pub(super) fn bulk(dir: &Path, lines: &[BulkLine], dir_parents: &[Option<Identit
                 .collect();
             OpReport {
                 changes,
-                summary: format!("renamed {} entries", done.renamed.len()),
+                summary: format!(
+                    "renamed {}",
+                    crate::fmt::quantity(done.renamed.len() as u64, "entry", "entries")
+                ),
                 journal: record::moves(&pairs).into_iter().collect(),
                 ..OpReport::default()
             }

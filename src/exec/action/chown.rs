@@ -135,10 +135,10 @@ fn recursive(
     error_lines(&errors, &mut report.details);
     report.failed = !errors.is_empty();
     report.summary = format!(
-        "changed the owner of {} entries ({} symlinks left alone, {} errors)",
-        group_digits(changed),
-        group_digits(skipped),
-        errors.len()
+        "changed the owner of {} ({} left alone, {})",
+        crate::fmt::quantity(changed, "entry", "entries"),
+        crate::fmt::quantity(skipped, "symlink", "symlinks"),
+        crate::fmt::quantity(errors.len() as u64, "error", "errors")
     );
     report.journal.push(super::record::irreversible(
         format!("recursive owner change of {} entries", group_digits(changed)),

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::{error_lines, failed, failure, fresh};
 use crate::error::FsError;
-use crate::fmt::{group_digits, human_size};
+use crate::fmt::{group_digits, human_size, quantity};
 use crate::fsops::{self, PasteItem, PasteMode, PasteReport, Placed};
 use crate::model::Identity;
 use crate::model::paste::MeterHandle;
@@ -104,8 +104,8 @@ fn report_of(done: &PasteReport, asked: usize, mode: PasteMode) -> OpReport {
     // A move on one filesystem writes nothing: no figures to give.
     if done.entries > 0 {
         summary.push_str(&format!(
-            " ({} entries, {})",
-            group_digits(done.entries),
+            " ({}, {})",
+            quantity(done.entries, "entry", "entries"),
             human_size(done.bytes)
         ));
     }
