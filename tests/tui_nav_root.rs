@@ -366,3 +366,24 @@ fn at_depth_twenty_in_80_columns_the_selected_name_is_whole() {
     assert!(line.contains(&format!("› {} ·", names[18])), "{line}");
     assert!(line.contains("sort: name"), "{line}");
 }
+
+#[test]
+fn goto_below_a_root_given_through_a_symlink_is_a_zoom() {
+    let fx = up_fixture();
+    // The root is named through a symlinked directory above it (as
+    // `/tmp` is on some systems).
+    let link_top = fx.tmp.path().join("link");
+    std::os::unix::fs::symlink(&fx.top, &link_top).unwrap();
+    let link = link_top.join("root");
+    let mut h = scan(vec![link.clone()], fx.tmp.path());
+    let slots = h.state.tree.len();
+    let nested = h.node("alpha/nested");
+    // The target resolves to its real path, below the link's target.
+    let real = fs::canonicalize(fx.root.join("alpha/nested")).unwrap();
+    goto_typed(&mut h, &real.to_string_lossy());
+    let effects = h.press("enter");
+    assert!(scans_asked(&effects).is_empty(), "{effects:?}");
+    assert_eq!(h.state.tree.len(), slots);
+    assert_eq!(h.state.tree.path(h.root()), link);
+    assert_eq!(h.state.rows.top, Some(nested));
+}

@@ -129,8 +129,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Completions { ticket, names } => goto::on_completions(state, ticket, names),
-        Msg::GotoChecked { ticket, path, checked } => {
-            goto::on_checked(state, ticket, path, checked)
+        Msg::GotoChecked { ticket, path, real_roots, checked } => {
+            goto::on_checked(state, ticket, path, &real_roots, checked)
         }
     }
 }
