@@ -212,7 +212,8 @@ fn new_tree(state: &mut State, target: PathBuf) -> Vec<Effect> {
         ..Jobs::default()
     };
     state.jobs = jobs;
-    state.audit = AuditState::default();
+    let old = std::mem::take(&mut state.audit);
+    state.audit = AuditState::for_new_root(old, target.clone());
     state.nav.main_dropped = true;
     state.nav.moved = true;
     state.scan.started = state.screen.now;
