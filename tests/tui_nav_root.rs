@@ -434,3 +434,21 @@ fn at_depth_twenty_in_80_columns_the_path_from_the_root_is_one_line() {
     let full = root.join(names[..12].join("/"));
     assert!(screen.contains(&*full.to_string_lossy()), "{screen}");
 }
+
+#[test]
+fn the_path_line_from_the_root_is_sanitized() {
+    let tmp = fixed_length_tempdir();
+    let root = tmp.path().join("r");
+    let odd = root.join("a\x1b[31mred\nline");
+    fs::create_dir_all(&odd).unwrap();
+    fs::write(odd.join("f\x07.txt"), "x").unwrap();
+    let mut h = scan(vec![root.clone()], tmp.path());
+    h.press("l");
+    h.press("j");
+    h.press("l");
+    h.press("j");
+    assert_eq!(h.state.tree.name(h.state.selected_node().unwrap()), b"f\x07.txt");
+    let line = meta_path_line(&h);
+    assert!(!line.chars().any(is_dangerous_char), "{line:?}");
+    assert!(line.contains(r"r/a\x1b[31mred\nline/f\x07.txt"), "{line:?}");
+}
