@@ -366,3 +366,91 @@ fn at_depth_twenty_in_80_columns_the_selected_name_is_whole() {
     assert!(line.contains(&format!("› {} ·", names[18])), "{line}");
     assert!(line.contains("sort: name"), "{line}");
 }
+
+#[test]
+fn goto_below_a_root_given_through_a_symlink_is_a_zoom() {
+    let fx = up_fixture();
+    // The root is named through a symlinked directory above it (as
+    // `/tmp` is on some systems).
+    let link_top = fx.tmp.path().join("link");
+    std::os::unix::fs::symlink(&fx.top, &link_top).unwrap();
+    let link = link_top.join("root");
+    let mut h = scan(vec![link.clone()], fx.tmp.path());
+    let slots = h.state.tree.len();
+    let nested = h.node("alpha/nested");
+    // The target resolves to its real path, below the link's target.
+    let real = fs::canonicalize(fx.root.join("alpha/nested")).unwrap();
+    goto_typed(&mut h, &real.to_string_lossy());
+    let effects = h.press("enter");
+    assert!(scans_asked(&effects).is_empty(), "{effects:?}");
+    assert_eq!(h.state.tree.len(), slots);
+    assert_eq!(h.state.tree.path(h.root()), link);
+    assert_eq!(h.state.rows.top, Some(nested));
+}
+
+/// The metadata pane's path line of the 80×24 frame (the line below its
+/// top border).
+fn meta_path_line(h: &Harness) -> String {
+    let screen = h.render(80, 24);
+    let mut lines = screen.lines().skip_while(|l| !l.starts_with("┌ metadata"));
+    lines.nth(1).unwrap_or_else(|| panic!("no metadata pane:\n{screen}")).to_string()
+}
+
+#[test]
+fn at_depth_twenty_in_80_columns_the_path_from_the_root_is_one_line() {
+    let (tmp, root, names) = deep_fixture();
+    let mut h = scan(vec![root.clone()], tmp.path());
+    for _ in 0..names.len() {
+        h.press("l");
+        h.press("j");
+    }
+    h.press("l");
+    h.press("j");
+    let file = "the-deepest-file-is-readable.txt";
+    assert_eq!(h.state.tree.name(h.state.selected_node().unwrap()), file.as_bytes());
+    // From the root, its middle elided, the name whole.
+    let line = meta_path_line(&h);
+    let shown = line.trim_start_matches('│').trim_end();
+    assert_eq!(shown, format!("deep/…/{}/{file}", names[19]));
+
+    // A shallower directory: as much of the tail as fits, in order.
+    h.select(&names[..12].join("/"));
+    let line = meta_path_line(&h);
+    let shown = line.trim_start_matches('│').trim_end();
+    assert_eq!(shown, format!("deep/…/{}/{}/{}", names[9], names[10], names[11]));
+    assert!(shown.chars().count() <= 79, "{shown}");
+
+    // Zoomed: relative to the zoomed directory.
+    h.select(&names[..10].join("/"));
+    h.press("z");
+    h.select(&names[..12].join("/"));
+    let line = meta_path_line(&h);
+    let shown = line.trim_start_matches('│').trim_end();
+    assert_eq!(shown, format!("{}/{}/{}", names[9], names[10], names[11]));
+
+    // `i` shows the whole path.
+    h.press("i");
+    let screen: String = h.render(80, 24).lines().map(str::trim_end).collect();
+    let full = root.join(names[..12].join("/"));
+    assert!(screen.contains(&*full.to_string_lossy()), "{screen}");
+}
+
+#[test]
+fn the_path_line_from_the_root_is_sanitized() {
+    let tmp = fixed_length_tempdir();
+    let root = tmp.path().join("r");
+    // Long enough that the line is the path from the root, not the whole.
+    let odd = root.join(format!("a\x1b[31mred\nline-{}", "x".repeat(45)));
+    fs::create_dir_all(&odd).unwrap();
+    fs::write(odd.join("f\x07.txt"), "x").unwrap();
+    let mut h = scan(vec![root.clone()], tmp.path());
+    h.press("l");
+    h.press("j");
+    h.press("l");
+    h.press("j");
+    assert_eq!(h.state.tree.name(h.state.selected_node().unwrap()), b"f\x07.txt");
+    let line = meta_path_line(&h);
+    assert!(!line.chars().any(is_dangerous_char), "{line:?}");
+    assert!(line.starts_with(r"│r/a\x1b[31mred\nline-xxx"), "{line:?}");
+    assert!(line.trim_end().ends_with(r"x/f\x07.txt"), "{line:?}");
+}

@@ -282,14 +282,22 @@ impl<R: Runner> Executor<R> {
                 let failed = |e: io::Error| Msg::Completions { ticket, names: Err(e.to_string()) };
                 self.spawn("statree-complete", job, failed)
             }
-            Effect::CheckGoto { ticket, path } => {
+            Effect::CheckGoto { ticket, path, roots } => {
                 let job: Job = Box::new(move |out| {
                     let checked = goto::check_target(&path);
-                    out.send(Msg::GotoChecked { ticket, path, checked });
+                    let real_roots = roots
+                        .into_iter()
+                        .map(|root| {
+                            let real = std::fs::canonicalize(&root).ok();
+                            (root, real)
+                        })
+                        .collect();
+                    out.send(Msg::GotoChecked { ticket, path, real_roots, checked });
                 });
                 let failed = |e: io::Error| Msg::GotoChecked {
                     ticket,
                     path: PathBuf::new(),
+                    real_roots: Vec::new(),
                     checked: Err(e.to_string()),
                 };
                 self.spawn("statree-goto", job, failed)

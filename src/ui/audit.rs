@@ -99,7 +99,11 @@ fn footer(state: &State) -> String {
         PassState::Running => "checking capabilities, ACLs and symlinks… · ",
         PassState::Done => "",
     };
-    format!("{gathering}Enter filter · n/N next/previous · Esc close")
+    let baseline = match state.audit.baseline_note() {
+        Some(note) => format!("{note} · "),
+        None => String::new(),
+    };
+    format!("{baseline}{gathering}Enter filter · n/N next/previous · Esc close")
 }
 
 /// Draws the panel centred over `area`, line `selected` highlighted.

@@ -5,6 +5,9 @@
 
 use std::os::unix::ffi::OsStrExt;
 
+use unicode_width::UnicodeWidthStr;
+
+use crate::model::NodeId;
 use crate::sanitize;
 use crate::view::State;
 use crate::view::root::{absolute, view_root};
@@ -69,6 +72,55 @@ fn crumbs(parts: &[String], width: usize) -> String {
     (0..last).map(join).find(|line| line.chars().count() <= width).unwrap_or_else(|| join(last))
 }
 
+/// The path of `id` from the view's root, named by its last component
+/// (`root/dir/name`), sanitized and fitted to `width` by eliding its
+/// middle (`root/…/parent/name`): at depth 20 the rows fold their
+/// indentation, so this is where the whole way down can be read as one
+/// string. The name is never elided. `None` for the view's root itself
+/// and for a node outside the view (the caller shows the full path then).
+pub fn relative_path(state: &State, id: NodeId, width: usize) -> Option<String> {
+    let top = view_root(state)?;
+    let mut parts = Vec::new();
+    let mut node = id;
+    while node != top {
+        parts.push(sanitize::bytes(state.tree.name(node)).into_owned());
+        node = state.tree.parent(node)?;
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    // A root is named by its path as given: its last component says which.
+    let top_path = state.tree.path(top);
+    let top_name = top_path.file_name().map_or_else(
+        || sanitize::path(&top_path).into_owned(),
+        |name| sanitize::bytes(name.as_bytes()).into_owned(),
+    );
+    parts.push(top_name);
+    parts.reverse();
+    Some(elide_middle(&parts, width))
+}
+
+/// `parts` joined by `/`, the middle ones replaced by one `…` until it
+/// fits: the first part and as many of the last as fit are kept, and the
+/// last (the name) always is.
+fn elide_middle(parts: &[String], width: usize) -> String {
+    let whole = parts.join("/");
+    if whole.width() <= width {
+        return whole;
+    }
+    let last = parts.len() - 1;
+    // The longest tail (from `from` on) that fits after `head/…/`.
+    let fitted = |head: &str| {
+        (1..=last).find_map(|from| {
+            let line = format!("{head}…/{}", parts[from..].join("/"));
+            (line.width() <= width).then_some(line)
+        })
+    };
+    fitted(&format!("{}/", parts[0]))
+        .or_else(|| fitted(""))
+        .unwrap_or_else(|| format!("…/{}", parts[last]))
+}
+
 /// The indentation of a row at `depth` in a name column `width` wide: two
 /// columns a level up to a cap that leaves a name [`NAME_ROOM`] columns;
 /// a deeper row shows the cap's width with its depth in a marker (`…20 `),
@@ -88,7 +140,17 @@ pub fn indent(depth: u16, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{crumbs, indent};
+    use super::{crumbs, elide_middle, indent};
+
+    #[test]
+    fn a_long_relative_path_loses_its_middle_never_its_name() {
+        let parts: Vec<String> = ["alpha", "beta", "gamma", "name.txt"].map(String::from).into();
+        assert_eq!(elide_middle(&parts, 40), "alpha/beta/gamma/name.txt");
+        assert_eq!(elide_middle(&parts, 22), "alpha/…/gamma/name.txt");
+        assert_eq!(elide_middle(&parts, 16), "alpha/…/name.txt");
+        assert_eq!(elide_middle(&parts, 11), "…/name.txt");
+        assert_eq!(elide_middle(&parts, 3), "…/name.txt");
+    }
 
     #[test]
     fn shallow_rows_indent_two_columns_a_level() {

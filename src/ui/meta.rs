@@ -135,8 +135,14 @@ pub fn compact_lines(state: &State, theme: &Theme, now: i64, width: usize) -> Ve
         let mut pending: Option<Field> = None;
         for field in fields {
             if field.long == "path" {
-                // The path alone, cut on the left so the name stays.
-                out.push(Line::raw(fit_left(&field.value, width)));
+                // The path alone, whole when it fits; else from the view's
+                // root with its middle elided (`i` shows it whole), or for
+                // the root itself cut on the left so the name stays.
+                let fits = field.value.chars().count() <= width;
+                let line = if fits { None } else { state.selected_node() }
+                    .and_then(|id| super::breadcrumb::relative_path(state, id, width))
+                    .unwrap_or_else(|| fit_left(&field.value, width));
+                out.push(Line::raw(line));
                 continue;
             }
             let fits = SHORT_LABEL + field.compact_value().chars().count() < half;

@@ -61,7 +61,9 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             let ticket = state.jobs.ticket();
             state.nav.goto_ticket = Some(ticket);
-            vec![Effect::CheckGoto { ticket, path: resolve(state, &typed) }]
+            let cwd = state.nav.cwd.as_deref();
+            let roots = state.tree.roots().map(|r| absolute(cwd, &state.tree.path(r))).collect();
+            vec![Effect::CheckGoto { ticket, path: resolve(state, &typed), roots }]
         }
         _ => Vec::new(),
     }
@@ -151,6 +153,7 @@ pub fn on_checked(
     state: &mut State,
     ticket: u64,
     path: PathBuf,
+    real_roots: &[(PathBuf, Option<PathBuf>)],
     checked: Result<PathBuf, String>,
 ) -> Vec<Effect> {
     if state.nav.goto_ticket != Some(ticket) {
@@ -164,7 +167,7 @@ pub fn on_checked(
             return Vec::new();
         }
     };
-    if let Some(node) = find(state, &target) {
+    if let Some(node) = find(state, &target, real_roots) {
         let mut effects = set_top(state, Some(node));
         effects.extend(super::nav::selection_changed(state));
         return effects;
@@ -176,12 +179,19 @@ pub fn on_checked(
     new_tree(state, target)
 }
 
-/// The node at `target` (absolute, real) when the tree holds it.
-fn find(state: &State, target: &Path) -> Option<NodeId> {
+/// The node at `target` (absolute, real) when the tree holds it: below a
+/// root's path as given, or below its real path (`real_roots`, resolved
+/// when `:` was pressed), since the target is real and a root given
+/// through a symlink is not.
+fn find(state: &State, target: &Path, real_roots: &[(PathBuf, Option<PathBuf>)]) -> Option<NodeId> {
     let cwd = state.nav.cwd.as_deref();
     state.tree.roots().find_map(|root| {
         let root_path = absolute(cwd, &state.tree.path(root));
-        let rest = target.strip_prefix(&root_path).ok()?;
+        let real = real_roots.iter().find(|(given, _)| *given == root_path);
+        let rest = target.strip_prefix(&root_path).ok().or_else(|| {
+            let real = real?.1.as_deref()?;
+            target.strip_prefix(real).ok()
+        })?;
         rest.components()
             .try_fold(root, |node, part| state.tree.find_child(node, part.as_os_str().as_bytes()))
     })
@@ -202,7 +212,8 @@ fn new_tree(state: &mut State, target: PathBuf) -> Vec<Effect> {
         ..Jobs::default()
     };
     state.jobs = jobs;
-    state.audit = AuditState::default();
+    let old = std::mem::take(&mut state.audit);
+    state.audit = AuditState::for_new_root(old, target.clone());
     state.nav.main_dropped = true;
     state.nav.moved = true;
     state.scan.started = state.screen.now;

@@ -117,6 +117,10 @@ pub enum Msg {
         ticket: u64,
         /// The path as typed, resolved.
         path: PathBuf,
+        /// The real path of each root named in [`Effect::CheckGoto`]
+        /// (`None` where it could not be resolved), so a root given through
+        /// a symlink still holds targets below its real path.
+        real_roots: Vec<(PathBuf, Option<PathBuf>)>,
         /// Its real path when it is a directory that can be listed, else why not.
         checked: Result<PathBuf, String>,
     },
@@ -257,6 +261,8 @@ pub enum Effect {
         ticket: u64,
         /// The target.
         path: PathBuf,
+        /// The tree's roots (absolute), resolved to their real paths too.
+        roots: Vec<PathBuf>,
     },
     /// Start the audit pass: scan these roots again gathering xattrs and
     /// symlink facts, answering with [`Msg::AuditPass`].

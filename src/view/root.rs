@@ -71,6 +71,10 @@ pub fn up(state: &mut State) -> Vec<Effect> {
     };
     let Some(rescan) = state.tree.reroot_up(root, &absolute) else { return Vec::new() };
     let new_root = rescan.dir();
+    // The audit pass matches its roots to the tree's by name: one not yet
+    // run must walk the roots as they are now, the new parent among them.
+    let roots = state.tree.roots().map(|r| state.tree.path(r)).collect();
+    state.audit.roots_moved(roots);
     state.nav.moved = true;
     if state.rows.top == Some(root) {
         state.rows.top = Some(new_root);
@@ -139,12 +143,15 @@ pub fn start_scan(state: &mut State, rescan: Rescan, path: PathBuf, skip: Vec<Pa
 }
 
 /// A re-scan ended: when it was the scan of the tree `:` put in place of
-/// the first one, the scan as the status bar counts it is over.
-pub fn scan_ended(state: &mut State, ticket: u64, elapsed: std::time::Duration) {
-    if state.nav.new_tree_scan == Some(ticket) {
-        state.nav.new_tree_scan = None;
-        state.scan.finished = Some(elapsed);
+/// the first one, the scan as the status bar counts it is over, and the
+/// audit pass asked for meanwhile starts, as after the first scan.
+pub fn scan_ended(state: &mut State, ticket: u64, elapsed: std::time::Duration) -> Option<Effect> {
+    if state.nav.new_tree_scan != Some(ticket) {
+        return None;
     }
+    state.nav.new_tree_scan = None;
+    state.scan.finished = Some(elapsed);
+    super::audit::main_scan_finished(state)
 }
 
 #[cfg(test)]

@@ -81,11 +81,13 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::OpDone(outcome) => outcomes::on_op_done(state, outcome),
         Msg::Rescan { ticket, event } => {
             let finished = matches!(event, ScanEvent::Finished { .. });
-            if let ScanEvent::Finished { elapsed } = &event {
-                root::scan_ended(state, ticket, *elapsed);
-            }
+            let pass = match &event {
+                ScanEvent::Finished { elapsed } => root::scan_ended(state, ticket, *elapsed),
+                _ => None,
+            };
             let dir = state.jobs.rescans.get(&ticket).map(|r| r.dir());
             let mut effects = scan_in::on_rescan_event(state, ticket, event);
+            effects.extend(pass);
             if finished && let Some(dir) = dir {
                 effects.extend(fresh::rescan_again_if_changed(state, dir));
             }
@@ -129,8 +131,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Completions { ticket, names } => goto::on_completions(state, ticket, names),
-        Msg::GotoChecked { ticket, path, checked } => {
-            goto::on_checked(state, ticket, path, checked)
+        Msg::GotoChecked { ticket, path, real_roots, checked } => {
+            goto::on_checked(state, ticket, path, &real_roots, checked)
         }
     }
 }

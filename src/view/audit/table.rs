@@ -117,6 +117,8 @@ pub struct AuditState {
     pub(super) pass: PassState,
     pub(super) pass_options: PassOptions,
     pub(super) pass_dirs: HashMap<EntryKey, PassDir>,
+    /// Why the baseline is no longer compared (said in the panel).
+    pub(super) baseline_note: Option<String>,
 }
 
 impl AuditState {
@@ -124,6 +126,44 @@ impl AuditState {
     /// baseline to compare with.
     pub fn new(pass_options: PassOptions, baseline: Option<Baseline>) -> Self {
         AuditState { pass_options, baseline, ..AuditState::default() }
+    }
+
+    /// The audit of a fresh tree rooted at `root` that `:` put in place of
+    /// the audited one: the pass walks as before but over `root`, and runs
+    /// after the new scan when it had been asked for (the panel was open
+    /// once), as it would have at start-up. The baseline's records were
+    /// taken as the first tree's entries were compared, so it cannot be
+    /// compared with another tree: the panel says so.
+    pub fn for_new_root(old: AuditState, root: PathBuf) -> Self {
+        let pass_options = PassOptions { roots: vec![root], ..old.pass_options };
+        let pass = if old.pass == PassState::NotStarted {
+            PassState::NotStarted
+        } else {
+            PassState::Waiting
+        };
+        let baseline_note = old.baseline_note.or_else(|| {
+            old.baseline.map(|b| {
+                format!(
+                    "baseline {} is compared with the start-up roots only, not this tree",
+                    crate::sanitize::path(b.file())
+                )
+            })
+        });
+        AuditState { pass_options, pass, baseline_note, ..AuditState::default() }
+    }
+
+    /// `-` moved a root to its parent: a pass not yet run walks `roots`
+    /// (the tree's roots as named now), a pass named no roots (tests) keeps
+    /// taking the tree's.
+    pub fn roots_moved(&mut self, roots: Vec<PathBuf>) {
+        if !self.pass_options.roots.is_empty() {
+            self.pass_options.roots = roots;
+        }
+    }
+
+    /// Why the baseline is not compared with the tree shown, when it is not.
+    pub fn baseline_note(&self) -> Option<&str> {
+        self.baseline_note.as_deref()
     }
 
     /// The roots as the command line gave them (known before the scan's
