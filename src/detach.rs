@@ -51,6 +51,10 @@ pub const GRACE: Duration = Duration::from_secs(5);
 /// How often the parent looks whether the child has begun to die.
 const DYING_CHECK: Duration = Duration::from_millis(10);
 
+/// How long a child that began to die but cannot be reaped is given for its
+/// "done" byte to be read, before the parent dies of the signal.
+const ANSWER_WAIT: Duration = Duration::from_millis(100);
+
 /// The child's end of the pipe to the parent.
 static DONE: OnceLock<OwnedFd> = OnceLock::new();
 
@@ -165,6 +169,15 @@ fn supervise(child: libc::pid_t, done: OwnedFd) -> ! {
                 while Instant::now() < deadline && !dying(child) {
                     std::thread::sleep(DYING_CHECK);
                 }
+                // A child that quit cleanly on the signal (the interface
+                // turns SIGTERM, SIGINT and SIGHUP into a quit) also shows as
+                // dying: reaped, it ends the parent with its own status; one
+                // that cannot be reaped may still have said it is done, and
+                // the thread reading that answer gets its moment first.
+                if let Some(status) = reap(child) {
+                    exit_like(Some(status));
+                }
+                std::thread::sleep(ANSWER_WAIT);
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
             });
