@@ -1,5 +1,6 @@
-//! A FUSE filesystem of the tests' own whose calls hang on demand
-//! (`slowfs.py` beside this file, on fusepy), mounted in a temp dir and
+//! FUSE filesystems of the tests' own, on fusepy, beside this file: one whose
+//! calls hang on demand (`slowfs.py`), one without stable inode numbers
+//! (`linkfs.py`); each mounted in a temp dir and
 //! unmounted on every path (a lazy unmount in `Drop`, then the daemon is
 //! killed, which fails every request still waiting).
 #![allow(dead_code, reason = "each test binary uses a different subset")]
@@ -10,11 +11,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
-
-/// The script, from the source tree.
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuse_support/slowfs.py")
-}
 
 /// Imports fusepy under either name: `fuse` (PyPI) or `fusepy` (Debian).
 const PROBE: &str = "try:\n import fuse\nexcept ImportError:\n import fusepy";
@@ -44,55 +40,82 @@ pub struct SlowFs {
     dir: TempDir,
     mnt: PathBuf,
     control: PathBuf,
+    /// Holds the control file, read by the daemon at each call.
+    _control_dir: TempDir,
     daemon: Child,
+}
+
+/// Starts `script` (beside this file) on a new mount point with `args` after
+/// it, and waits until `fsname` is mounted there. None (after saying why on
+/// stderr) where FUSE is not available: no /dev/fuse, or mounting refused.
+fn start(
+    script: &str,
+    fsname: &str,
+    args: &[&std::ffi::OsStr],
+) -> Option<(TempDir, PathBuf, Child)> {
+    if !Path::new("/dev/fuse").exists() {
+        eprintln!("SKIPPED: /dev/fuse is missing, the FUSE test cannot run");
+        return None;
+    }
+    let python = python();
+    let dir = tempfile::Builder::new().prefix("statree-fuse").tempdir().expect("temp dir");
+    let mnt = dir.path().join("mnt");
+    fs::create_dir(&mnt).expect("mount point");
+    let log = fs::File::create(dir.path().join("daemon.log")).expect("log");
+    let mut daemon = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuse_support").join(script))
+        .arg(&mnt)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .expect("start the FUSE daemon");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !mounted(&mnt, fsname) {
+        if let Ok(Some(status)) = daemon.try_wait() {
+            let log = fs::read_to_string(dir.path().join("daemon.log")).unwrap_or_default();
+            if log.contains("ermission denied") || log.contains("not permitted") {
+                eprintln!("SKIPPED: mounting a FUSE filesystem is not permitted here: {log}");
+                return None;
+            }
+            panic!("{script} exited ({status}) before mounting: {log}");
+        }
+        assert!(Instant::now() < deadline, "{script} did not mount within 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some((dir, mnt, daemon))
+}
+
+/// Whether `fsname` is mounted on `mnt`.
+fn mounted(mnt: &Path, fsname: &str) -> bool {
+    let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mnt = mnt.to_string_lossy();
+    mountinfo.lines().any(|l| l.split(' ').nth(4) == Some(&*mnt) && l.contains(fsname))
+}
+
+/// Unmounts `mnt` lazily (a process still inside does not keep it mounted)
+/// and kills the daemon, which fails every request still waiting on it.
+fn stop(mnt: &Path, daemon: &mut Child) {
+    if let Ok(path) = std::ffi::CString::new(mnt.as_os_str().as_encoded_bytes()) {
+        // SAFETY: umount2 with a valid NUL-terminated path.
+        unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) };
+    }
+    let _ = daemon.kill();
+    let _ = daemon.wait();
 }
 
 impl SlowFs {
     /// Mounts it; a stall lasts `delay`. None (after saying why on stderr)
     /// where FUSE is not available: no /dev/fuse, or mounting refused.
     pub fn mount(delay: Duration) -> Option<SlowFs> {
-        if !Path::new("/dev/fuse").exists() {
-            eprintln!("SKIPPED: /dev/fuse is missing, the slow-filesystem test cannot run");
-            return None;
-        }
-        let python = python();
-        let dir = tempfile::Builder::new().prefix("statree-slowfs").tempdir().expect("temp dir");
-        let mnt = dir.path().join("mnt");
-        fs::create_dir(&mnt).expect("mount point");
-        let control = dir.path().join("control");
+        let control_dir = tempfile::tempdir().expect("temp dir");
+        let control = control_dir.path().join("control");
         fs::write(&control, b"").expect("control file");
-        let log = fs::File::create(dir.path().join("daemon.log")).expect("log");
-        let daemon = Command::new(python)
-            .arg(script())
-            .arg(&mnt)
-            .arg(format!("{}", delay.as_secs_f64()))
-            .arg(&control)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("start slowfs.py");
-        let mut fs = SlowFs { dir, mnt, control, daemon };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !fs.mounted() {
-            if let Ok(Some(status)) = fs.daemon.try_wait() {
-                let log = fs::read_to_string(fs.dir.path().join("daemon.log")).unwrap_or_default();
-                if log.contains("ermission denied") || log.contains("not permitted") {
-                    eprintln!("SKIPPED: mounting a FUSE filesystem is not permitted here: {log}");
-                    return None;
-                }
-                panic!("slowfs.py exited ({status}) before mounting: {log}");
-            }
-            assert!(Instant::now() < deadline, "slowfs.py did not mount within 20 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(fs)
-    }
-
-    fn mounted(&self) -> bool {
-        let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-        let mnt = self.mnt.to_string_lossy();
-        mountinfo.lines().any(|l| l.split(' ').nth(4) == Some(&*mnt) && l.contains("slowfs"))
+        let delay = format!("{}", delay.as_secs_f64());
+        let (dir, mnt, daemon) =
+            start("slowfs.py", "slowfs", &[delay.as_ref(), control.as_os_str()])?;
+        Some(SlowFs { dir, mnt, control, _control_dir: control_dir, daemon })
     }
 
     /// The mount point.
@@ -115,14 +138,39 @@ impl SlowFs {
 impl Drop for SlowFs {
     fn drop(&mut self) {
         let _ = fs::write(&self.control, b"");
-        // Lazy: a process still inside the mount does not keep it mounted.
-        if let Ok(path) = std::ffi::CString::new(self.mnt.as_os_str().as_encoded_bytes()) {
-            // SAFETY: umount2 with a valid NUL-terminated path.
-            unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) };
-        }
-        // Killing the daemon fails every request still waiting on it.
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
+        stop(&self.mnt, &mut self.daemon);
+    }
+}
+
+/// A writable FUSE filesystem without stable inode numbers and without
+/// `RENAME_NOREPLACE` (`linkfs.py`): one directory holding `f.txt`.
+pub struct LinkFs {
+    dir: TempDir,
+    mnt: PathBuf,
+    daemon: Child,
+}
+
+impl LinkFs {
+    /// Mounts it; None (after saying why) where FUSE is not available.
+    pub fn mount() -> Option<LinkFs> {
+        let (dir, mnt, daemon) = start("linkfs.py", "linkfs", &[])?;
+        Some(LinkFs { dir, mnt, daemon })
+    }
+
+    /// The mount point.
+    pub fn path(&self) -> &Path {
+        &self.mnt
+    }
+
+    /// The temp dir holding the mount point (for a sentinel beside it).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for LinkFs {
+    fn drop(&mut self) {
+        stop(&self.mnt, &mut self.daemon);
     }
 }
 

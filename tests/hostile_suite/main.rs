@@ -14,7 +14,7 @@
 //! baseline), signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`), stale
 //! rows and swapped parents under a destructive action, many links to one
 //! directory under `-L`, a tree too large for `ulimit -v`, renames on
-//! overlayfs, a slow or hung filesystem (a FUSE filesystem of the tests' own)
+//! overlayfs and on FUSE without stable inode numbers, a slow or hung filesystem (a FUSE filesystem of the tests' own)
 //! and smaller faults (a `--cwd-file` error, audit counts against hidden
 //! dot-files, plurals).
 

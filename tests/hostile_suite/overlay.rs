@@ -118,3 +118,29 @@ fn a_lower_layer_file_renames_the_first_time_lower_on_the_same_filesystem() {
 fn a_lower_layer_file_renames_the_first_time_lower_on_tmpfs_without_xino() {
     renames_once(Some("tmpfs"), ",xino=off");
 }
+
+/// A FUSE filesystem without stable inode numbers and without
+/// `RENAME_NOREPLACE` (`tests/fuse_support/linkfs.py`, fusepy's high-level
+/// interface without `use_ino`): the rename falls back to link + unlink,
+/// and the new name reports another inode number than the old one. The
+/// rename must go through, not be rolled back as "changed since it was
+/// shown"; a name that exists is still never replaced.
+#[test]
+fn a_file_on_fuse_without_stable_inode_numbers_renames_by_link_and_unlink() {
+    let Some(fuse) = crate::fuse_support::LinkFs::mount() else { return };
+    let tmp = public_tempdir();
+    let sentinel = Sentinel::beside(tmp.path());
+    let dir = fuse.path().to_path_buf();
+    let shown = Identity::read(&dir.join("f.txt")).unwrap();
+    let moved = fsops::rename(&dir, shown, b"f.txt", b"g.txt");
+    assert_eq!(moved.as_deref().ok(), Some(dir.join("g.txt").as_path()), "{moved:?}");
+    assert!(!dir.join("f.txt").exists(), "the old name is still there");
+    assert_eq!(fs::read(dir.join("g.txt")).unwrap(), b"first\n");
+    // And no clobbering on the fallback: an existing name is refused.
+    fs::write(dir.join("h.txt"), b"keep\n").unwrap();
+    let shown = Identity::read(&dir.join("g.txt")).unwrap();
+    assert!(fsops::rename(&dir, shown, b"g.txt", b"h.txt").is_err(), "h.txt replaced");
+    assert_eq!(fs::read(dir.join("h.txt")).unwrap(), b"keep\n");
+    assert_eq!(fs::read(dir.join("g.txt")).unwrap(), b"first\n");
+    sentinel.assert_untouched("fuse rename");
+}
