@@ -78,6 +78,10 @@ fn run(cli: Cli) -> u8 {
         !(cli.list || cli.json || cli.summary || cli.export.is_some()) && cli.audit.is_none();
     let mut _piped = None;
     let from_stdin = cli.import.as_deref().is_some_and(|f| f.as_os_str() == "-");
+    if from_stdin && baseline_from_stdin(&cli) {
+        let _ = writeln!(err, "statree: standard input can feed -f - or --baseline -, not both");
+        return 2;
+    }
     let opened = if from_stdin && viewing && !io::stdin().is_terminal() {
         match stdin_for_keys() {
             Ok((fd, path)) => {
@@ -130,6 +134,23 @@ fn stdin_for_keys() -> io::Result<(std::os::fd::OwnedFd, std::path::PathBuf)> {
     Ok((piped, path))
 }
 
+/// Whether `--baseline -` asks for standard input.
+fn baseline_from_stdin(cli: &Cli) -> bool {
+    cli.baseline.as_deref().is_some_and(|b| b.as_os_str() == "-")
+}
+
+/// Puts the controlling terminal in the place of standard input (read to
+/// its end already).
+fn keys_from_tty() -> io::Result<()> {
+    let tty = rustix::fs::open(
+        "/dev/tty",
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    rustix::stdio::dup2_stdin(&tty)?;
+    Ok(())
+}
+
 /// Runs the output, or the interface, that the flags ask for.
 fn run_mode(
     cli: &Cli,
@@ -147,6 +168,15 @@ fn run_mode(
             return 2;
         }
     };
+    // `--baseline -` with the view: the baseline came on standard input,
+    // the keys must come from the terminal.
+    if baseline_from_stdin(cli) && !io::stdin().is_terminal() && cli.audit.is_none() {
+        let viewing = !(cli.list || cli.json || cli.summary || cli.export.is_some());
+        if viewing && let Err(e) = keys_from_tty() {
+            let _ = writeln!(err, "statree: --baseline -: no terminal for the keys: {e}");
+            return 2;
+        }
+    }
     if let Some(file) = &cli.export {
         return export(cli, options, file, &mut out, err);
     }

@@ -26,7 +26,7 @@ pub use record::OldRecord;
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use record::parse_record;
@@ -63,11 +63,17 @@ impl std::error::Error for BaselineError {}
 pub struct Baseline {
     file: PathBuf,
     records: HashMap<Box<[u8]>, OldRecord>,
+    /// For `-` (standard input): the copy of what was read, where removed
+    /// records are read back from; deleted when the baseline is dropped.
+    spool: Option<tempfile::TempPath>,
 }
 
 impl Baseline {
     /// Reads and checks the whole file.
     pub fn load(file: &Path) -> Result<Self, BaselineError> {
+        if file.as_os_str() == "-" {
+            return Self::load_stdin(file);
+        }
         let io_error = |e: io::Error| BaselineError {
             file: file.to_path_buf(),
             line: None,
@@ -87,6 +93,23 @@ impl Baseline {
             }
         };
         Self::parse(file, BufReader::with_capacity(1 << 16, reader))
+    }
+
+    /// `-`: standard input, parsed as it streams in (each line capped, a bad
+    /// line ends the read at once) while every byte read is copied to a
+    /// private temporary file, which stands in for the file when removed
+    /// records are read back.
+    fn load_stdin(file: &Path) -> Result<Self, BaselineError> {
+        let io_error = |e: io::Error| BaselineError {
+            file: file.to_path_buf(),
+            line: None,
+            reason: e.to_string(),
+        };
+        let spool = tempfile::NamedTempFile::new().map_err(io_error)?;
+        let tee = Tee { from: io::stdin().lock(), to: spool.as_file() };
+        let mut baseline = Self::parse(file, BufReader::with_capacity(1 << 16, tee))?;
+        baseline.spool = Some(spool.into_temp_path());
+        Ok(baseline)
     }
 
     /// Reads records from `reader`; `file` names it in errors and is where
@@ -125,7 +148,7 @@ impl Baseline {
                 .map_err(|_| fail(Some(number), "record too long".into()))?;
             records.insert(path.into_boxed_slice(), record);
         }
-        Ok(Baseline { file: file.to_path_buf(), records })
+        Ok(Baseline { file: file.to_path_buf(), records, spool: None })
     }
 
     /// The file it was read from.
@@ -167,7 +190,7 @@ impl Baseline {
 
     /// Reads back the text of each record (one open, a seek per record).
     pub fn read_lines(&self, records: &[&OldRecord]) -> io::Result<Vec<Vec<u8>>> {
-        let mut file = File::open(&self.file)?;
+        let mut file = File::open(self.spool.as_deref().unwrap_or(&self.file))?;
         records
             .iter()
             .map(|record| {
@@ -189,3 +212,17 @@ impl Baseline {
 
 #[cfg(test)]
 mod tests;
+
+/// A reader that copies every byte it reads from `from` to `to`.
+struct Tee<R, W> {
+    from: R,
+    to: W,
+}
+
+impl<R: Read, W: Write> Read for Tee<R, W> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.from.read(buf)?;
+        self.to.write_all(&buf[..read])?;
+        Ok(read)
+    }
+}
