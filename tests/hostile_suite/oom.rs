@@ -15,8 +15,13 @@ use std::process::{Command, Output};
 
 use crate::common::{Sentinel, public_tempdir, statree_bin, summary_value};
 
-const DIRS: usize = 60;
-const FILES: usize = 5000;
+// Many small directories rather than a few big ones: each directory is one
+// batch, and the batches the scanner queues ahead of the tree (up to 4 + 16
+// a worker) are not the tree's memory. With 5,000 entries a batch (about
+// 1.7 MB each) that queue alone could fill the margin below, and the tree
+// stopped at 0 entries; at 500 a batch it holds a few MB.
+const DIRS: usize = 600;
+const FILES: usize = 500;
 
 /// `statree --summary root` under `ulimit -v limit_kib`.
 fn summary_under(limit_kib: u64, root: &Path) -> Output {
@@ -39,7 +44,7 @@ fn a_tree_too_large_for_the_memory_stops_the_scan_with_a_clear_error() {
     fs::write(tiny.join("one"), b"1").unwrap();
     let big = tmp.path().join("big");
     for d in 0..DIRS {
-        let dir = big.join(format!("d{d:02}"));
+        let dir = big.join(format!("d{d:03}"));
         fs::create_dir_all(&dir).unwrap();
         for f in 0..FILES {
             fs::File::create(dir.join(format!("{f:0>200}"))).unwrap();
