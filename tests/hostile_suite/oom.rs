@@ -5,8 +5,11 @@
 //! The limit is found, not guessed: the smallest address-space limit that
 //! scans a one-file tree, plus 40 MiB, under which a tree of 300,000 entries
 //! with 200-byte names (about 75 MiB of tree) cannot fit. glibc's per-thread
-//! arenas reserve address space by the 64 MiB, so `MALLOC_ARENA_MAX=2`
-//! keeps the baseline from depending on thread timing.
+//! arenas reserve address space by the 64 MiB: one more arena needed by a
+//! worker after the tree has taken all but its 16 MiB cushion failed a
+//! 200-byte allocation outside the tree (an abort), and how many arenas
+//! exist depends on thread timing. `MALLOC_ARENA_MAX=1` keeps every thread
+//! on the main arena, which grows in small steps.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -30,7 +33,7 @@ fn summary_under(limit_kib: u64, root: &Path) -> Output {
         .arg(format!("ulimit -v {limit_kib} && exec \"$0\" --summary \"$1\""))
         .arg(statree_bin())
         .arg(root)
-        .env("MALLOC_ARENA_MAX", "2")
+        .env("MALLOC_ARENA_MAX", "1")
         .output()
         .expect("run statree under ulimit")
 }
