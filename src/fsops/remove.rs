@@ -154,29 +154,11 @@ impl Visitor for Remover {
             // Something below stays (and was reported): so does this.
             return Ok(());
         }
-        // Still the directory that was emptied? (A swap in between would make
-        // `rmdir` hit another one: harmless, as only an empty one can go, but
-        // not what was asked.)
-        match sys::node_at(parent, name) {
-            Ok(now) if now.same_object(node) => {}
-            Ok(_) => {
-                return Err((
-                    Op::Remove,
-                    io::Error::other("changed while being removed; left in place"),
-                ));
-            }
-            Err(Errno::NOENT) => return Ok(()),
-            Err(e) => return Err(walk::fail(Op::Stat, e)),
+        if walk::remove_emptied_dir(parent, name, node, "removed")? {
+            self.removed += 1;
+            self.bytes += node.size;
         }
-        match rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR) {
-            Ok(()) => {
-                self.removed += 1;
-                self.bytes += node.size;
-                Ok(())
-            }
-            Err(Errno::NOENT) => Ok(()),
-            Err(e) => Err(walk::fail(Op::Remove, e)),
-        }
+        Ok(())
     }
 }
 

@@ -219,21 +219,7 @@ impl Visitor for VerifiedRemover<'_> {
         if kept {
             return Ok(());
         }
-        match sys::node_at(parent, name) {
-            Ok(now) if now.same_object(node) => {}
-            Ok(_) => {
-                return Err((
-                    Op::Remove,
-                    io::Error::other("changed while being moved; left in place"),
-                ));
-            }
-            Err(Errno::NOENT) => return Ok(()),
-            Err(e) => return Err(walk::fail(Op::Stat, e)),
-        }
         // Only an empty directory goes: its entries all went above.
-        match rustix::fs::unlinkat(parent, name, AtFlags::REMOVEDIR) {
-            Ok(()) | Err(Errno::NOENT) => Ok(()),
-            Err(e) => Err(walk::fail(Op::Remove, e)),
-        }
+        walk::remove_emptied_dir(parent, name, node, "moved").map(|_| ())
     }
 }

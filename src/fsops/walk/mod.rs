@@ -42,6 +42,35 @@ const PROGRESS_EVERY: u64 = 128;
 /// A visitor's failure: the operation and the reason; the walk adds the path.
 pub(crate) type Fail = (Op, io::Error);
 
+/// Removes `parent/name`, a directory a visitor emptied, if it is still
+/// the directory `node` that was entered: a swap in between would make
+/// `rmdir` hit another one (harmless, as only an empty one can go, but not
+/// what was asked), so that is an error saying it was `changed_while`.
+/// True when it was removed, false when it was gone already.
+pub(crate) fn remove_emptied_dir(
+    parent: BorrowedFd<'_>,
+    name: &CStr,
+    node: &Node,
+    changed_while: &str,
+) -> Result<bool, Fail> {
+    match sys::node_at(parent, name) {
+        Ok(now) if now.same_object(node) => {}
+        Ok(_) => {
+            return Err((
+                Op::Remove,
+                io::Error::other(format!("changed while being {changed_while}; left in place")),
+            ));
+        }
+        Err(Errno::NOENT) => return Ok(false),
+        Err(e) => return Err(fail(Op::Stat, e)),
+    }
+    match rustix::fs::unlinkat(parent, name, rustix::fs::AtFlags::REMOVEDIR) {
+        Ok(()) => Ok(true),
+        Err(Errno::NOENT) => Ok(false),
+        Err(e) => Err(fail(Op::Remove, e)),
+    }
+}
+
 /// Builds a [`Fail`] from an errno.
 pub(crate) fn fail(op: Op, err: Errno) -> Fail {
     (op, err.into())
