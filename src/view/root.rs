@@ -55,6 +55,21 @@ pub fn view_root_path(state: &State) -> Option<PathBuf> {
     view_root(state).map(|id| absolute(state.nav.cwd.as_deref(), &state.tree.path(id)))
 }
 
+/// Whether the view shows one directory's subtree (`z`, `:`), so a search
+/// leaves out what lies outside it.
+pub fn zoomed(state: &State) -> bool {
+    state.rows.top.is_some_and(|top| state.tree.is_live(top))
+}
+
+/// " (zoomed on PATH: - goes out)", said when a search found nothing
+/// further in the zoomed subtree.
+pub fn zoom_note(state: &State) -> String {
+    let path = view_root_path(state).unwrap_or_default();
+    let key = state.keymap.keys(crate::keymap::Action::GoUp).first().map(ToString::to_string);
+    let how = key.map_or_else(String::new, |key| format!(": {key} goes out"));
+    format!(" (zoomed on {}{how})", crate::sanitize::path(&path))
+}
+
 /// `-` / Backspace: out of a zoom to its parent directory, else the parent
 /// of the selection's root becomes that root.
 pub fn up(state: &mut State) -> Vec<Effect> {
