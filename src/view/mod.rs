@@ -23,6 +23,7 @@ pub mod journal;
 pub mod layout;
 pub mod line;
 pub mod loads;
+pub mod merge_roots;
 pub mod msg;
 pub mod nav;
 pub mod open;

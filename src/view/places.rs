@@ -24,6 +24,8 @@ pub struct NavRoot {
     pub new_tree_scan: Option<u64>,
     /// The ticket of the `:` target's check on disk (older answers dropped).
     pub goto_ticket: Option<u64>,
+    /// Roots a `-` scan's new root holds, to merge into it as it is filled.
+    pub merges: Vec<super::merge_roots::PendingMerge>,
 }
 
 /// The open `:` prompt.

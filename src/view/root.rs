@@ -84,6 +84,9 @@ pub fn up(state: &mut State) -> Vec<Effect> {
         state.message("already at /");
         return Vec::new();
     };
+    if let Some(effects) = super::merge_roots::into_holding_root(state, root, &absolute) {
+        return effects;
+    }
     let Some(rescan) = state.tree.reroot_up(root, &absolute) else { return Vec::new() };
     let new_root = rescan.dir();
     // The audit pass matches its roots to the tree's by name: one not yet
@@ -95,12 +98,20 @@ pub fn up(state: &mut State) -> Vec<Effect> {
         state.rows.top = Some(new_root);
     }
     state.message(format!("root: {}", sanitize::path(&parent)));
-    let effect = start_scan(state, rescan, parent, vec![absolute]);
+    let mut effect = start_scan(state, rescan, parent, vec![absolute]);
     state.rows.set_expanded(new_root, true);
     normalize_top(state);
     state.rebuild_rows();
     keep_selection_visible(state);
-    vec![effect]
+    let mut effects = Vec::new();
+    if let Effect::ScanRoot { ticket, skip, .. } = &mut effect {
+        // Other roots the new one holds: not read again, merged into it.
+        let ticket = *ticket;
+        skip.extend(super::merge_roots::plan_merges(state, root, new_root, ticket));
+        effects = super::merge_roots::merge_arrived(state, ticket, false);
+    }
+    effects.insert(0, effect);
+    effects
 }
 
 /// `z`: the selected directory becomes the root of the view.
