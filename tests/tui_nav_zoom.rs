@@ -160,3 +160,27 @@ fn an_entry_selected_outside_the_zoom_widens_it_and_says_so() {
     assert_eq!(h.selected_rel(), "beta/ember");
     assert_eq!(h.state.rows.top, None);
 }
+
+#[test]
+fn a_zoomed_directory_moved_away_falls_back_to_its_parent_and_says_so() {
+    let (tmp, root) = fixture();
+    let mut h = zoomed_on_alpha(&tmp, root.clone());
+    h.select("alpha/nested");
+    h.press("z");
+    let alpha = h.node("alpha");
+    fs::rename(root.join("alpha/nested"), tmp.path().join("nested-moved")).unwrap();
+    // What the watcher reports: the zoomed directory's name gone from its parent.
+    let gone = statree::view::change::Change::Entry {
+        dir: root.join("alpha"),
+        name: b"nested".to_vec(),
+        stat: None,
+    };
+    h.send(statree::view::Msg::Changes(vec![gone]));
+    assert_eq!(h.state.rows.top, Some(alpha), "the nearest directory still there");
+    assert!(h.row_paths().iter().all(|r| r.starts_with("alpha") && !r.contains("nested")));
+    let said = last_message(&h);
+    assert!(
+        said.contains("the zoomed directory is gone") && said.ends_with("root/alpha"),
+        "{said}"
+    );
+}

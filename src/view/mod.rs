@@ -14,6 +14,7 @@ pub mod cursor;
 pub mod dialog;
 pub mod enter;
 pub mod fresh;
+pub mod gone;
 pub mod goto;
 pub mod help;
 pub mod imported;
