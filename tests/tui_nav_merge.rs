@@ -166,3 +166,22 @@ fn the_same_directory_given_twice_is_one_root_after_minus() {
     assert_eq!(h.state.selected_node(), Some(beta));
     assert_eq!(totals(&h), alone(&top));
 }
+
+/// The same merge with the roots given the other way round: whichever copy
+/// the totals counted (the first root's scan claims the shared
+/// directories), the merged tree counts each entry once.
+#[test]
+fn the_merged_totals_do_not_depend_on_which_root_was_counted() {
+    let (_tmp, top) = fixture();
+    let mut h = Harness::scan(vec![top.join("root"), top.clone()], SIZE);
+    let inner: NodeId = h.state.tree.roots().next().unwrap();
+    select_node(&mut h, inner);
+    let effects = h.press("-");
+    assert!(scans_asked(&effects).is_empty(), "{effects:?}");
+    assert_eq!(roots(&h), [top.clone()]);
+    assert_eq!(at(&h, &top.join("root")), inner);
+    assert_eq!(totals(&h), alone(&top));
+    // Another `-` goes on above as usual.
+    h.press("-");
+    assert_eq!(roots(&h), [top.parent().unwrap().to_path_buf()]);
+}
