@@ -96,7 +96,7 @@ fn a_root_the_new_root_holds_joins_it_without_being_read_again() {
     skipped.sort();
     assert_eq!(skipped, [top.join("root"), top.join("sib")]);
     // One root; `sib` is the same node, under it, with its entries.
-    assert_eq!(roots(&h), [top.clone()]);
+    assert_eq!(roots(&h), [top.as_path()]);
     assert_eq!(at(&h, &top.join("sib")), sib);
     assert_eq!(at(&h, &top.join("sib/one")), one);
     assert_eq!(h.state.tree.children(sib).count(), 2);
@@ -124,7 +124,7 @@ fn a_root_whose_parent_is_already_a_root_joins_it_with_no_scan() {
 
     let effects = h.press("-");
     assert!(scans_asked(&effects).is_empty(), "nothing to read: {effects:?}");
-    assert_eq!(roots(&h), [top.clone()]);
+    assert_eq!(roots(&h), [top.as_path()]);
     // The moved root is the entry `root` of the other one now, whole.
     assert_eq!(at(&h, &top.join("root")), inner);
     assert_eq!(at(&h, &top.join("root/alpha")), deep);
@@ -146,7 +146,7 @@ fn a_root_whose_parent_lies_inside_another_root_joins_it() {
     select_node(&mut h, inner);
     let effects = h.press("-");
     assert!(scans_asked(&effects).is_empty(), "{effects:?}");
-    assert_eq!(roots(&h), [top.clone()]);
+    assert_eq!(roots(&h), [top.as_path()]);
     assert_eq!(at(&h, &top.join("root/alpha")), inner);
     assert_eq!(totals(&h), alone(&top));
     assert_eq!(h.state.selected_node(), Some(inner));
@@ -161,7 +161,7 @@ fn the_same_directory_given_twice_is_one_root_after_minus() {
     let beta = h.state.tree.find_child(first, b"beta").unwrap();
     select_node(&mut h, beta);
     h.press("-");
-    assert_eq!(roots(&h), [top.clone()]);
+    assert_eq!(roots(&h), [top.as_path()]);
     assert_eq!(at(&h, &root), first);
     assert_eq!(h.state.selected_node(), Some(beta));
     assert_eq!(totals(&h), alone(&top));
@@ -178,7 +178,7 @@ fn the_merged_totals_do_not_depend_on_which_root_was_counted() {
     select_node(&mut h, inner);
     let effects = h.press("-");
     assert!(scans_asked(&effects).is_empty(), "{effects:?}");
-    assert_eq!(roots(&h), [top.clone()]);
+    assert_eq!(roots(&h), [top.as_path()]);
     assert_eq!(at(&h, &top.join("root")), inner);
     assert_eq!(totals(&h), alone(&top));
     // Another `-` goes on above as usual.
