@@ -11,24 +11,11 @@ use std::path::{Path, PathBuf};
 
 use super::msg::Effect;
 use super::nav::reveal;
+pub use super::places::PendingMerge;
 use super::root::absolute;
 use super::state::State;
 use crate::model::{FileKind, NodeId};
 use crate::sanitize;
-
-/// A root that a `-` scan's new root holds: it joins that root when the
-/// scan has placed the entry at its path.
-#[derive(Debug, Clone)]
-pub struct PendingMerge {
-    /// The scan filling the new root.
-    pub ticket: u64,
-    /// The new root.
-    pub outer: NodeId,
-    /// The root to merge.
-    pub inner: NodeId,
-    /// Its absolute path.
-    pub path: PathBuf,
-}
 
 /// `-` on `root` (at `path`, absolute): when another root holds `parent`,
 /// `root` becomes its entry there. `None` when no root holds it.

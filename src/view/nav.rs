@@ -62,7 +62,9 @@ fn widen_zoom_to_show(state: &mut State, id: NodeId) {
     let only_root = |c: NodeId| state.tree.parent(c).is_none() && state.tree.roots().count() == 1;
     state.rows.top = common.filter(|&c| !only_root(c));
     state.rebuild_rows();
-    if let Some(path) = super::root::view_root_path(state) {
+    let shown = state.rows.top.or_else(|| state.tree.roots().next());
+    if let Some(shown) = shown {
+        let path = super::places::absolute(state.nav.cwd.as_deref(), &state.tree.path(shown));
         let path = crate::sanitize::path(&path);
         state.message(format!("root: {path} (widened to show the selection)"));
     }

@@ -6,35 +6,15 @@
 //! too. The tree's roots move in the model ([`crate::model::Tree::reroot_up`]);
 //! a zoom only names the node the rows start from ([`super::RowIndex::top`]).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::msg::Effect;
 use super::nav::keep_selection_visible;
 use super::state::State;
 use crate::model::{FileKind, NodeId, Rescan};
 
-pub use super::places::NavRoot;
+pub use super::places::{NavRoot, absolute};
 use crate::sanitize;
-
-/// `path` made absolute against `cwd` without touching the disk (`.` and
-/// `..` folded away), so the first frame after `-` already shows the parent.
-pub fn absolute(cwd: Option<&Path>, path: &Path) -> PathBuf {
-    let joined = match cwd {
-        Some(cwd) if path.is_relative() => cwd.join(path),
-        _ => path.to_path_buf(),
-    };
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 /// The node the view is rooted at: the zoom, else the root above the
 /// selection, else the first root.
