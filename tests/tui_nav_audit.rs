@@ -138,3 +138,100 @@ fn goto_with_a_baseline_says_in_the_panel_that_it_is_not_compared() {
     assert!(screen.contains("/baseline.json is compared with the start-up roots only"), "{screen}");
     assert!(h.state.audit.baseline_note().unwrap().ends_with("not this tree"));
 }
+
+/// Runs the test named `name` of this binary again as `nobody` (root reads
+/// every directory, so unreadable ones need another user) and asserts it
+/// passed there; `true` when the caller is that re-run (or is not root) and
+/// must do the work itself.
+fn as_nobody_or_here(name: &str) -> bool {
+    const CHILD: &str = "STATREE_NAV_AUDIT_AS_NOBODY";
+    if std::env::var_os(CHILD).is_some() || !rustix::process::geteuid().is_root() {
+        return true;
+    }
+    let nobody = uzers::get_user_by_name("nobody").expect("a `nobody` user");
+    let out = std::process::Command::new("setpriv")
+        .arg(format!("--reuid={}", nobody.uid()))
+        .arg(format!("--regid={}", nobody.primary_group_id()))
+        .arg("--clear-groups")
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("setpriv");
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("1 passed"), "as nobody:\n{text}");
+    false
+}
+
+/// Opens the directories again when dropped, so the temporary directory
+/// can be removed whatever the test did.
+struct Reopen(Vec<PathBuf>);
+
+impl Drop for Reopen {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+fn unreadable_dir(path: &Path) {
+    fs::create_dir_all(path).unwrap();
+    fs::write(path.join("inside"), "i").unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o000)).unwrap();
+}
+
+fn has_finding(h: &Harness, id: statree::model::NodeId, finding: Finding) -> bool {
+    h.state.audit.findings(id).contains(finding)
+}
+
+#[test]
+fn minus_and_goto_find_unreadable_directories_as_the_first_scan_does() {
+    if !as_nobody_or_here("minus_and_goto_find_unreadable_directories_as_the_first_scan_does") {
+        return;
+    }
+    // Made by the user who scans: `nobody` cannot read the directories.
+    let tmp = tempfile::TempDir::new().unwrap();
+    let top = tmp.path().join("top");
+    let root = top.join("root");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("plain.txt"), "p").unwrap();
+    unreadable_dir(&top.join("locked"));
+    let elsewhere = tmp.path().join("elsewhere");
+    unreadable_dir(&elsewhere.join("shut"));
+    fs::write(elsewhere.join("open-to-all"), "w").unwrap();
+    fs::set_permissions(elsewhere.join("open-to-all"), fs::Permissions::from_mode(0o666)).unwrap();
+    let _reopen = Reopen(vec![top.join("locked"), elsewhere.join("shut")]);
+    // The first scan sees the same kind of directory as unreadable.
+    // (The audit the harness's scan starts with counts as it goes.)
+    let first = Harness::scan(vec![elsewhere.clone()], SIZE);
+    assert_eq!(first.state.audit.count(Finding::Unreadable), 1, "the first scan's rule");
+    let shut = first.node("shut");
+    assert!(has_finding(&first, shut, Finding::Unreadable));
+
+    let mut h = scan(tmp.path(), root);
+    assert_eq!(h.state.audit.count(Finding::Unreadable), 0);
+    h.press("-");
+    let locked = h.node("locked");
+    assert_eq!(h.state.audit.count(Finding::Unreadable), 1);
+    assert!(has_finding(&h, locked, Finding::Unreadable));
+    let screen = panel_text(&mut h);
+    let line = screen.lines().find(|l| l.contains("unreadable")).unwrap_or_default().to_string();
+    assert!(line.split_whitespace().any(|w| w == "1"), "{screen}");
+
+    // `:` elsewhere: a fresh tree, audited as at start-up.
+    h.press(":");
+    h.type_text(&elsewhere.to_string_lossy());
+    h.press("enter");
+    assert_eq!(h.state.tree.path(h.root()), elsewhere);
+    assert_eq!(h.state.audit.count(Finding::Unreadable), 1);
+    assert!(has_finding(&h, h.node("shut"), Finding::Unreadable));
+    assert_eq!(h.state.audit.count(Finding::WorldWritable), 1);
+    assert!(has_finding(&h, h.node("open-to-all"), Finding::WorldWritable));
+    assert_eq!(
+        h.state.audit.count(Finding::WorldWritable),
+        first.state.audit.count(Finding::WorldWritable)
+    );
+}

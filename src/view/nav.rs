@@ -29,8 +29,12 @@ pub fn settle_selection(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Expands every ancestor of `id` and selects it.
+/// Expands every ancestor of `id` and selects it. A node outside the zoom
+/// widens the zoom to the nearest directory holding both, which is said:
+/// whatever selects an entry (an action's result, a search) never leaves
+/// the selection on a row the view does not show.
 pub fn reveal(state: &mut State, id: NodeId) {
+    widen_zoom_to_show(state, id);
     let mut cursor = state.tree.parent(id);
     let mut changed = false;
     while let Some(dir) = cursor {
@@ -44,6 +48,26 @@ pub fn reveal(state: &mut State, id: NodeId) {
         state.cursor.row = row;
     }
     keep_selection_visible(state);
+}
+
+fn widen_zoom_to_show(state: &mut State, id: NodeId) {
+    let Some(top) = state.rows.top.filter(|&t| state.tree.is_live(t)) else { return };
+    let ancestors = |from: NodeId| std::iter::successors(Some(from), |&n| state.tree.parent(n));
+    if !state.tree.is_live(id) || ancestors(id).any(|n| n == top) {
+        return;
+    }
+    let holding: Vec<NodeId> = ancestors(id).collect();
+    let common = ancestors(top).find(|n| holding.contains(n));
+    // A zoom on the only root is no zoom (as `root::set_top` has it).
+    let only_root = |c: NodeId| state.tree.parent(c).is_none() && state.tree.roots().count() == 1;
+    state.rows.top = common.filter(|&c| !only_root(c));
+    state.rebuild_rows();
+    let shown = state.rows.top.or_else(|| state.tree.roots().next());
+    if let Some(shown) = shown {
+        let path = super::places::absolute(state.nav.cwd.as_deref(), &state.tree.path(shown));
+        let path = crate::sanitize::path(&path);
+        state.message(format!("root: {path} (widened to show the selection)"));
+    }
 }
 
 pub fn tree_area(state: &State) -> Rect {

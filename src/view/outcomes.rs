@@ -84,7 +84,11 @@ fn apply_report(state: &mut State, report: OpReport) -> Vec<Effect> {
 
 /// Changes seen by the filesystem watcher (or reported by an action).
 pub fn apply_path_changes(state: &mut State, changes: &[Change]) -> Vec<Effect> {
+    let zoom = super::gone::zoom_chain(state);
+    let roots_gone = super::gone::mark_gone_roots(state, changes);
     let (changed, rescans) = change::apply_changes(&mut state.tree, changes);
+    let changed = changed || roots_gone;
+    super::gone::settle_zoom(state, &zoom);
     let mut effects = Vec::new();
     // The audit's findings follow the edits: removed nodes go, changed ones
     // are judged again from their fresh lstat.

@@ -1,10 +1,32 @@
 //! What moving the view's root keeps between keys (the data only; the
 //! moves are in `root.rs` and `goto.rs`): where relative paths and `~`
-//! lead, whether the roots moved, and the open `:` prompt.
+//! lead (and paths made absolute against the working directory), whether
+//! the roots moved, roots waiting to merge, and the open `:` prompt.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use super::line::LineEditor;
+use crate::model::NodeId;
+
+/// `path` made absolute against `cwd` without touching the disk (`.` and
+/// `..` folded away), so the first frame after `-` already shows the parent.
+pub fn absolute(cwd: Option<&Path>, path: &Path) -> PathBuf {
+    let joined = match cwd {
+        Some(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
 
 /// What the view knows to move its root: where relative roots are, where
 /// `~` is, and whether the roots still are the ones the command line gave.
@@ -24,6 +46,8 @@ pub struct NavRoot {
     pub new_tree_scan: Option<u64>,
     /// The ticket of the `:` target's check on disk (older answers dropped).
     pub goto_ticket: Option<u64>,
+    /// Roots a `-` scan's new root holds, to merge into it as it is filled.
+    pub merges: Vec<PendingMerge>,
 }
 
 /// The open `:` prompt.
@@ -35,4 +59,18 @@ pub struct GotoPrompt {
     pub candidates: Vec<Vec<u8>>,
     /// The ticket of the completion asked last (older answers are dropped).
     pub ticket: Option<u64>,
+}
+
+/// A root that a `-` scan's new root holds: it joins that root when the
+/// scan has placed the entry at its path.
+#[derive(Debug, Clone)]
+pub struct PendingMerge {
+    /// The scan filling the new root.
+    pub ticket: u64,
+    /// The new root.
+    pub outer: NodeId,
+    /// The root to merge.
+    pub inner: NodeId,
+    /// Its absolute path.
+    pub path: PathBuf,
 }

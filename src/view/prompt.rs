@@ -136,13 +136,24 @@ pub fn jump_to_match(
         forward,
         skip_current,
     );
+    let quoted = format!("\"{}\"", crate::sanitize::bytes(query));
     match found {
         Some(id) => {
+            if skip_current && Some(id) == state.selected_node() && super::root::zoomed(state) {
+                state.message(format!(
+                    "no other match for {quoted} in view{}",
+                    super::root::zoom_note(state)
+                ));
+            }
             reveal(state, id);
             selection_changed(state)
         }
+        None if super::root::zoomed(state) => {
+            state.error(format!("no match for {quoted} in view{}", super::root::zoom_note(state)));
+            Vec::new()
+        }
         None => {
-            state.error(format!("no match for \"{}\"", crate::sanitize::bytes(query)));
+            state.error(format!("no match for {quoted}"));
             Vec::new()
         }
     }

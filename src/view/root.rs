@@ -6,35 +6,15 @@
 //! too. The tree's roots move in the model ([`crate::model::Tree::reroot_up`]);
 //! a zoom only names the node the rows start from ([`super::RowIndex::top`]).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::msg::Effect;
 use super::nav::keep_selection_visible;
 use super::state::State;
 use crate::model::{FileKind, NodeId, Rescan};
 
-pub use super::places::NavRoot;
+pub use super::places::{NavRoot, absolute};
 use crate::sanitize;
-
-/// `path` made absolute against `cwd` without touching the disk (`.` and
-/// `..` folded away), so the first frame after `-` already shows the parent.
-pub fn absolute(cwd: Option<&Path>, path: &Path) -> PathBuf {
-    let joined = match cwd {
-        Some(cwd) if path.is_relative() => cwd.join(path),
-        _ => path.to_path_buf(),
-    };
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 /// The node the view is rooted at: the zoom, else the root above the
 /// selection, else the first root.
@@ -55,6 +35,21 @@ pub fn view_root_path(state: &State) -> Option<PathBuf> {
     view_root(state).map(|id| absolute(state.nav.cwd.as_deref(), &state.tree.path(id)))
 }
 
+/// Whether the view shows one directory's subtree (`z`, `:`), so a search
+/// leaves out what lies outside it.
+pub fn zoomed(state: &State) -> bool {
+    state.rows.top.is_some_and(|top| state.tree.is_live(top))
+}
+
+/// " (zoomed on PATH: - goes out)", said when a search found nothing
+/// further in the zoomed subtree.
+pub fn zoom_note(state: &State) -> String {
+    let path = view_root_path(state).unwrap_or_default();
+    let key = state.keymap.keys(crate::keymap::Action::GoUp).first().map(ToString::to_string);
+    let how = key.map_or_else(String::new, |key| format!(": {key} goes out"));
+    format!(" (zoomed on {}{how})", crate::sanitize::path(&path))
+}
+
 /// `-` / Backspace: out of a zoom to its parent directory, else the parent
 /// of the selection's root becomes that root.
 pub fn up(state: &mut State) -> Vec<Effect> {
@@ -69,6 +64,9 @@ pub fn up(state: &mut State) -> Vec<Effect> {
         state.message("already at /");
         return Vec::new();
     };
+    if let Some(effects) = super::merge_roots::into_holding_root(state, root, &absolute) {
+        return effects;
+    }
     let Some(rescan) = state.tree.reroot_up(root, &absolute) else { return Vec::new() };
     let new_root = rescan.dir();
     // The audit pass matches its roots to the tree's by name: one not yet
@@ -80,12 +78,20 @@ pub fn up(state: &mut State) -> Vec<Effect> {
         state.rows.top = Some(new_root);
     }
     state.message(format!("root: {}", sanitize::path(&parent)));
-    let effect = start_scan(state, rescan, parent, vec![absolute]);
+    let mut effect = start_scan(state, rescan, parent, vec![absolute]);
     state.rows.set_expanded(new_root, true);
     normalize_top(state);
     state.rebuild_rows();
     keep_selection_visible(state);
-    vec![effect]
+    let mut effects = Vec::new();
+    if let Effect::ScanRoot { ticket, skip, .. } = &mut effect {
+        // Other roots the new one holds: not read again, merged into it.
+        let ticket = *ticket;
+        skip.extend(super::merge_roots::plan_merges(state, root, new_root, ticket));
+        effects = super::merge_roots::merge_arrived(state, ticket, false);
+    }
+    effects.insert(0, effect);
+    effects
 }
 
 /// `z`: the selected directory becomes the root of the view.

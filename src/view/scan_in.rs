@@ -96,16 +96,23 @@ pub fn start_rescan(state: &mut State, dir: NodeId) -> Option<Effect> {
     Some(Effect::Rescan { ticket, path })
 }
 
-/// A name and its `lstat`.
-type NamedStat = (crate::scan::EntryKey, Vec<u8>, EntryStat);
+/// A scanned entry as the audit judges it: its key and name (to find its
+/// node), its kind, its `lstat`, and whether reading it failed.
+type Judged = (crate::scan::EntryKey, Vec<u8>, FileKind, Option<EntryStat>, bool);
 
-/// One event of a re-scan's scanner: applied to the tree, and its entries
-/// judged for the audit as the first scan's are.
+/// One event of a re-scan's scanner (a refresh, or the scan that fills a
+/// root `-` or `:` put in place): applied to the tree, and its entries
+/// judged for the audit as the first scan's are, unreadable directories
+/// included.
 pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<Effect> {
     let finished = matches!(event, ScanEvent::Finished { .. });
     let Some(rescan) = state.jobs.rescans.get_mut(&ticket) else { return Vec::new() };
-    // Where this batch's entries will land, and their stats, for the audit.
-    let judged: Option<(Option<NodeId>, Vec<NamedStat>)> = match &event {
+    let unreadable = match &event {
+        ScanEvent::DirError { dir, .. } => Some(*dir),
+        _ => None,
+    };
+    // Where this batch's entries will land, and what they are, for the audit.
+    let judged: Option<(Option<NodeId>, Vec<Judged>)> = match &event {
         ScanEvent::Batch(batch) => {
             let parent = match batch.parent {
                 Parent::Root(_) => None,
@@ -115,9 +122,9 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
                 .entries
                 .iter()
                 .enumerate()
-                .filter_map(|(i, e)| {
+                .map(|(i, e)| {
                     let key = crate::scan::EntryKey { batch: batch.id, index: i as u32 };
-                    e.stat.map(|st| (key, batch.name(e).to_vec(), st))
+                    (key, batch.name(e).to_vec(), e.kind(), e.stat, e.error.is_some())
                 })
                 .collect();
             Some((parent, stats))
@@ -129,12 +136,13 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
         state.screen.needs_draw = true;
     }
     let dir = rescan.dir();
+    let unreadable = unreadable.and_then(|key| rescan.node_of(key));
     let mut effects = Vec::new();
-    if let Some((parent, stats)) = judged {
+    if let Some((parent, entries)) = judged {
         let tree = &state.tree;
-        let placed: Vec<(Option<NodeId>, EntryStat)> = stats
+        let placed: Vec<(Option<NodeId>, FileKind, Option<EntryStat>, bool)> = entries
             .into_iter()
-            .map(|(key, name, stat)| {
+            .map(|(key, name, kind, stat, error)| {
                 let id = match parent {
                     // Where the entry landed, by its key (a name lookup in a
                     // large directory without an index is linear, and this
@@ -146,14 +154,17 @@ pub fn on_rescan_event(state: &mut State, ticket: u64, event: ScanEvent) -> Vec<
                         .or_else(|| tree.find_child(parent, &name)),
                     None => Some(dir),
                 };
-                (id, stat)
+                (id, kind, stat, error)
             })
             .collect();
-        for (id, stat) in placed {
+        for (id, kind, stat, error) in placed {
             if let Some(id) = id {
-                effects.extend(audit::rejudge(state, id, &stat));
+                effects.extend(audit::rejudge_entry(state, id, kind, stat.as_ref(), error));
             }
         }
+    }
+    if let Some(id) = unreadable.filter(|&id| state.tree.is_live(id)) {
+        audit::mark_unreadable(state, id);
     }
     if finished {
         state.jobs.rescans.remove(&ticket);

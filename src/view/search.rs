@@ -1,5 +1,6 @@
-//! Finding entries by name across the whole tree, in display order, whether
-//! or not their directories are expanded.
+//! Finding entries by name across what the view shows (the whole tree, or
+//! the zoomed subtree), in display order, whether or not their directories
+//! are expanded.
 
 use super::rows::{RowIndex, ViewOptions, name_matches, sort_siblings};
 use crate::model::{FileKind, NodeId, Tree};
@@ -34,10 +35,15 @@ pub fn find(
     }
 }
 
-/// Every node in the order the view would show it with everything expanded.
+/// Every node in the order the view would show it with everything expanded:
+/// below the zoom when there is one (what lies outside has no row, so a
+/// match there could not be selected), else below every root.
 pub fn display_order(tree: &Tree, rows: &RowIndex, options: &ViewOptions) -> Vec<NodeId> {
     let mut order = Vec::new();
-    let mut stack: Vec<NodeId> = tree.roots().collect();
+    let mut stack: Vec<NodeId> = match rows.top.filter(|&top| tree.is_live(top)) {
+        Some(top) => vec![top],
+        None => tree.roots().collect(),
+    };
     stack.reverse();
     let mut children = Vec::new();
     while let Some(id) = stack.pop() {

@@ -13,8 +13,8 @@ use super::nav::{
 };
 use super::state::{Mode, PromptKind, State};
 use super::{
-    actions, audit, column_keys, dialog, enter, fresh, goto, help, imported, loads, nav, outcomes,
-    prompt, root, scan_in, sweep,
+    actions, audit, column_keys, dialog, enter, fresh, goto, help, imported, loads, merge_roots,
+    nav, outcomes, prompt, root, scan_in, sweep,
 };
 use crate::keymap::Action;
 use crate::scan::ScanEvent;
@@ -87,6 +87,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             };
             let dir = state.jobs.rescans.get(&ticket).map(|r| r.dir());
             let mut effects = scan_in::on_rescan_event(state, ticket, event);
+            if !state.nav.merges.is_empty() {
+                effects.extend(merge_roots::merge_arrived(state, ticket, finished));
+            }
             effects.extend(pass);
             if finished && let Some(dir) = dir {
                 effects.extend(fresh::rescan_again_if_changed(state, dir));

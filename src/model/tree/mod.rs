@@ -30,6 +30,7 @@ use crate::error::ScanError;
 mod aggregates;
 mod ingest;
 mod insert;
+mod merge;
 mod node;
 mod ops;
 mod overflow;

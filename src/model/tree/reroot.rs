@@ -53,6 +53,22 @@ impl Tree {
         Some(Rescan::keeping(NodeId(top), Some(root)))
     }
 
+    /// The root `root` is no longer at its path (moved or removed behind
+    /// the view's back): what it held goes, since it is not there any more,
+    /// and the root itself stays, marked with `error`, so the view can say
+    /// what happened where the tree was. False when `root` is not a live root.
+    pub fn root_gone(&mut self, root: NodeId, error: crate::error::ScanError) -> bool {
+        if !self.is_live(root) || self.parent(root).is_some() {
+            return false;
+        }
+        self.edits += 1;
+        if self.is_live_dir(root.0) {
+            self.clear_children(root);
+        }
+        self.mark_dir_error(root.0, error);
+        true
+    }
+
     /// Adds a root for `path` (absolute) with nothing below it yet, and
     /// returns the re-scan that fills it: feed it the events of a scanner
     /// started on `path`.

@@ -41,6 +41,12 @@ impl Rescan {
         self.dir
     }
 
+    /// The child of the directory the tree already held whole (the old
+    /// root, when its parent became the root).
+    pub fn kept(&self) -> Option<NodeId> {
+        self.keep
+    }
+
     /// The node a key of the fresh scanner stands for, once the batch holding
     /// it was applied (a batch's parent is known before the batch arrives).
     pub fn node_of(&self, key: crate::scan::EntryKey) -> Option<NodeId> {

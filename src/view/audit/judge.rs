@@ -33,6 +33,18 @@ pub fn forget_removed(state: &mut State) {
 /// removes the finding. The audit pass's findings (capabilities, ACLs,
 /// symlink targets) stay as they were until the next pass.
 pub fn rejudge(state: &mut State, id: NodeId, stat: &EntryStat) -> Option<Effect> {
+    rejudge_entry(state, id, stat.kind(), Some(stat), false)
+}
+
+/// [`rejudge`] for an entry a re-scan brought, as the first scan judges it:
+/// its `lstat` when it has one, and `unreadable` when reading it failed.
+pub fn rejudge_entry(
+    state: &mut State,
+    id: NodeId,
+    kind: crate::model::FileKind,
+    stat: Option<&EntryStat>,
+    error: bool,
+) -> Option<Effect> {
     let selection = stat_findings();
     let old = state.audit.findings(id);
     let stale: Vec<Finding> = old.iter().filter(|f| selection.contains(*f)).collect();
@@ -49,11 +61,16 @@ pub fn rejudge(state: &mut State, id: NodeId, stat: &EntryStat) -> Option<Effect
         }
         state.screen.needs_draw = true;
     }
-    let mut facts = audit::AuditFacts::new(stat.kind());
-    facts.stat =
-        Some(audit::StatFacts { mode: stat.mode, uid: stat.uid, gid: stat.gid, nlink: stat.nlink });
+    let mut facts = audit::AuditFacts::new(kind);
+    facts.error = error;
+    facts.stat = stat.map(|st| audit::StatFacts {
+        mode: st.mode,
+        uid: st.uid,
+        gid: st.gid,
+        nlink: st.nlink,
+    });
     add_findings(state, id, facts.evaluate(selection));
-    check_owner(state, id, stat.uid, stat.gid)
+    stat.and_then(|st| check_owner(state, id, st.uid, st.gid))
 }
 
 /// Adds findings to a node, counting each one the node did not have, and
@@ -118,11 +135,17 @@ pub fn observe_batch(state: &mut State, batch: &Batch) -> Vec<Effect> {
     effects
 }
 
-/// Observes a directory the scan could not read.
+/// Observes a directory the first scan could not read.
 pub fn observe_unreadable(state: &mut State, dir: EntryKey) {
     if let Some(id) = state.tree.resolve(dir) {
-        add_findings(state, id, [Finding::Unreadable].into_iter().collect());
+        mark_unreadable(state, id);
     }
+}
+
+/// A directory a scan could not read (the first scan's, or a re-scan's,
+/// whose keys the caller resolved).
+pub fn mark_unreadable(state: &mut State, id: NodeId) {
+    add_findings(state, id, [Finding::Unreadable].into_iter().collect());
 }
 
 /// What one scanned entry contributes, worked out before its batch is applied.

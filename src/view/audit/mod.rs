@@ -26,7 +26,10 @@ mod panel;
 mod pass;
 mod table;
 
-pub use judge::{forget_removed, observe_batch, observe_unreadable, owner_resolved, rejudge};
+pub use judge::{
+    forget_removed, mark_unreadable, observe_batch, observe_unreadable, owner_resolved, rejudge,
+    rejudge_entry,
+};
 pub use panel::{clear_filter, on_panel_key, open_panel, search_key, set_filter};
 pub use pass::{main_scan_finished, on_pass_event, request_pass};
 pub use table::{AuditFilter, AuditState, PanelEntry, PassOptions, PassState, pass_findings};

@@ -163,7 +163,12 @@ fn jump(state: &mut State, forward: bool, skip_current: bool) -> Vec<Effect> {
                 0 => String::new(),
                 n => format!(" ({})", hidden_note(state, n)),
             };
-            state.error(format!("no entries shown: {}{why}", filter.label()));
+            let zoom = if crate::view::root::zoomed(state) {
+                crate::view::root::zoom_note(state)
+            } else {
+                String::new()
+            };
+            state.error(format!("no entries shown: {}{why}{zoom}", filter.label()));
             Vec::new()
         }
     }
