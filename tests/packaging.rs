@@ -168,9 +168,8 @@ fn no_unsafe_code_is_allowed_in_the_crate() {
         let text = fs::read_to_string(root().join(file)).unwrap();
         assert!(text.contains("#![forbid(unsafe_code)]"), "{file}");
     }
-    // The library denies it, with two allowed exceptions: the user and group
-    // database can only be enumerated through getpwent/getgrent, and fork
-    // has no safe form.
+    // The library denies it, with one allowed exception: fork has no safe
+    // form.
     let lib = fs::read_to_string(root().join("src/lib.rs")).unwrap();
     assert!(lib.contains("#![deny(unsafe_code)]"));
     let mut allowed = Vec::new();
@@ -186,11 +185,5 @@ fn no_unsafe_code_is_allowed_in_the_crate() {
         }
     }
     allowed.sort();
-    assert_eq!(
-        allowed,
-        [
-            std::path::PathBuf::from("src/detach.rs"),
-            std::path::PathBuf::from("src/exec/accounts.rs")
-        ]
-    );
+    assert_eq!(allowed, [std::path::PathBuf::from("src/detach.rs")]);
 }
