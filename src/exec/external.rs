@@ -174,7 +174,8 @@ pub fn run_command(words: &[OsString], path: &Path) -> Result<(), String> {
     let Some((program, args)) = words.split_first() else {
         return Err("no program to open the file with".into());
     };
-    let status = Command::new(program).args(args).arg(argument(path)).status();
+    let mut command = Command::new(program);
+    let status = crate::detach::unmarked(&mut command).args(args).arg(argument(path)).status();
     let what = sanitize::os(program).into_owned();
     match status {
         Ok(status) if status.success() => Ok(()),
@@ -202,10 +203,11 @@ pub fn spawn_detached(command: Command) -> Result<String, String> {
     let what = sanitize::os(command.get_program()).into_owned();
     let cannot = |e: std::io::Error| format!("cannot run {what}: {e}");
     find_program(command.get_program()).map_err(cannot)?;
+    let mut command = command;
+    crate::detach::unmarked(&mut command);
     let mut command = match session_starter() {
         Some(setsid) => in_new_session(setsid, &command),
         None => {
-            let mut command = command;
             command.process_group(0);
             command
         }
