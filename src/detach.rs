@@ -51,7 +51,7 @@ mod supervise;
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::os::unix::process::CommandExt;
@@ -96,6 +96,10 @@ pub fn split() {
     }
     let Some(exe) = own_executable() else { return };
     let Ok((reader, writer)) = std::io::pipe() else { return };
+    // Kept above the standard descriptors, which are pointed at /dev/null
+    // later (one of them may have been closed when statree started).
+    let Ok(reader) = above_stdio(reader).map(std::io::PipeReader::from) else { return };
+    let Ok(writer) = above_stdio(writer).map(std::io::PipeWriter::from) else { return };
     let mut args = std::env::args_os();
     let mut command = Command::new(exe);
     if let Some(name) = args.next() {
@@ -132,6 +136,11 @@ fn to_dev_null() {
         let _ = rustix::stdio::dup2_stdout(&null);
         let _ = rustix::stdio::dup2_stderr(&null);
     }
+}
+
+/// A copy of `fd` numbered 3 or more (close-on-exec), `fd` closed.
+fn above_stdio(fd: impl Into<OwnedFd>) -> std::io::Result<OwnedFd> {
+    Ok(rustix::io::fcntl_dupfd_cloexec(fd.into(), 3)?)
 }
 
 /// `/proc/self/exe` names this very executable even if its file was since
@@ -204,8 +213,9 @@ fn adopt(parent: Pid, fd: i32) -> Adopted {
     let pipe = OpenOptions::new().write(true).custom_flags(nonblock).open(path);
     if let Ok(pipe) = pipe
         && pipe.metadata().is_ok_and(|m| m.file_type().is_fifo())
+        && let Ok(pipe) = above_stdio(pipe)
     {
-        let _ = DONE.set(pipe);
+        let _ = DONE.set(File::from(pipe));
     }
     Adopted::Child
 }
