@@ -10,91 +10,105 @@
 //! mount, forever). No cancel flag, pool shutdown or signal can end such a
 //! thread, so the only way out is not to be the process the shell waits for.
 //!
-//! [`split`] forks once, before any thread exists. The child runs statree;
-//! when it has finished (terminal restored, output flushed) it tells the
-//! parent its exit status through a pipe ([`done`]) and the parent exits
-//! with it at once; a worker still stuck is left behind in the child, which
-//! ends when the call returns (its parent is then init). The parent forwards
-//! the signals a user sends to the pid the shell knows (TERM, INT, HUP, QUIT,
-//! TSTP, CONT, USR1, USR2), stops when the child stops (Ctrl-z) so the shell
-//! sees the job stopped, and dies of the signal the child died of. When the
-//! child has begun to die of a signal but cannot be reaped (a thread stuck
-//! in a call), or has not finished within [`GRACE`], the parent dies of that
-//! signal itself. The child gets SIGTERM when the parent dies
-//! (`PR_SET_PDEATHSIG`): killing the parent never leaves statree running, and
-//! the interface still restores the terminal on its way out.
+//! [`split`] starts statree's own executable again (`/proc/self/exe`, else
+//! [`std::env::current_exe`]) with the same arguments, the same standard
+//! streams and in the same process group, and marks it as the child through
+//! a private environment variable. The child runs statree; when it has
+//! finished (terminal restored, output flushed) it tells the parent its exit
+//! status through a pipe ([`done`]). The parent then reaps it, waiting at
+//! most [`REAP_WAIT`]: a child that ends normally is reaped (so its resource
+//! use, its peak memory included, is counted where `time` looks), one with a
+//! worker still stuck is left behind and ends when the call returns (its
+//! parent is then init). Either way the parent exits with the child's
+//! status. The parent forwards the signals a user sends to the pid the
+//! shell knows (TERM, INT, HUP, QUIT, TSTP, CONT, USR1, USR2), stops when
+//! the child stops (Ctrl-z) so the shell sees the job stopped, and dies of
+//! the signal the child died of. When the child has begun to die of a
+//! signal but cannot be reaped (a thread stuck in a call), or has not
+//! finished within [`GRACE`], the parent dies of that signal itself. The
+//! child gets SIGTERM when the parent dies (`PR_SET_PDEATHSIG`): killing
+//! the parent never leaves statree running, and the interface still
+//! restores the terminal on its way out.
 //!
-//! The library denies unsafe code; this file is one of its two allowed
-//! exceptions (checked by tests/packaging.rs): `fork` has no safe form, and
-//! the calls around it (pipe, waitpid, sigaction, prctl) are made through
-//! libc directly so that nothing between the fork and the return allocates
-//! or takes a lock.
-#![allow(unsafe_code)]
+//! The pipe is the parent's; the child opens the parent's write end through
+//! `/proc/PARENT/fd/N` (N is in the marker), so no descriptor is inherited,
+//! and none leaks into the programs statree starts. The marker names the
+//! parent's pid: a statree started from statree's editor or shell inherits
+//! it, finds another parent, and detaches on its own.
+//!
+//! Without `/proc` (no `/proc/self/exe`, no `current_exe`, no way to reach
+//! the pipe), or when the executable cannot be started again, statree runs
+//! in the process the shell started, with no waiting parent: everything
+//! works, but a worker stuck on a hung mount then keeps the shell waiting
+//! after quitting. A child that cannot open the pipe runs on too; the parent
+//! then learns of the end only when the child is reaped.
+//!
+//! All of it is safe code: the spawn is std's, the calls std lacks
+//! (`waitpid`, `kill`, `prctl`, `dup2`) are rustix's.
 
-use std::io::Read;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+mod supervise;
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use signal_hook::consts::{
-    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2,
-};
+use rustix::process::{Pid, Signal};
 
 /// How long the parent waits at most for the child to finish after
 /// forwarding a signal that ends it, while the child is still running (the
 /// interface restoring the terminal on a loaded machine). A child that has
 /// begun to die but cannot be reaped (its main thread gone, another stuck
-/// in a syscall) is not waited for: the parent looks every
-/// [`DYING_CHECK`].
+/// in a syscall) is not waited for: the parent looks every few
+/// milliseconds.
 pub const GRACE: Duration = Duration::from_secs(5);
 
-/// How often the parent looks whether the child has begun to die.
-const DYING_CHECK: Duration = Duration::from_millis(10);
+/// How long the parent waits, after the child said it is done, for the
+/// child to end so it can be reaped. A child whose worker is stuck in a
+/// call is not reaped: the parent exits when this has passed.
+pub const REAP_WAIT: Duration = Duration::from_millis(100);
 
-/// How long a child that began to die but cannot be reaped is given for its
-/// "done" byte to be read, before the parent dies of the signal.
-const ANSWER_WAIT: Duration = Duration::from_millis(100);
+/// The environment variable that marks statree's process: `PID:FD`, the
+/// waiting parent's pid and the number of its end of the "done" pipe.
+const MARKER: &str = "STATREE_DETACHED_FROM";
 
 /// The child's end of the pipe to the parent.
-static DONE: OnceLock<OwnedFd> = OnceLock::new();
+static DONE: OnceLock<File> = OnceLock::new();
 
-/// Signals the parent hands on to the child.
-const FORWARDED: [i32; 8] = [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2];
-
-/// Forks into a waiting parent and statree's process; returns in the child
-/// (or here, without a parent, when the fork is not possible). Must be called
-/// while the process has one thread.
+/// Splits into a waiting parent and statree's process; returns in statree's
+/// process (the child, or this one when there is no way to detach). The
+/// parent never returns. Call it first thing in `main`.
 pub fn split() {
-    let mut fds = [0; 2];
-    // SAFETY: a plain pipe2 into a local array.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return;
-    }
-    // SAFETY: both descriptors were just created and are owned here only.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    // SAFETY: plain getpid.
-    let parent = unsafe { libc::getpid() };
-    // SAFETY: the process has a single thread (the caller's promise), so the
-    // child may run any code after the fork.
-    let child = unsafe { libc::fork() };
-    if child < 0 {
-        return;
-    }
-    if child == 0 {
-        drop(read);
-        // SAFETY: prctl with integer arguments; getppid has no arguments.
-        unsafe {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            if libc::getppid() != parent {
-                // The parent is already gone.
-                libc::_exit(1);
-            }
+    if let Some((parent, fd)) = std::env::var_os(MARKER).as_deref().and_then(parse_marker) {
+        match adopt(parent, fd) {
+            Adopted::Child => return,
+            Adopted::Orphan => std::process::exit(1),
+            // Inherited from a statree further up: detach on our own.
+            Adopted::NotOurs => {}
         }
-        let _ = DONE.set(write);
-        return;
     }
-    drop(write);
-    supervise(child, read)
+    let Some(exe) = own_executable() else { return };
+    let Ok((reader, writer)) = std::io::pipe() else { return };
+    // Kept above the standard descriptors, which are pointed at /dev/null
+    // later (one of them may have been closed when statree started).
+    let Ok(reader) = above_stdio(reader).map(std::io::PipeReader::from) else { return };
+    let Ok(writer) = above_stdio(writer).map(std::io::PipeWriter::from) else { return };
+    let mut args = std::env::args_os();
+    let mut command = Command::new(exe);
+    if let Some(name) = args.next() {
+        command.arg0(name);
+    }
+    command.args(args).env(MARKER, marker(rustix::process::getpid(), writer.as_raw_fd()));
+    let Ok(child) = command.spawn() else { return };
+    let Some(child) = i32::try_from(child.id()).ok().and_then(Pid::from_raw) else { return };
+    supervise::run(child, reader, writer)
 }
 
 /// In statree's process: everything is done (the terminal restored, the
@@ -103,149 +117,140 @@ pub fn split() {
 /// thread keeps the process's files open, and a pipe or terminal reading
 /// statree's output must see its end now too.
 pub fn done(code: u8) {
-    let Some(fd) = DONE.get() else { return };
-    // SAFETY: open, dup2 and write on descriptors this process owns.
-    unsafe {
-        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
-        if null >= 0 {
-            for fd in 0..3 {
-                libc::dup2(null, fd);
-            }
-            libc::close(null);
-        }
-        libc::write(fd.as_raw_fd(), (&code as *const u8).cast(), 1);
+    let Some(mut pipe) = DONE.get() else { return };
+    to_dev_null();
+    let _ = pipe.write(&[code]);
+}
+
+/// Keeps the marker out of a program statree starts (an editor, a pager,
+/// an opener): a statree started from there, later, must not take it for
+/// its own (see [`split`]).
+pub fn unmarked(command: &mut Command) -> &mut Command {
+    command.env_remove(MARKER)
+}
+
+/// Points standard input, output and error at `/dev/null`.
+fn to_dev_null() {
+    if let Ok(null) = OpenOptions::new().read(true).write(true).open("/dev/null") {
+        let _ = rustix::stdio::dup2_stdin(&null);
+        let _ = rustix::stdio::dup2_stdout(&null);
+        let _ = rustix::stdio::dup2_stderr(&null);
     }
 }
 
-/// The parent: waits for the child, forwarding signals; never returns.
-fn supervise(child: libc::pid_t, done: OwnedFd) -> ! {
-    // The parent keeps no copy of the terminal or of the output: a pipe
-    // reading statree's output ends when the child closes it.
-    // SAFETY: open and dup2 onto the standard descriptors of this process.
-    unsafe {
-        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
-        if null >= 0 {
-            for fd in 0..3 {
-                libc::dup2(null, fd);
-            }
-            libc::close(null);
-        }
+/// A copy of `fd` numbered 3 or more (close-on-exec), `fd` closed.
+fn above_stdio(fd: impl Into<OwnedFd>) -> std::io::Result<OwnedFd> {
+    Ok(rustix::io::fcntl_dupfd_cloexec(fd.into(), 3)?)
+}
+
+/// `/proc/self/exe` names this very executable even if its file was since
+/// replaced or removed; `current_exe` is the path it was started from.
+fn own_executable() -> Option<PathBuf> {
+    let proc = PathBuf::from("/proc/self/exe");
+    if proc.exists() {
+        return Some(proc);
     }
-    // A signal ignored when statree started (SIGINT and SIGQUIT for a
-    // command run with `&` by a non-interactive shell) stays ignored: the
-    // child inherited that, and the parent must not die of it either.
-    let mut set: Vec<i32> = FORWARDED.into_iter().filter(|&sig| !ignored(sig)).collect();
-    set.push(SIGCHLD);
-    let Ok(mut signals) = signal_hook::iterator::Signals::new(&set) else {
-        // Without handlers the parent can only wait.
-        exit_like(wait_child(child, 0));
+    std::env::current_exe().ok()
+}
+
+fn marker(parent: Pid, fd: i32) -> OsString {
+    OsString::from(format!("{}:{fd}", parent.as_raw_nonzero()))
+}
+
+/// `PID:FD` back into its parts; anything else is not a marker.
+fn parse_marker(value: &OsStr) -> Option<(Pid, i32)> {
+    let text = std::str::from_utf8(value.as_bytes()).ok()?;
+    let (pid, fd) = text.split_once(':')?;
+    // Unsigned first: `Pid::from_raw` takes no negative number.
+    let pid = Pid::from_raw(i32::try_from(pid.parse::<u32>().ok()?).ok()?)?;
+    let fd = i32::try_from(fd.parse::<u32>().ok()?).ok()?;
+    Some((pid, fd))
+}
+
+/// What a process started with a marker is.
+#[derive(Debug, PartialEq, Eq)]
+enum Adopted {
+    /// statree's process, its parent waiting.
+    Child,
+    /// Started as the child, but the parent died before it could be told
+    /// to signal this one's end: nobody waits for this process.
+    Orphan,
+    /// The marker was inherited (a statree started from statree).
+    NotOurs,
+}
+
+/// Takes the child's part when `parent` is this process's parent: dies with
+/// the parent from now on, and holds the write end of its pipe.
+fn adopt(parent: Pid, fd: i32) -> Adopted {
+    if rustix::process::getppid() != Some(parent) {
+        // The parent that set the marker is alive: it waits for another
+        // statree, not for this one (programs statree starts get no marker,
+        // see [`unmarked`], but one may come through another way). Dead: it
+        // died before this check. (EPERM: alive, but another user's.)
+        let alive = match rustix::process::test_kill_process(parent) {
+            Ok(()) => true,
+            Err(e) => e != rustix::io::Errno::SRCH,
+        };
+        return if alive { Adopted::NotOurs } else { Adopted::Orphan };
+    }
+    // Should this fail, the parent's death goes unnoticed: nothing to do.
+    let _ = rustix::process::set_parent_process_death_signal(Some(Signal::TERM));
+    // The parent may have died between the check above and the prctl, in
+    // which case no signal comes.
+    if rustix::process::getppid() != Some(parent) {
+        return Adopted::Orphan;
+    }
+    // A /proc of another pid namespace would name other processes.
+    let me = rustix::process::getpid().as_raw_nonzero().to_string();
+    if std::fs::read_link("/proc/self").ok().as_deref() != Some(std::path::Path::new(&me)) {
+        return Adopted::Child;
+    }
+    take_parents_name(parent);
+    let path = format!("/proc/{}/fd/{fd}", parent.as_raw_nonzero());
+    // Non-blocking: the open fails rather than waits when the parent no
+    // longer reads. Only a pipe is taken.
+    let nonblock = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    let pipe = OpenOptions::new().write(true).custom_flags(nonblock).open(path);
+    if let Ok(pipe) = pipe
+        && pipe.metadata().is_ok_and(|m| m.file_type().is_fifo())
+        && let Ok(pipe) = above_stdio(pipe)
+    {
+        let _ = DONE.set(File::from(pipe));
+    }
+    Adopted::Child
+}
+
+/// Started as `/proc/self/exe`, the child would show as `exe` in `ps` and
+/// `top`: it takes the parent's name (the one the shell started).
+fn take_parents_name(parent: Pid) {
+    let Ok(name) = std::fs::read(format!("/proc/{}/comm", parent.as_raw_nonzero())) else {
+        return;
     };
-    // A child that ended before the handlers were in place sent its
-    // SIGCHLD to nobody.
-    if let Some(status) = reap(child) {
-        exit_like(Some(status));
-    }
-    std::thread::spawn(move || {
-        let mut file = std::fs::File::from(done);
-        let mut code = [0u8; 1];
-        // One byte: the child finished. End of file: it is gone (SIGCHLD
-        // says how).
-        if let Ok(1) = file.read(&mut code) {
-            std::process::exit(i32::from(code[0]));
-        }
-    });
-    for signal in signals.forever() {
-        if signal == SIGCHLD {
-            if let Some(status) = reap(child) {
-                exit_like(Some(status));
-            }
-            continue;
-        }
-        // SAFETY: kill with a pid this process forked.
-        unsafe { libc::kill(child, signal) };
-        if matches!(signal, SIGTERM | SIGINT | SIGHUP | SIGQUIT) {
-            std::thread::spawn(move || {
-                let deadline = Instant::now() + GRACE;
-                while Instant::now() < deadline && !dying(child) {
-                    std::thread::sleep(DYING_CHECK);
-                }
-                // A child that quit cleanly on the signal (the interface
-                // turns SIGTERM, SIGINT and SIGHUP into a quit) also shows as
-                // dying: reaped, it ends the parent with its own status; one
-                // that cannot be reaped may still have said it is done, and
-                // the thread reading that answer gets its moment first.
-                if let Some(status) = reap(child) {
-                    exit_like(Some(status));
-                }
-                std::thread::sleep(ANSWER_WAIT);
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                std::process::exit(128 + signal);
-            });
-        }
-    }
-    exit_like(wait_child(child, 0))
-}
-
-/// Whether `signal` is ignored in this process.
-fn ignored(signal: i32) -> bool {
-    // SAFETY: sigaction with a null new action only reads the present one
-    // into a zeroed local.
-    unsafe {
-        let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
-            && old.sa_sigaction == libc::SIG_IGN
+    let name = name.strip_suffix(b"\n").unwrap_or(&name);
+    if let Ok(name) = std::ffi::CString::new(name) {
+        let _ = rustix::thread::set_name(&name);
     }
 }
 
-/// Whether the child's main thread has ended (it shows as a zombie while
-/// another of its threads is stuck and keeps it from being reaped).
-fn dying(child: libc::pid_t) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { return true };
-    let state = stat.rfind(')').and_then(|at| stat[at + 1..].split_whitespace().next());
-    matches!(state, Some("Z" | "X") | None)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// What became of the child: `Some` once it ended; a stop stops the parent
-/// too (so the shell sees the job stopped), and both go on together.
-fn reap(child: libc::pid_t) -> Option<i32> {
-    loop {
-        let status = wait_child(child, libc::WNOHANG | libc::WUNTRACED)?;
-        if libc::WIFSTOPPED(status) {
-            // SAFETY: stopping this process; the shell's SIGCONT (or ours,
-            // forwarded) continues both.
-            unsafe { libc::raise(libc::SIGSTOP) };
-            continue;
+    #[test]
+    fn a_marker_reads_back_and_anything_else_is_refused() {
+        let pid = Pid::from_raw(4242).unwrap();
+        assert_eq!(parse_marker(&marker(pid, 7)), Some((pid, 7)));
+        for bad in ["", "4242", "4242:", ":7", "0:7", "-3:7", "4242:-1", "x:7", "4242:7:1"] {
+            assert_eq!(parse_marker(OsStr::new(bad)), None, "{bad}");
         }
-        return Some(status);
+        assert_eq!(parse_marker(OsStr::from_bytes(b"42\xff:7")), None);
     }
-}
 
-/// `waitpid` for the child; None when it has nothing to report.
-fn wait_child(child: libc::pid_t, flags: i32) -> Option<i32> {
-    let mut status = 0;
-    loop {
-        // SAFETY: waitpid into a local.
-        let got = unsafe { libc::waitpid(child, &mut status, flags) };
-        if got == child {
-            return Some(status);
-        }
-        if got < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        return None;
-    }
-}
-
-/// Ends the parent as the child ended: the same exit status, or death by the
-/// same signal.
-fn exit_like(status: Option<i32>) -> ! {
-    match status {
-        Some(status) if libc::WIFEXITED(status) => std::process::exit(libc::WEXITSTATUS(status)),
-        Some(status) if libc::WIFSIGNALED(status) => {
-            let signal = libc::WTERMSIG(status);
-            let _ = signal_hook::low_level::emulate_default_handler(signal);
-            std::process::exit(128 + signal)
-        }
-        _ => std::process::exit(1),
+    #[test]
+    fn a_marker_set_by_a_living_process_that_is_not_the_parent_is_not_ours() {
+        // This process is alive and is not its own parent.
+        let me = rustix::process::getpid();
+        assert_eq!(adopt(me, 0), Adopted::NotOurs);
+        assert!(DONE.get().is_none());
     }
 }

@@ -116,12 +116,11 @@
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
-// No unsafe code of ours: the syscalls std lacks go through rustix. Two
-// exceptions, allowed where they stand and checked by tests/packaging.rs:
-// enumerating the user and group database (`exec/accounts.rs`), which libc
-// offers only through the non-reentrant getpwent/getgrent, and the fork
-// into a waiting parent (`detach.rs`), which has no safe form.
-#![deny(unsafe_code)]
+// No unsafe code of ours: the syscalls std lacks go through rustix, the
+// waiting parent is a second start of the executable rather than a fork
+// (`detach.rs`), and the user and group database is listed by `getent`
+// (`exec/accounts.rs`). tests/packaging.rs checks that nothing allows it.
+#![forbid(unsafe_code)]
 
 pub mod audit;
 pub mod bounded;

@@ -23,8 +23,10 @@ use statree::scan::ScanOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Before any thread exists: from here on a syscall that never returns
-    // (a hung mount) cannot keep the shell waiting once statree is done.
+    // From here on statree runs under a waiting parent (the arguments were
+    // valid: the parent said so, and the child reads them again), so a
+    // syscall that never returns (a hung mount) cannot keep the shell
+    // waiting once statree is done.
     statree::detach::split();
     let code = run(cli);
     // Everything is written and the terminal restored: the shell may go on,

@@ -33,12 +33,14 @@ fn fixture() -> Fixture {
     f
 }
 
-/// A script that writes its last argument, exactly, to `out`, then one
+/// A script that writes its last argument, exactly, to `out`, whether
+/// statree's private marker reached its environment to `out.env`, then one
 /// line to `out.done` (so the test knows it finished).
 fn recorder(dir: &Path, out: &Path) -> PathBuf {
     let script = dir.join("opener.sh");
     let text = format!(
-        "#!/bin/sh\nfor a; do last=$a; done\nprintf '%s' \"$last\" > '{out}'\necho done > '{out}.done'\n",
+        "#!/bin/sh\nfor a; do last=$a; done\nprintf '%s' \"$last\" > '{out}'\n\
+         echo \"${{STATREE_DETACHED_FROM-unset}}\" > '{out}.env'\necho done > '{out}.done'\n",
         out = out.display()
     );
     fs::write(&script, text).unwrap();
@@ -65,6 +67,10 @@ fn enter_hands_plain_and_hostile_files_to_the_opener_and_takes_the_terminal_back
             done.exists() && s.contains("entries")
         });
         assert_eq!(fs::read(&out).unwrap(), path_bytes(&f.root.join(path_from(name))));
+        // The marker between statree and its waiting parent stays theirs: a
+        // statree started from the opener detaches on its own.
+        let env = f.tmp.path().join("opened.env");
+        assert_eq!(fs::read_to_string(env).unwrap(), "unset\n");
     }
     pty.send(b"q");
     let status = pty.wait_exit(EXIT);

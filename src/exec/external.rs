@@ -11,6 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use crate::sanitize;
 use crate::scan::statx_path;
@@ -173,7 +174,8 @@ pub fn run_command(words: &[OsString], path: &Path) -> Result<(), String> {
     let Some((program, args)) = words.split_first() else {
         return Err("no program to open the file with".into());
     };
-    let status = Command::new(program).args(args).arg(argument(path)).status();
+    let mut command = Command::new(program);
+    let status = crate::detach::unmarked(&mut command).args(args).arg(argument(path)).status();
     let what = sanitize::os(program).into_owned();
     match status {
         Ok(status) if status.success() => Ok(()),
@@ -182,24 +184,101 @@ pub fn run_command(words: &[OsString], path: &Path) -> Result<(), String> {
     }
 }
 
-/// Starts `command` detached: its own process group, standard input,
-/// output and error on `/dev/null`, not waited for by the interface (a
-/// thread of its own reaps it, so no zombie is left). Returns the program's
-/// name for the status line.
+/// Starts `command` detached: a session (and so a process group) of its
+/// own, standard input, output and error on `/dev/null`, not waited for by
+/// the interface (a thread of its own reaps it, so no zombie is left).
+/// Returns the program's name for the status line.
 ///
-/// A new session (`setsid`) would need code between `fork` and `exec`,
-/// which is `unsafe` in Rust and which this crate does not have; a process
-/// group of its own already keeps the terminal's signals (Ctrl-c, hang-up
-/// of the foreground group) from reaching it, and with no descriptor on the
-/// terminal it cannot draw over the interface.
-pub fn spawn_detached(mut command: Command) -> Result<String, String> {
+/// Out of the terminal's session, the program survives the terminal closing
+/// (no hang-up reaches it) and the terminal's signals (Ctrl-c) never reach
+/// it; with no descriptor on the terminal it cannot draw over the interface.
+/// The new session comes from the system's `setsid` program (util-linux,
+/// busybox), which calls `setsid()` and then runs the program: doing it here
+/// would need code between `fork` and `exec`, which is `unsafe` in Rust and
+/// which this crate does not have. Without `setsid` the program gets only a
+/// process group of its own, which already keeps the terminal's signals
+/// away. A program that cannot be found is an error here, before anything
+/// is started, as a failed spawn would be.
+pub fn spawn_detached(command: Command) -> Result<String, String> {
     let what = sanitize::os(command.get_program()).into_owned();
-    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).process_group(0);
-    let mut child = command.spawn().map_err(|e| format!("cannot run {what}: {e}"))?;
+    let cannot = |e: std::io::Error| format!("cannot run {what}: {e}");
+    find_program(command.get_program()).map_err(cannot)?;
+    let mut command = command;
+    crate::detach::unmarked(&mut command);
+    let mut command = match session_starter() {
+        Some(setsid) => in_new_session(setsid, &command),
+        None => {
+            command.process_group(0);
+            command
+        }
+    };
+    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = command.spawn().map_err(cannot)?;
     let reaper = std::thread::Builder::new().name("statree-reap".into());
     // Without a thread to wait, the child is reaped when statree exits.
     let _ = reaper.spawn(move || child.wait());
     Ok(what)
+}
+
+/// The `setsid` program, looked up once.
+fn session_starter() -> Option<&'static Path> {
+    static SETSID: OnceLock<Option<PathBuf>> = OnceLock::new();
+    SETSID.get_or_init(|| find_program(OsStr::new("setsid")).ok()).as_deref()
+}
+
+/// `command` run by `setsid`: the same program, arguments, environment and
+/// directory. Started from statree, which is never the leader of the
+/// helper's group, `setsid` needs no fork of its own: the program is the
+/// child statree reaps.
+fn in_new_session(setsid: &Path, command: &Command) -> Command {
+    let mut wrapped = Command::new(setsid);
+    // `--`: a program whose name starts with `-` is not an option of setsid.
+    wrapped.arg("--").arg(command.get_program()).args(command.get_args());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
+}
+
+/// Where `program` would be run from: itself when it names a path (it has
+/// a `/`), else the first executable file of that name in `$PATH` (`/bin`
+/// and `/usr/bin` when unset), as `execvp` searches.
+fn find_program(program: &OsStr) -> std::io::Result<PathBuf> {
+    if program.as_bytes().contains(&b'/') {
+        return runnable(Path::new(program)).map(|()| PathBuf::from(program));
+    }
+    if program.is_empty() {
+        return Err(rustix::io::Errno::NOENT.into());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/bin:/usr/bin"));
+    let mut error = rustix::io::Errno::NOENT.into();
+    for dir in path.as_bytes().split(|&b| b == b':') {
+        // An empty entry is the current directory.
+        let dir = if dir.is_empty() { Path::new(".") } else { Path::new(OsStr::from_bytes(dir)) };
+        let candidate = dir.join(program);
+        match runnable(&candidate) {
+            Ok(()) => return Ok(candidate),
+            // A match that may not be run is the error, unless a later one may.
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => error = e,
+            Err(_) => {}
+        }
+    }
+    Err(error)
+}
+
+/// Whether `path` is a file this process may execute.
+fn runnable(path: &Path) -> std::io::Result<()> {
+    rustix::fs::access(path, rustix::fs::Access::EXEC_OK)?;
+    if std::fs::metadata(path)?.is_dir() {
+        return Err(rustix::io::Errno::ACCESS.into());
+    }
+    Ok(())
 }
 
 /// Starts `words` with `path` appended, detached.

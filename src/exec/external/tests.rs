@@ -80,17 +80,18 @@ fn wait_for_file(path: &Path) -> String {
 }
 
 #[test]
-fn a_detached_program_has_its_own_process_group_and_no_terminal_streams() {
+fn a_detached_program_has_its_own_session_and_process_group_and_no_terminal_streams() {
     let tmp = tempfile::TempDir::new().unwrap();
     let out = tmp.path().join("out");
-    // Fields 5 and 8 of /proc/PID/stat: the process group and the
-    // controlling terminal's foreground group; then where fd 0-2 lead.
-    // (Read into variables first: a redirection would change the shell's own
+    // Fields 5, 6 and 7 of /proc/PID/stat: the process group, the session
+    // and the controlling terminal; then where fd 0-2 lead. (Read into
+    // variables first: a redirection would change the shell's own
     // descriptors while they are read.)
     let script = format!(
         "set -- $(sed 's/.*) //' /proc/$$/stat); a=$(readlink /proc/$$/fd/0); \
          b=$(readlink /proc/$$/fd/1); c=$(readlink /proc/$$/fd/2); \
-         printf '%s %s\\n%s\\n%s\\n%s\\n' $$ $3 $a $b $c > {out}.tmp; mv {out}.tmp {out}",
+         printf '%s %s %s %s\\n%s\\n%s\\n%s\\n' $$ $3 $4 $5 $a $b $c > {out}.tmp; \
+         mv {out}.tmp {out}",
         out = out.display()
     );
     let words = vec![OsString::from("sh"), OsString::from("-c"), OsString::from(script)];
@@ -103,7 +104,29 @@ fn a_detached_program_has_its_own_process_group_and_no_terminal_streams() {
     let ids: Vec<&str> = lines[0].split(' ').collect();
     assert_eq!(ids[0], ids[1], "the process leads its own group: {text}");
     assert_ne!(ids[1], rustix::process::getpgrp().as_raw_nonzero().to_string(), "{text}");
+    // It leads a session of its own, out of the test's (and its terminal's).
+    assert_eq!(ids[0], ids[2], "the process leads its own session: {text}");
+    let ours = rustix::process::getsid(None).unwrap().as_raw_nonzero().to_string();
+    assert_ne!(ids[2], ours, "{text}");
+    assert_eq!(ids[3], "0", "no controlling terminal: {text}");
     assert_eq!(&lines[1..4], ["/dev/null"; 3], "{text}");
+}
+
+#[test]
+fn programs_are_found_as_execvp_finds_them() {
+    let sh = find_program(OsStr::new("sh")).unwrap();
+    assert!(sh.is_absolute() && sh.ends_with("sh"), "{}", sh.display());
+    assert_eq!(find_program(OsStr::new("/bin/sh")).unwrap(), Path::new("/bin/sh"));
+    for missing in ["/no/such/program", "no-such-program-statree", ""] {
+        let err = find_program(OsStr::new(missing)).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound, "{missing}: {err}");
+    }
+    // A directory, or a file without the execute permission, cannot be run.
+    let tmp = tempfile::TempDir::new().unwrap();
+    assert!(find_program(tmp.path().as_os_str()).is_err());
+    let plain = tmp.path().join("plain");
+    fs::write(&plain, "").unwrap();
+    assert!(find_program(plain.as_os_str()).is_err());
 }
 
 #[test]
