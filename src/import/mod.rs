@@ -19,6 +19,8 @@ mod emit;
 mod jsonl;
 mod lexer;
 mod ncdu;
+#[cfg(test)]
+mod tests;
 
 use std::fs::File;
 use std::io::{self, Read, Seek};
