@@ -127,6 +127,19 @@ impl Lexer {
         Ok(any)
     }
 
+    /// One line (without its `\n`): borrowed from the read buffer when it
+    /// lies whole in it, else gathered into `scratch`; `None` at the end.
+    pub fn line_ref<'a>(&'a mut self, scratch: &'a mut Vec<u8>) -> Lexed<Option<&'a [u8]>> {
+        if self.fill()?
+            && let Some(i) = memchr::memchr(b'\n', self.rest())
+        {
+            let start = self.pos;
+            self.pos += i + 1;
+            return Ok(Some(&self.buf[start..start + i]));
+        }
+        Ok(if self.line(scratch)? { Some(scratch) } else { None })
+    }
+
     /// The next byte, not consumed; `None` at the end.
     #[inline]
     pub fn peek(&mut self) -> Lexed<Option<u8>> {

@@ -21,6 +21,7 @@ mod lexer;
 mod ncdu;
 #[cfg(test)]
 mod tests;
+mod time;
 
 use std::fs::File;
 use std::io::{self, Read, Seek};
