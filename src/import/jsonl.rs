@@ -22,14 +22,50 @@ use super::lexer::{LexError, Lexed, Lexer};
 use crate::error::{Op, ScanError};
 use crate::scan::kind::FileKind;
 use crate::scan::source::{Recorded, Sink, Source};
-use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent, Timespec};
+use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
 
-/// A path: a string, or the bytes of one that is not UTF-8.
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A path: a string, or the bytes of one that is not UTF-8 (an array).
 enum RawPath<'a> {
-    Text(#[serde(borrow)] Cow<'a, str>),
+    Text(Cow<'a, str>),
     Bytes(Vec<u8>),
+}
+
+/// Told apart by the JSON value's own type: an untagged enum would buffer
+/// every path to try each variant in turn.
+impl<'de: 'a, 'a> Deserialize<'de> for RawPath<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Self, D::Error> {
+        from.deserialize_any(RawPathVisitor(std::marker::PhantomData))
+    }
+}
+
+struct RawPathVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for RawPathVisitor<'a> {
+    type Value = RawPath<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a path: a string, or an array of bytes")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(RawPath::Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(RawPath::Text(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+        Ok(RawPath::Text(Cow::Owned(text)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(byte) = seq.next_element::<u8>()? {
+            bytes.push(byte);
+        }
+        Ok(RawPath::Bytes(bytes))
+    }
 }
 
 impl RawPath<'_> {
@@ -177,31 +213,35 @@ fn parse(line: &[u8], start: u64) -> Lexed<Record<'_>> {
 
 /// Pass one: every directory and how many children it has.
 fn count(lex: &mut Lexer, first: Vec<u8>, dirs: &mut Dirs) -> Lexed<()> {
-    let mut line = first;
-    let mut start = 0;
+    count_line(&first, 0, dirs)?;
+    let mut scratch = Vec::new();
     loop {
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            let record = parse(&line, start)?;
-            let path = record.path.bytes();
-            let (parent, _) = split(path);
-            if let Some(dir) = dirs.get_mut(parent) {
-                dir.total += 1;
-            }
-            if record.kind.as_deref() == Some("dir") {
-                let dir = Dir { total: 0, sent: 0, key: EntryKey::default(), descend: false };
-                dirs.insert(key_of(path).into(), dir);
-            }
-        }
-        start = lex.offset();
-        if !lex.line(&mut line)? {
-            return Ok(());
-        }
+        let start = lex.offset();
+        let Some(line) = lex.line_ref(&mut scratch)? else { return Ok(()) };
+        count_line(line, start, dirs)?;
     }
+}
+
+fn count_line(line: &[u8], start: u64, dirs: &mut Dirs) -> Lexed<()> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let record = parse(line, start)?;
+    let path = record.path.bytes();
+    let (parent, _) = split(path);
+    if let Some(dir) = dirs.get_mut(parent) {
+        dir.total += 1;
+    }
+    if record.kind.as_deref() == Some("dir") {
+        let dir = Dir { total: 0, sent: 0, key: EntryKey::default(), descend: false };
+        dirs.insert(key_of(path).into(), dir);
+    }
+    Ok(())
 }
 
 /// Pass two: the batches, a run of siblings at a time.
 fn send(lex: &mut Lexer, dirs: &mut Dirs, sink: &Sink, file: &Path) -> Lexed<()> {
-    let mut line = Vec::new();
+    let mut scratch = Vec::new();
     let mut next_id = 0u32;
     let mut roots = 0usize;
     // The run being gathered: its parent's path and the batch.
@@ -211,15 +251,15 @@ fn send(lex: &mut Lexer, dirs: &mut Dirs, sink: &Sink, file: &Path) -> Lexed<()>
             break Ok(());
         }
         let start = lex.offset();
-        match lex.line(&mut line) {
-            Ok(true) => {}
-            Ok(false) => break Ok(()),
+        let line = match lex.line_ref(&mut scratch) {
+            Ok(Some(line)) => line,
+            Ok(None) => break Ok(()),
             Err(e) => break Err(e),
-        }
+        };
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let record = match parse(&line, start) {
+        let record = match parse(line, start) {
             Ok(record) => record,
             Err(e) => break Err(e),
         };
@@ -313,12 +353,7 @@ fn convert(record: &Record<'_>) -> (Option<EntryStat>, FileKind, Option<ScanErro
     let (Some(perms), Some(uid), Some(gid)) = (perms, record.uid, record.gid) else {
         return (None, kind, error);
     };
-    let time = |t: &Option<Cow<'_, str>>| {
-        t.as_deref()
-            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-            .map(|t| Timespec { sec: t.as_second(), nsec: t.subsec_nanosecond() as u32 })
-            .unwrap_or_default()
-    };
+    let time = |t: &Option<Cow<'_, str>>| t.as_deref().map(super::time::parse).unwrap_or_default();
     let stat = EntryStat {
         mode: kind.mode_bits() | (perms & 0o7777),
         nlink: record.nlink.unwrap_or(1),

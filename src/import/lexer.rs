@@ -51,8 +51,16 @@ impl Lexer {
     }
 
     /// Refills when the buffer is used up; false at the end of the source.
-    #[inline]
+    #[inline(always)]
     fn fill(&mut self) -> Lexed<bool> {
+        if self.pos < self.end { Ok(true) } else { self.refill() }
+    }
+
+    /// The slow half of [`Self::fill`], out of line so the byte-level paths
+    /// that call `fill` stay small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) -> Lexed<bool> {
         if self.pos < self.end {
             return Ok(true);
         }
@@ -84,6 +92,12 @@ impl Lexer {
         Ok(true)
     }
 
+    /// The bytes read and not yet consumed.
+    #[inline(always)]
+    fn rest(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
     fn io_error<T>(&self, what: &str, e: io::Error) -> Lexed<T> {
         Err(LexError {
             offset: self.offset(),
@@ -113,6 +127,19 @@ impl Lexer {
         Ok(any)
     }
 
+    /// One line (without its `\n`): borrowed from the read buffer when it
+    /// lies whole in it, else gathered into `scratch`; `None` at the end.
+    pub fn line_ref<'a>(&'a mut self, scratch: &'a mut Vec<u8>) -> Lexed<Option<&'a [u8]>> {
+        if self.fill()?
+            && let Some(i) = memchr::memchr(b'\n', self.rest())
+        {
+            let start = self.pos;
+            self.pos += i + 1;
+            return Ok(Some(&self.buf[start..start + i]));
+        }
+        Ok(if self.line(scratch)? { Some(scratch) } else { None })
+    }
+
     /// The next byte, not consumed; `None` at the end.
     #[inline]
     pub fn peek(&mut self) -> Lexed<Option<u8>> {
@@ -123,9 +150,14 @@ impl Lexer {
     #[inline]
     pub fn peek_token(&mut self) -> Lexed<Option<u8>> {
         loop {
-            match self.peek()? {
-                Some(b' ' | b'\n' | b'\r' | b'\t') => self.pos += 1,
-                other => return Ok(other),
+            while let Some(&b) = self.buf[..self.end].get(self.pos) {
+                if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                    return Ok(Some(b));
+                }
+                self.pos += 1;
+            }
+            if !self.refill()? {
+                return Ok(None);
             }
         }
     }
@@ -137,12 +169,21 @@ impl Lexer {
     }
 
     /// Consumes the next token, which must be `byte`.
+    #[inline]
     pub fn expect(&mut self, byte: u8, context: &str) -> Lexed<()> {
         match self.peek_token()? {
             Some(b) if b == byte => {
                 self.bump();
                 Ok(())
             }
+            found => self.unexpected(byte, found, context),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unexpected(&self, byte: u8, found: Option<u8>, context: &str) -> Lexed<()> {
+        match found {
             Some(b) => {
                 self.error(format!("expected `{}` {context}, found {}", byte as char, describe(b)))
             }
@@ -152,17 +193,42 @@ impl Lexer {
         }
     }
 
+    /// Reads a string (the opening quote is next) and returns its bytes:
+    /// borrowed from the read buffer when the whole string lies in it and
+    /// has no escape (the common case: no copy), else decoded into
+    /// `scratch`.
+    #[inline]
+    pub fn string_ref<'a>(&'a mut self, scratch: &'a mut Vec<u8>) -> Lexed<&'a [u8]> {
+        self.expect(b'"', "(a string)")?;
+        let rest = self.rest();
+        if let Some(i) = find_quote_or_backslash(rest)
+            && rest[i] == b'"'
+        {
+            let start = self.pos;
+            self.pos += i + 1;
+            return Ok(&self.buf[start..start + i]);
+        }
+        scratch.clear();
+        self.string_body(scratch)?;
+        Ok(scratch)
+    }
+
     /// Reads a string (the opening quote is next) into `out`, decoding
     /// escapes; other bytes are copied as they are.
     pub fn string(&mut self, out: &mut Vec<u8>) -> Lexed<()> {
         out.clear();
         self.expect(b'"', "(a string)")?;
+        self.string_body(out)
+    }
+
+    /// The rest of a string whose opening quote was consumed, appended to `out`.
+    fn string_body(&mut self, out: &mut Vec<u8>) -> Lexed<()> {
         loop {
             if !self.fill()? {
                 return self.error("unexpected end of file inside a string");
             }
             let chunk = &self.buf[self.pos..self.end];
-            match memchr::memchr2(b'"', b'\\', chunk) {
+            match find_quote_or_backslash(chunk) {
                 None => {
                     out.extend_from_slice(chunk);
                     self.pos = self.end;
@@ -243,7 +309,38 @@ impl Lexer {
 
     /// Reads a number as an integer: a fraction or exponent is read and
     /// dropped (sizes and times are whole numbers in every export).
+    #[inline]
     pub fn integer(&mut self) -> Lexed<i128> {
+        self.peek_token()?;
+        // Fast path: up to 18 digits (no overflow in u64), and the byte
+        // after them, in the buffer; anything else goes the general way.
+        let rest = self.rest();
+        let negative = rest.first() == Some(&b'-');
+        let digits_at = usize::from(negative);
+        let mut value = 0u64;
+        let mut i = digits_at;
+        while let Some(&b @ b'0'..=b'9') = rest.get(i) {
+            if i - digits_at == 18 {
+                return self.integer_slow();
+            }
+            value = value * 10 + u64::from(b - b'0');
+            i += 1;
+        }
+        match rest.get(i) {
+            Some(b'.' | b'e' | b'E' | b'+' | b'-') | None => self.integer_slow(),
+            Some(_) if i == digits_at => self.integer_slow(),
+            Some(_) => {
+                self.pos += i;
+                let value = i128::from(value);
+                Ok(if negative { -value } else { value })
+            }
+        }
+    }
+
+    /// [`Self::integer`] a byte at a time, across refills, with its errors.
+    #[cold]
+    #[inline(never)]
+    fn integer_slow(&mut self) -> Lexed<i128> {
         let negative = self.peek_token()? == Some(b'-');
         if negative {
             self.bump();
@@ -322,6 +419,21 @@ impl Lexer {
                 self.bump();
             }
         }
+    }
+}
+
+/// The first `"` or `\\` in `bytes`. Keys and names are short: a plain loop
+/// over the first bytes beats setting up a vector search for each one.
+#[inline(always)]
+fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const SHORT: usize = 16;
+    let head = &bytes[..bytes.len().min(SHORT)];
+    match head.iter().position(|&b| b == b'"' || b == b'\\') {
+        Some(i) => Some(i),
+        None if bytes.len() > SHORT => {
+            memchr::memchr2(b'"', b'\\', &bytes[SHORT..]).map(|i| i + SHORT)
+        }
+        None => None,
     }
 }
 

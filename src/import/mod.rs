@@ -19,6 +19,9 @@ mod emit;
 mod jsonl;
 mod lexer;
 mod ncdu;
+#[cfg(test)]
+mod tests;
+mod time;
 
 use std::fs::File;
 use std::io::{self, Read, Seek};

@@ -48,6 +48,55 @@ pub enum Item {
     End,
 }
 
+/// The keys the reader knows, told apart without copying the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Name,
+    Asize,
+    Dsize,
+    Dev,
+    Ino,
+    Nlink,
+    Uid,
+    Gid,
+    Mode,
+    Mtime,
+    Hlnkc,
+    ReadError,
+    Notreg,
+    Excluded,
+    Progname,
+    Progver,
+    Timestamp,
+    Other,
+}
+
+impl Key {
+    /// Told apart by length first: one comparison of a few bytes each.
+    fn of(key: &[u8]) -> Key {
+        match (key.len(), key) {
+            (3, b"dev") => Key::Dev,
+            (3, b"ino") => Key::Ino,
+            (3, b"uid") => Key::Uid,
+            (3, b"gid") => Key::Gid,
+            (4, b"name") => Key::Name,
+            (4, b"mode") => Key::Mode,
+            (5, b"asize") => Key::Asize,
+            (5, b"dsize") => Key::Dsize,
+            (5, b"nlink") => Key::Nlink,
+            (5, b"mtime") => Key::Mtime,
+            (5, b"hlnkc") => Key::Hlnkc,
+            (6, b"notreg") => Key::Notreg,
+            (7, b"progver") => Key::Progver,
+            (8, b"excluded") => Key::Excluded,
+            (8, b"progname") => Key::Progname,
+            (9, b"timestamp") => Key::Timestamp,
+            (10, b"read_error") => Key::ReadError,
+            _ => Key::Other,
+        }
+    }
+}
+
 /// The pull parser.
 pub struct Parser {
     pub lex: Lexer,
@@ -86,46 +135,18 @@ impl Parser {
 
     fn meta(&mut self, meta: &mut Meta) -> Lexed<()> {
         let mut value = Vec::new();
-        self.object(|parser, key| {
+        object(&mut self.lex, &mut self.key, |lex, key| {
             match key {
-                b"progname" | b"progver" => {
-                    parser.lex.string(&mut value)?;
+                Key::Progname | Key::Progver => {
+                    lex.string(&mut value)?;
                     let text = String::from_utf8_lossy(&value).into_owned();
-                    if key == b"progname" { meta.progname = text } else { meta.progver = text }
+                    if key == Key::Progname { meta.progname = text } else { meta.progver = text }
                 }
-                b"timestamp" => meta.timestamp = Some(clamp_i64(parser.lex.integer()?)),
-                _ => parser.lex.skip_value()?,
+                Key::Timestamp => meta.timestamp = Some(clamp_i64(lex.integer()?)),
+                _ => lex.skip_value()?,
             }
             Ok(())
         })
-    }
-
-    /// Reads an object, calling `field` with each key (the value is next).
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &[u8]) -> Lexed<()>) -> Lexed<()> {
-        self.lex.expect(b'{', "(an info object)")?;
-        if self.lex.peek_token()? == Some(b'}') {
-            self.lex.bump();
-            return Ok(());
-        }
-        loop {
-            let mut key = std::mem::take(&mut self.key);
-            self.lex.string(&mut key)?;
-            self.lex.expect(b':', "after a key")?;
-            let result = field(self, &key);
-            self.key = key;
-            result?;
-            match self.lex.peek_token()? {
-                Some(b',') => self.lex.bump(),
-                Some(b'}') => {
-                    self.lex.bump();
-                    return Ok(());
-                }
-                Some(b) => {
-                    return self.lex.error(format!("expected `,` or `}}`, found {}", describe(b)));
-                }
-                None => return self.lex.error("unexpected end of file inside an info object"),
-            }
-        }
     }
 
     /// The next item.
@@ -169,31 +190,33 @@ impl Parser {
         }
     }
 
+    /// Reads an info object into `self.info`, in place (it is reset, its
+    /// name buffer kept): no copy of the record per entry.
     fn read_info(&mut self) -> Lexed<()> {
-        let mut info = std::mem::take(&mut self.info);
-        let name = std::mem::take(&mut info.name);
-        info = Info { name, ..Info::default() };
+        let Parser { lex, info, key: scratch, .. } = self;
+        info.name.clear();
+        let mut name = std::mem::take(&mut info.name);
+        *info = Info { name: Vec::new(), ..Info::default() };
         let mut has_name = false;
-        let result = self.object(|p, key| {
-            let lex = &mut p.lex;
+        let result = object(lex, scratch, |lex, key| {
             match key {
-                b"name" => {
-                    lex.string(&mut info.name)?;
+                Key::Name => {
+                    lex.string(&mut name)?;
                     has_name = true;
                 }
-                b"asize" => info.asize = Some(unsigned(lex)?),
-                b"dsize" => info.dsize = Some(unsigned(lex)?),
-                b"dev" => info.dev = Some(unsigned(lex)?),
-                b"ino" => info.ino = Some(unsigned(lex)?),
-                b"nlink" => info.nlink = Some(unsigned(lex)?),
-                b"uid" => info.uid = Some(unsigned(lex)?.min(u64::from(u32::MAX)) as u32),
-                b"gid" => info.gid = Some(unsigned(lex)?.min(u64::from(u32::MAX)) as u32),
-                b"mode" => info.mode = Some(unsigned(lex)?.min(u64::from(u32::MAX)) as u32),
-                b"mtime" => info.mtime = Some(clamp_i64(lex.integer()?)),
-                b"hlnkc" => info.hlnkc = lex.boolean()?,
-                b"read_error" => info.read_error = lex.boolean()?,
-                b"notreg" => info.notreg = lex.boolean()?,
-                b"excluded" => {
+                Key::Asize => info.asize = Some(unsigned(lex)?),
+                Key::Dsize => info.dsize = Some(unsigned(lex)?),
+                Key::Dev => info.dev = Some(unsigned(lex)?),
+                Key::Ino => info.ino = Some(unsigned(lex)?),
+                Key::Nlink => info.nlink = Some(unsigned(lex)?),
+                Key::Uid => info.uid = Some(unsigned(lex)?.min(u64::from(u32::MAX)) as u32),
+                Key::Gid => info.gid = Some(unsigned(lex)?.min(u64::from(u32::MAX)) as u32),
+                Key::Mode => info.mode = Some(unsigned(lex)?.min(u64::from(u32::MAX)) as u32),
+                Key::Mtime => info.mtime = Some(clamp_i64(lex.integer()?)),
+                Key::Hlnkc => info.hlnkc = lex.boolean()?,
+                Key::ReadError => info.read_error = lex.boolean()?,
+                Key::Notreg => info.notreg = lex.boolean()?,
+                Key::Excluded => {
                     let mut why = Vec::new();
                     lex.string(&mut why)?;
                     info.excluded = Some(why);
@@ -202,16 +225,41 @@ impl Parser {
             }
             Ok(())
         });
-        if let Err(e) = result {
-            self.info = info;
-            return Err(e);
-        }
+        info.name = name;
+        result?;
         if !has_name {
-            self.info = info;
-            return self.lex.error("an info object without a name");
+            return lex.error("an info object without a name");
         }
-        self.info = info;
         Ok(())
+    }
+}
+
+/// Reads an object, calling `field` with each key (the value is next);
+/// `scratch` holds a key that cannot be borrowed from the read buffer.
+#[inline]
+fn object(
+    lex: &mut Lexer,
+    scratch: &mut Vec<u8>,
+    mut field: impl FnMut(&mut Lexer, Key) -> Lexed<()>,
+) -> Lexed<()> {
+    lex.expect(b'{', "(an info object)")?;
+    if lex.peek_token()? == Some(b'}') {
+        lex.bump();
+        return Ok(());
+    }
+    loop {
+        let key = Key::of(lex.string_ref(scratch)?);
+        lex.expect(b':', "after a key")?;
+        field(lex, key)?;
+        match lex.peek_token()? {
+            Some(b',') => lex.bump(),
+            Some(b'}') => {
+                lex.bump();
+                return Ok(());
+            }
+            Some(b) => return lex.error(format!("expected `,` or `}}`, found {}", describe(b))),
+            None => return lex.error("unexpected end of file inside an info object"),
+        }
     }
 }
 
