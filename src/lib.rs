@@ -116,13 +116,15 @@
 //! * The audit's extra facts (xattrs, symlink targets) come from a second
 //!   scan on the scanner's threads, owner names from the name-lookup thread.
 
-// No unsafe code of ours: the syscalls std lacks go through rustix. Two
+// No unsafe code of ours: the syscalls std lacks go through rustix. Three
 // exceptions, allowed where they stand and checked by tests/packaging.rs:
 // enumerating the user and group database (`exec/accounts.rs`), which libc
-// offers only through the non-reentrant getpwent/getgrent, and the fork
-// into a waiting parent (`detach.rs`), which has no safe form.
+// offers only through the non-reentrant getpwent/getgrent, the fork into a
+// waiting parent (`detach.rs`), and one malloc arena under `ulimit -v`
+// (`arenas.rs`): neither has a safe form.
 #![deny(unsafe_code)]
 
+pub mod arenas;
 pub mod audit;
 pub mod bounded;
 pub mod cli;

@@ -26,6 +26,9 @@ fn main() -> ExitCode {
     // Before any thread exists: from here on a syscall that never returns
     // (a hung mount) cannot keep the shell waiting once statree is done.
     statree::detach::split();
+    // Still before any thread: under `ulimit -v` all of them share one
+    // malloc arena, so running out of memory stops the scan cleanly.
+    statree::arenas::one_arena_under_an_address_limit();
     let code = run(cli);
     // Everything is written and the terminal restored: the shell may go on,
     // even while a worker is stuck in a syscall (see `statree::detach`).
