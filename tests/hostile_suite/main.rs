@@ -30,6 +30,7 @@ mod tui_support;
 mod churn;
 mod deep;
 mod follow;
+mod huge_dir;
 mod inputs;
 mod limits;
 mod links;
