@@ -10,47 +10,19 @@
 //! `SortStep` message — the longest wait a key queued behind the sort sees.
 //! A second argument `stepped` skips the inline half (minutes at 4M).
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use statree::config::Config;
-use statree::model::FileKind;
-use statree::scan::{Batch, EntryKey, EntryStat, Parent, Timespec};
+use statree::model::tree::huge_dir::add_huge_dir;
 use statree::view::{Effect, Msg, State, ViewOptions, update};
 
-fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
-    let mtime = Timespec { sec: 1_700_000_000 + (ino % 9973) as i64, nsec: 0 };
-    EntryStat {
-        mode,
-        size,
-        blocks: size.div_ceil(512),
-        ino,
-        nlink: 1,
-        dev: 1,
-        mtime,
-        ..Default::default()
-    }
-}
-
+/// The shared huge-directory fixture, in the view.
 fn build(n: u64) -> State {
     let config = Config::default();
     let mut state = State::new(config.keymap.clone(), ViewOptions::default(), Instant::now());
     state.screen.size = (120, 40);
-    let mut root = Batch::new(0, Parent::Root(0), Arc::from(Path::new("")), 0, 1);
-    root.push(b"/huge", Some(stat(0o040_755, 4096, 1)), FileKind::Dir, None, true, false, None);
-    state.tree.apply_batch(&root);
-    let parent = EntryKey { batch: 0, index: 0 };
-    let mut batch = Batch::new(1, Parent::Dir(parent), Arc::from(Path::new("/huge")), 0, n as u32);
-    for i in 0..n {
-        // Listing order unlike any sort order: a multiplicative shuffle.
-        let k = i.wrapping_mul(2_654_435_761) % 10_000_019;
-        let name = format!("file_{k:08}_{i}.dat");
-        let st = stat(0o100_644, k % 100_000, 10 + i);
-        batch.push(name.as_bytes(), Some(st), FileKind::File, None, false, false, None);
-    }
-    state.tree.apply_batch(&batch);
+    add_huge_dir(&mut state.tree, "/huge", n);
     state.rebuild_rows();
     state
 }

@@ -106,6 +106,8 @@ pub fn split() {
         command.arg0(name);
     }
     command.args(args).env(MARKER, marker(rustix::process::getpid(), writer.as_raw_fd()));
+    // Under `ulimit -v`, one malloc arena for every thread (see `arenas`).
+    crate::arenas::one_arena_under_an_address_limit(&mut command);
     let Ok(child) = command.spawn() else { return };
     let Some(child) = i32::try_from(child.id()).ok().and_then(Pid::from_raw) else { return };
     supervise::run(child, reader, writer)

@@ -122,6 +122,7 @@
 // (`exec/accounts.rs`). tests/packaging.rs checks that nothing allows it.
 #![forbid(unsafe_code)]
 
+pub mod arenas;
 pub mod audit;
 pub mod bounded;
 pub mod cli;

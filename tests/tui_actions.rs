@@ -224,7 +224,7 @@ fn delete_asks_with_names_counts_and_size_then_removes() {
     h.press("y");
     assert!(!fx.root.join("alpha").exists());
     assert!(h.state.tree.find_child(h.root(), b"alpha").is_none());
-    assert!(status(&h).starts_with("deleted 1 of 1 items (5 entries"), "{}", status(&h));
+    assert!(status(&h).starts_with("deleted 1 of 1 item (5 entries"), "{}", status(&h));
 }
 
 #[test]

@@ -70,7 +70,7 @@ fn the_delete_dialog_counts_a_directory_changed_while_collapsed_from_the_disk() 
     assert!(!pop.exists());
     let done = status(&h);
     assert!(
-        done.starts_with(&format!("deleted 1 of 1 items (4 entries, {size} apparent)")),
+        done.starts_with(&format!("deleted 1 of 1 item (4 entries, {size} apparent)")),
         "{done}"
     );
 }

@@ -2,14 +2,12 @@
 //! key without sorting it inline; the sort goes on in bounded steps, one per
 //! `Msg::SortStep`, and the rows are right at every step.
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use statree::config::Config;
-use statree::model::{FileKind, NodeId};
-use statree::scan::{Batch, EntryKey, EntryStat, Parent, Timespec};
+use statree::model::NodeId;
+use statree::model::tree::huge_dir::add_huge_dir;
 use statree::view::order::{BIG_DIR, STEP_WORK};
 use statree::view::rows::sort_siblings;
 use statree::view::{Effect, Msg, State, ViewOptions, update};
@@ -17,37 +15,13 @@ use statree::view::{Effect, Msg, State, ViewOptions, update};
 /// Children of the huge directory: several times [`BIG_DIR`].
 const N: u64 = 140_000;
 
-fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
-    let mtime = Timespec { sec: 1_700_000_000 + (ino % 977) as i64, nsec: 0 };
-    EntryStat {
-        mode,
-        size,
-        blocks: size.div_ceil(512),
-        ino,
-        nlink: 1,
-        dev: 1,
-        mtime,
-        ..Default::default()
-    }
-}
-
-/// A root of `N` files, listed in an order unlike any sort, selected.
+/// A root of `N` files, listed in an order unlike any sort, selected (the
+/// shared huge-directory fixture).
 fn huge() -> State {
     let config = Config::default();
     let mut state = State::new(config.keymap.clone(), ViewOptions::default(), Instant::now());
     state.screen.size = (100, 30);
-    let mut root = Batch::new(0, Parent::Root(0), Arc::from(Path::new("")), 0, 1);
-    root.push(b"/huge", Some(stat(0o040_755, 4096, 1)), FileKind::Dir, None, true, false, None);
-    state.tree.apply_batch(&root);
-    let parent = EntryKey { batch: 0, index: 0 };
-    let mut batch = Batch::new(1, Parent::Dir(parent), Arc::from(Path::new("/huge")), 0, N as u32);
-    for i in 0..N {
-        let k = i.wrapping_mul(2_654_435_761) % 1_000_003;
-        let st = stat(0o100_644, k % 5000, 10 + i);
-        let name = format!("f{k:07}_{i}");
-        batch.push(name.as_bytes(), Some(st), FileKind::File, None, false, false, None);
-    }
-    state.tree.apply_batch(&batch);
+    add_huge_dir(&mut state.tree, "/huge", N);
     state.rebuild_rows();
     state
 }

@@ -199,6 +199,6 @@ fn a_delete_that_leaves_one_entry_reports_what_went_and_what_stayed() {
     let Mode::Report(report) = &h.state.mode else { panic!("no report: {summary}") };
     let text = report.lines.join("\n");
     assert!(text.contains("removed: 44 entries"), "{text}");
-    assert!(text.contains("left in place: 1 of 1 items"), "{text}");
+    assert!(text.contains("left in place: 1 of 1 item"), "{text}");
     assert!(text.contains("many/f17") && text.contains("not permitted"), "{text}");
 }

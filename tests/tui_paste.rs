@@ -41,7 +41,7 @@ fn y_then_p_copies_into_the_selected_directory() {
     assert_eq!(fs::read_to_string(fx.root.join("alpha/gamma.txt")).unwrap(), GAMMA_TEXT);
     assert_eq!(fs::read_to_string(fx.root.join("gamma.txt")).unwrap(), GAMMA_TEXT);
     h.node("alpha/gamma.txt");
-    assert!(status(&h).starts_with("copied 1 of 1 items"), "{}", status(&h));
+    assert!(status(&h).starts_with("copied 1 of 1 item"), "{}", status(&h));
     // The clipboard still holds it: a second paste elsewhere works too.
     open(&mut h, "beta");
     h.select("beta/data.bin");
@@ -63,7 +63,7 @@ fn m_then_p_moves_and_empties_the_clipboard() {
     assert!(fx.root.join("beta/nested/deep.bin").exists());
     h.node("beta/nested");
     assert!(h.row_paths().iter().all(|p| p != "alpha/nested"), "{:?}", h.row_paths());
-    assert_eq!(status(&h), "moved 1 of 1 items", "a rename: no figures");
+    assert_eq!(status(&h), "moved 1 of 1 item", "a rename: no figures");
     assert!(h.state.clipboard.items.is_empty());
     h.press("P");
     assert!(status(&h).contains("clipboard is empty"), "{}", status(&h));

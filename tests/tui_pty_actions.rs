@@ -75,7 +75,7 @@ fn chmod_edit_rename_delete_and_trash_in_a_real_terminal() {
     pty.send(b"D");
     pty.wait_for_text("Delete permanently?", STEP);
     pty.send(b"y");
-    pty.wait_for_text("deleted 1 of 1 items", STEP);
+    pty.wait_for_text("deleted 1 of 1 item", STEP);
     assert!(!renamed.exists());
 
     // d: to the trash (this test's own XDG_DATA_HOME).
@@ -86,7 +86,7 @@ fn chmod_edit_rename_delete_and_trash_in_a_real_terminal() {
     pty.send(b"d");
     pty.wait_for_text("Move to the trash?", STEP);
     pty.send(b"y");
-    pty.wait_for_text("moved 1 of 1 items to the trash", STEP);
+    pty.wait_for_text("moved 1 of 1 item to the trash", STEP);
     assert!(!large.exists());
     assert!(data_home.join("Trash/files/large.log").exists());
 

@@ -40,7 +40,7 @@ fn copy_collide_keep_both_and_move_in_a_real_terminal() {
     // P on beta: a copy lands in beta.
     select(&mut pty, "beta", &f.root.join("beta"));
     pty.send(b"P");
-    pty.wait_for_text("copied 1 of 1 items", STEP);
+    pty.wait_for_text("copied 1 of 1 item", STEP);
     assert_eq!(fs::read_to_string(f.root.join("beta/gamma.txt")).unwrap(), GAMMA_TEXT);
     assert!(f.root.join("gamma.txt").exists());
 
@@ -61,7 +61,7 @@ fn copy_collide_keep_both_and_move_in_a_real_terminal() {
     pty.wait_for_text("marked for a move", STEP);
     select(&mut pty, "beta", &f.root.join("beta"));
     pty.send(b"P");
-    pty.wait_for_text("moved 1 of 1 items", STEP);
+    pty.wait_for_text("moved 1 of 1 item", STEP);
     assert!(!f.root.join("alpha").exists());
     assert!(f.root.join("beta/alpha/nested/deep.bin").exists());
 

@@ -65,6 +65,12 @@ pub fn quantity(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", group_digits(n), if n == 1 { one } else { many })
 }
 
+/// Part of a count, the noun agreeing with the whole: `part_of(0, 1, "item",
+/// "items")` → `0 of 1 item`, `part_of(1, 3, …)` → `1 of 3 items`.
+pub fn part_of(part: u64, whole: u64, one: &str, many: &str) -> String {
+    format!("{} of {}", group_digits(part), quantity(whole, one, many))
+}
+
 /// `1234567` → `1,234,567`.
 pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
@@ -105,6 +111,14 @@ mod tests {
         assert_eq!(quantity(1, "entry", "entries"), "1 entry");
         assert_eq!(quantity(0, "entry", "entries"), "0 entries");
         assert_eq!(quantity(1021, "item", "items"), "1,021 items");
+    }
+
+    #[test]
+    fn a_part_of_one_item_is_singular() {
+        assert_eq!(part_of(1, 1, "item", "items"), "1 of 1 item");
+        assert_eq!(part_of(0, 1, "item", "items"), "0 of 1 item");
+        assert_eq!(part_of(1, 2, "item", "items"), "1 of 2 items");
+        assert_eq!(part_of(1200, 1500, "item", "items"), "1,200 of 1,500 items");
     }
 
     #[test]

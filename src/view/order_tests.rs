@@ -1,13 +1,9 @@
 //! The stepped sort: bounded work per step, the same order as the inline
 //! sort, kept orders reused until an edit or an option change.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use super::*;
 use crate::config::SortKey;
-use crate::model::FileKind;
-use crate::scan::{Batch, EntryKey, EntryStat, Parent, Timespec};
+use crate::scan::{EntryStat, Timespec};
 use crate::view::rows::{ViewOptions, compare, sort_siblings};
 
 fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
@@ -24,22 +20,11 @@ fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
     }
 }
 
-/// A root holding `n` files with shuffled names and sizes.
+/// A root holding `n` files with shuffled names and sizes (the shared
+/// huge-directory fixture, [`crate::model::tree::huge_dir`]).
 pub(crate) fn flat(n: u64) -> (Tree, NodeId) {
     let mut tree = Tree::new();
-    let mut root = Batch::new(0, Parent::Root(0), Arc::from(Path::new("")), 0, 1);
-    root.push(b"/big", Some(stat(0o040_755, 4096, 1)), FileKind::Dir, None, true, false, None);
-    tree.apply_batch(&root);
-    let parent = EntryKey { batch: 0, index: 0 };
-    let mut batch = Batch::new(1, Parent::Dir(parent), Arc::from(Path::new("/big")), 0, n as u32);
-    for i in 0..n {
-        let k = i.wrapping_mul(2_654_435_761) % 1_000_003;
-        let name = format!("f{k:07}_{i}");
-        let st = stat(0o100_644, k % 5000, 10 + i);
-        batch.push(name.as_bytes(), Some(st), FileKind::File, None, false, false, None);
-    }
-    tree.apply_batch(&batch);
-    let dir = tree.roots().next().expect("a root");
+    let dir = crate::model::tree::huge_dir::add_huge_dir(&mut tree, "/big", n);
     (tree, dir)
 }
 

@@ -312,7 +312,7 @@ fn entries_past_path_max_are_renamed_and_deleted_from_the_view() {
     h.press("D");
     h.press("y");
     let status = h.state.screen.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
-    assert!(status.starts_with("deleted 1 of 1 items"), "{status}");
+    assert!(status.starts_with("deleted 1 of 1 item"), "{status}");
     let parent = h.state.tree.parent(renamed).unwrap();
     assert!(h.state.tree.find_child(parent, b"renamed").is_none());
     // On disk: the level above has no directory left, only its file.

@@ -13,7 +13,9 @@
 //! unbounded inputs (a huge config, a FIFO, device or endless line as
 //! baseline), signals (an external SIGTSTP, SIGQUIT, `TERM=dumb`), stale
 //! rows and swapped parents under a destructive action, many links to one
-//! directory under `-L`, a tree too large for `ulimit -v`, renames on
+//! directory under `-L`, a tree too large for `ulimit -v` (the command
+//! line, and the interface in a pseudo-terminal), a directory of 4,000,000
+//! entries sorted while the keys answer, renames on
 //! overlayfs and on FUSE without stable inode numbers, a slow or hung filesystem (a FUSE filesystem of the tests' own)
 //! and smaller faults (a `--cwd-file` error, audit counts against hidden
 //! dot-files, plurals).
@@ -28,12 +30,14 @@ mod tui_support;
 mod churn;
 mod deep;
 mod follow;
+mod huge_dir;
 mod inputs;
 mod limits;
 mod links;
 mod mounts;
 mod names;
 mod oom;
+mod oom_view;
 mod overlay;
 mod parents;
 mod paste;

@@ -8,8 +8,9 @@
 //! arenas reserve address space by the 64 MiB: one more arena needed by a
 //! worker after the tree has taken all but its 16 MiB cushion failed a
 //! 200-byte allocation outside the tree (an abort), and how many arenas
-//! exist depends on thread timing. `MALLOC_ARENA_MAX=1` keeps every thread
-//! on the main arena, which grows in small steps.
+//! exist depended on thread timing. Under an address-space limit statree
+//! now keeps every thread on one arena itself (`statree::arenas`), so this
+//! test sets no `MALLOC_ARENA_MAX`: it checks the product does.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -23,8 +24,32 @@ use crate::common::{Sentinel, public_tempdir, statree_bin, summary_value};
 // a worker) are not the tree's memory. With 5,000 entries a batch (about
 // 1.7 MB each) that queue alone could fill the margin below, and the tree
 // stopped at 0 entries; at 500 a batch it holds a few MB.
-const DIRS: usize = 600;
-const FILES: usize = 500;
+pub(crate) const DIRS: usize = 600;
+pub(crate) const FILES: usize = 500;
+
+/// `DIRS` directories of `FILES` empty files with 200-byte names under
+/// `big`; returns how many entries that is, `big` itself included.
+pub(crate) fn build_big_tree(big: &Path) -> u64 {
+    for d in 0..DIRS {
+        let dir = big.join(format!("d{d:03}"));
+        fs::create_dir_all(&dir).unwrap();
+        for f in 0..FILES {
+            fs::File::create(dir.join(format!("{f:0>200}"))).unwrap();
+        }
+    }
+    (1 + DIRS + DIRS * FILES) as u64
+}
+
+/// The smallest `ulimit -v` (a multiple of 20 MB, up to 800 MB) under which
+/// `--summary` scans a one-file tree made in `tmp`; None when there is none.
+pub(crate) fn baseline_limit_kib(tmp: &Path) -> Option<u64> {
+    let tiny = tmp.join("tiny");
+    fs::create_dir(&tiny).unwrap();
+    fs::write(tiny.join("one"), b"1").unwrap();
+    (1..=40u64)
+        .map(|step| step * 20_000)
+        .find(|&kib| summary_under(kib, &tiny).status.code() == Some(0))
+}
 
 /// `statree --summary root` under `ulimit -v limit_kib`.
 fn summary_under(limit_kib: u64, root: &Path) -> Output {
@@ -33,7 +58,7 @@ fn summary_under(limit_kib: u64, root: &Path) -> Output {
         .arg(format!("ulimit -v {limit_kib} && exec \"$0\" --summary \"$1\""))
         .arg(statree_bin())
         .arg(root)
-        .env("MALLOC_ARENA_MAX", "1")
+        .env_remove("MALLOC_ARENA_MAX")
         .output()
         .expect("run statree under ulimit")
 }
@@ -42,23 +67,10 @@ fn summary_under(limit_kib: u64, root: &Path) -> Output {
 fn a_tree_too_large_for_the_memory_stops_the_scan_with_a_clear_error() {
     let tmp = public_tempdir();
     let sentinel = Sentinel::beside(tmp.path());
-    let tiny = tmp.path().join("tiny");
-    fs::create_dir(&tiny).unwrap();
-    fs::write(tiny.join("one"), b"1").unwrap();
     let big = tmp.path().join("big");
-    for d in 0..DIRS {
-        let dir = big.join(format!("d{d:03}"));
-        fs::create_dir_all(&dir).unwrap();
-        for f in 0..FILES {
-            fs::File::create(dir.join(format!("{f:0>200}"))).unwrap();
-        }
-    }
-    let all = (1 + DIRS + DIRS * FILES) as u64;
+    let all = build_big_tree(&big);
 
-    let Some(baseline) = (1..=40u64)
-        .map(|step| step * 20_000)
-        .find(|&kib| summary_under(kib, &tiny).status.code() == Some(0))
-    else {
+    let Some(baseline) = baseline_limit_kib(tmp.path()) else {
         eprintln!("skipped: statree does not start under any ulimit -v up to 800 MB here");
         return;
     };

@@ -92,6 +92,6 @@ fn the_delete_dialog_and_its_result_count_one_entry_in_the_singular() {
     assert!(!root.join("empty").exists());
     assert!(root.join("keep.txt").exists());
     let said = status(&h);
-    assert!(said.starts_with("deleted 1 of 1 items (1 entry, "), "{said}");
+    assert!(said.starts_with("deleted 1 of 1 item (1 entry, "), "{said}");
     sentinel.assert_untouched("delete");
 }

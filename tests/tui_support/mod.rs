@@ -504,11 +504,23 @@ impl PtySession {
 
     /// As [`PtySession::spawn`], with extra environment variables.
     pub fn spawn_with_env(args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> PtySession {
+        let statree = OsStr::new(env!("CARGO_BIN_EXE_statree"));
+        PtySession::spawn_program(statree, args, cwd, env)
+    }
+
+    /// As [`PtySession::spawn_with_env`], running `program` (a shell that
+    /// sets a limit, then execs statree) in the same environment.
+    pub fn spawn_program(
+        program: &OsStr,
+        args: &[&OsStr],
+        cwd: &Path,
+        env: &[(&str, &OsStr)],
+    ) -> PtySession {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize { rows: PTY_ROWS, cols: PTY_COLS, pixel_width: 0, pixel_height: 0 })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_statree"));
+        let mut cmd = CommandBuilder::new(program);
         for arg in args {
             cmd.arg(arg);
         }

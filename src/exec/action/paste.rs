@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::{error_lines, failed, failure, fresh};
 use crate::error::FsError;
-use crate::fmt::{group_digits, human_size, quantity};
+use crate::fmt::{group_digits, human_size, part_of, quantity};
 use crate::fsops::{self, PasteItem, PasteMode, PasteReport, Placed};
 use crate::model::Identity;
 use crate::model::paste::MeterHandle;
@@ -100,7 +100,8 @@ fn report_of(done: &PasteReport, asked: usize, mode: PasteMode) -> OpReport {
         report.changes.push(fresh(kept));
     }
     let verb = if mode == PasteMode::Copy { "copied" } else { "moved" };
-    let mut summary = format!("{verb} {} of {asked} items", done.placed.len());
+    let items = part_of(done.placed.len() as u64, asked as u64, "item", "items");
+    let mut summary = format!("{verb} {items}");
     // A move on one filesystem writes nothing: no figures to give.
     if done.entries > 0 {
         summary.push_str(&format!(

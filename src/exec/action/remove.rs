@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::{error_lines, failed, failure, fresh};
-use crate::fmt::{group_digits, human_size, quantity};
+use crate::fmt::{group_digits, human_size, part_of, quantity};
 use crate::fsops;
 use crate::model::FileKind;
 use crate::sanitize;
@@ -99,26 +99,25 @@ pub(super) fn remove(
         // The same count as the dialog's (taken on disk just before): every
         // entry, directories too, and their apparent size.
         format!(
-            "deleted {} of {} items ({}, {} apparent){errors_text}",
-            whole,
-            targets.len(),
+            "deleted {} ({}, {} apparent){errors_text}",
+            part_of(whole as u64, targets.len() as u64, "item", "items"),
             quantity(removed, "entry", "entries"),
             human_size(bytes),
         )
     } else {
-        format!("moved {} of {} items to the trash{errors_text}", whole, targets.len())
+        let items = part_of(whole as u64, targets.len() as u64, "item", "items");
+        format!("moved {items} to the trash{errors_text}")
     };
     if whole < targets.len() && (removed > 0 || errors.len() > 1) {
         // A partial removal: what went, what stayed, and every error.
         report.details.insert(
             0,
             format!(
-                "removed: {} ({} apparent); left in place: {} of {} items, \
+                "removed: {} ({} apparent); left in place: {}, \
                  with what each error below names and the directories above it",
                 quantity(removed, "entry", "entries"),
                 human_size(bytes),
-                targets.len() - whole,
-                targets.len()
+                part_of((targets.len() - whole) as u64, targets.len() as u64, "item", "items"),
             ),
         );
     }

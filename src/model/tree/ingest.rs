@@ -175,6 +175,8 @@ impl Tree {
     /// The slot a scanner key refers to, removed or not.
     pub(super) fn resolve_slot(&self, key: EntryKey) -> Option<NodeId> {
         let base = *self.batch_base.get(key.batch as usize)?;
-        (base != NONE).then_some(NodeId(base + key.index))
+        // Lazily: a dropped batch's base is `NONE`, and `NONE + index`
+        // overflows (a panic in debug builds, seen after out of memory).
+        (base != NONE).then(|| NodeId(base + key.index))
     }
 }

@@ -28,6 +28,7 @@ use super::chunked::{ChunkedVec, NameArena};
 use crate::error::ScanError;
 
 mod aggregates;
+pub mod huge_dir;
 mod ingest;
 mod insert;
 mod merge;

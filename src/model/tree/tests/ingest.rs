@@ -247,3 +247,16 @@ fn a_tree_out_of_memory_stops_growing_and_keeps_what_it_read() {
     assert!(!tree.apply_batch(&late));
     assert_eq!(tree.totals().entries, held);
 }
+
+/// A key into a batch the tree never placed (dropped for want of memory, or
+/// not arrived yet) resolves to nothing whatever its index; `NONE + index`
+/// overflowed, a panic in the debug build's view after out of memory.
+#[test]
+fn a_key_into_a_batch_never_placed_resolves_to_nothing() {
+    let mut tree = Tree::new();
+    tree.apply_batch(&root_batch(0));
+    let mut later = child_batch(2, EntryKey { batch: 0, index: 0 }, 0, 1);
+    later.push(b"f", Some(stat(FILE, 1, 7, 1)), FileKind::File, None, false, false, None);
+    assert!(tree.apply_batch(&later));
+    assert_eq!(tree.resolve(EntryKey { batch: 1, index: 5 }), None);
+}
