@@ -29,6 +29,7 @@
 
 mod attrs;
 mod data;
+mod links;
 mod place;
 mod tree;
 
