@@ -53,7 +53,11 @@ pub fn paste(
 ) -> Result<PasteReport, FsError> {
     let dir = sys::open_dir_path(dest).map_err(|e| sys::errno(Op::OpenDir, dest, e))?;
     let dest_node = sys::node_of(dir.as_fd()).map_err(|e| sys::errno(Op::Stat, dest, e))?;
-    let mut run = Run { copier: Copier::new(cancel, meter, dir.as_fd()), report: PasteReport::default(), mode };
+    let mut run = Run {
+        copier: Copier::new(cancel, meter, dir.as_fd()),
+        report: PasteReport::default(),
+        mode,
+    };
     for item in items {
         if cancel.load(Ordering::Relaxed) {
             run.report.cancelled = true;

@@ -92,7 +92,8 @@ impl<'a> Copier<'a> {
         if stat.kind() != FileKind::Dir {
             return self.leaf(src_dir, name, (stat, born), src_path, dst_dir, dst_name, at);
         }
-        let frame = match self.open_dir_pair(src_dir, name, stat, src_path, dst_dir, dst_name, &[]) {
+        let frame = match self.open_dir_pair(src_dir, name, stat, src_path, dst_dir, dst_name, &[])
+        {
             Ok(frame) => frame,
             Err(e) => return Ok(Err(e)),
         };
@@ -110,14 +111,15 @@ impl<'a> Copier<'a> {
             let mut child_rel = top.rel.clone();
             child_rel.push(b'/');
             child_rel.extend_from_slice(child.to_bytes());
-            let (child_stat, born) = match scan_stat::statx_at(top.src.as_fd(), child.to_bytes(), false) {
-                Ok(found) => found,
-                Err(Errno::NOENT) => continue,
-                Err(e) => {
-                    self.errors.push(sys::errno(Op::Stat, child_path, e));
-                    continue;
-                }
-            };
+            let (child_stat, born) =
+                match scan_stat::statx_at(top.src.as_fd(), child.to_bytes(), false) {
+                    Ok(found) => found,
+                    Err(Errno::NOENT) => continue,
+                    Err(e) => {
+                        self.errors.push(sys::errno(Op::Stat, child_path, e));
+                        continue;
+                    }
+                };
             let (src, dst) = (top.src.as_fd(), top.dst.as_fd());
             if child_stat.kind() == FileKind::Dir {
                 match self.open_dir_pair(
