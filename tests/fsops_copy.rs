@@ -399,3 +399,28 @@ fn hard_links_stay_linked_through_a_merge() {
         assert_eq!(fs::metadata(dest.join(decoy)).unwrap().nlink(), 1, "{decoy}: not linked");
     }
 }
+
+/// The length comes after the data: a hole at the end, a file that is all
+/// hole and an empty file keep their length, and the holes stay holes.
+#[test]
+fn trailing_holes_keep_the_length() {
+    let tmp = tmp();
+    let src = tmp.path().join("src");
+    fs::create_dir(&src).unwrap();
+    let mut tail = fs::File::create(src.join("tail-hole")).unwrap();
+    tail.write_all(&[0x11; 4096]).unwrap();
+    tail.set_len(64 << 20).unwrap();
+    fs::File::create(src.join("all-hole")).unwrap().set_len(GIB).unwrap();
+    fs::File::create(src.join("empty")).unwrap();
+    let dest = tmp.path().join("dest");
+    fs::create_dir(&dest).unwrap();
+    let report = copy(&[&src], &dest, None);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    for (name, len) in [("tail-hole", 64 << 20), ("all-hole", GIB), ("empty", 0)] {
+        let copied = fs::metadata(dest.join("src").join(name)).unwrap();
+        assert_eq!(copied.len(), len, "{name}");
+        assert!(copied.blocks() * 512 <= 1 << 20, "{name} stays sparse: {}", copied.blocks());
+    }
+    let head = fs::read(dest.join("src/tail-hole")).unwrap();
+    assert!(head[..4096].iter().all(|&b| b == 0x11) && head[4096..].iter().all(|&b| b == 0));
+}
