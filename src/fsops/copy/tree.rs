@@ -189,7 +189,7 @@ impl<'a> Copier<'a> {
     /// all copied.
     fn finish_dir(&mut self, frame: Frame) {
         let (src, dst) = (frame.src.as_fd(), frame.dst.as_fd());
-        let result = attrs::apply_fd(src, dst, &frame.stat, self.chown)
+        let result = attrs::apply_fd(src, dst, &frame.stat, self.chown, None)
             .and_then(|dropped| attrs::times_fd(dst, &frame.stat).map(|()| dropped));
         match result {
             Ok(dropped) => {
@@ -227,7 +227,13 @@ impl<'a> Copier<'a> {
             return Ok(Ok(()));
         }
         let result = match kind {
-            FileKind::File => self.file(src_dir, name, stat, src_path, dst_dir, dst_name)?,
+            FileKind::File => {
+                // Directly in an existing directory (under a hidden name):
+                // owner-only until done. Inside a directory this copy made
+                // (owner-only until its end), the permission bits at once.
+                let perms = if at.rest.is_empty() { 0o600 } else { stat.mode & 0o777 };
+                self.file(src_dir, name, (stat, perms), src_path, dst_dir, dst_name)?
+            }
             FileKind::Symlink => self.symlink(src_dir, name, stat, src_path, dst_dir, dst_name),
             _ => self.node(stat, src_path, dst_dir, dst_name),
         };
@@ -245,7 +251,7 @@ impl<'a> Copier<'a> {
         &mut self,
         src_dir: BorrowedFd<'_>,
         name: &CStr,
-        stat: &EntryStat,
+        (stat, perms): (&EntryStat, u32),
         src_path: &Path,
         dst_dir: BorrowedFd<'_>,
         dst_name: &CStr,
@@ -278,11 +284,13 @@ impl<'a> Copier<'a> {
             dst_dir,
             dst_name,
             create | OFlags::CLOEXEC,
-            Mode::from_raw_mode(0o600),
+            Mode::from_raw_mode(perms),
         ) {
             Ok(fd) => fd,
             Err(e) => return Ok(Err(sys::errno(Op::Create, src_path, e))),
         };
+        // What it was made with (the umask applies): what need not change.
+        let made = rustix::fs::fstat(&dst).ok().map(|st| (st.st_uid, st.st_gid, st.st_mode));
         let unlink = || {
             let _ = rustix::fs::unlinkat(dst_dir, dst_name, AtFlags::empty());
         };
@@ -297,7 +305,7 @@ impl<'a> Copier<'a> {
                 return Ok(Err(sys::errno(Op::Copy, src_path, e)));
             }
         }
-        let done = attrs::apply_fd(src.as_fd(), dst.as_fd(), stat, self.chown)
+        let done = attrs::apply_fd(src.as_fd(), dst.as_fd(), stat, self.chown, made)
             .and_then(|dropped| attrs::times_fd(dst.as_fd(), stat).map(|()| dropped));
         match done {
             Ok(dropped) => self.note_dropped(src_path, dropped),
