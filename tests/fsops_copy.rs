@@ -328,3 +328,99 @@ fn cancel_mid_file_leaves_nothing() {
     assert_eq!(fs::read_dir(tmp.path().join("dest")).unwrap().count(), 0, "no partial file");
     assert_eq!(fs::metadata(&src).unwrap().len(), GIB, "the source is untouched");
 }
+
+/// The inode of `path` (not following a final symlink).
+fn ino(path: &Path) -> u64 {
+    fs::symlink_metadata(path).unwrap().ino()
+}
+
+/// Hard links between the items of one paste stay linked, like
+/// `cp -a a/f b/g dest/`: two top-level files from different directories,
+/// a file in one directory item and one in another, and a file deep in a
+/// directory item with a top-level file pasted after it.
+#[test]
+fn hard_links_across_pasted_items_stay_linked() {
+    let tmp = tmp();
+    let src = tmp.path().join("src");
+    for dir in ["a", "b", "d1", "d2", "d3/deep"] {
+        fs::create_dir_all(src.join(dir)).unwrap();
+    }
+    let pairs = [("a/f", "b/g"), ("t1", "t2"), ("d1/in1", "d2/in2"), ("d3/deep/x", "solo")];
+    for (first, second) in pairs {
+        fs::write(src.join(first), first.as_bytes()).unwrap();
+        fs::hard_link(src.join(first), src.join(second)).unwrap();
+    }
+    let dest = tmp.path().join("dest");
+    fs::create_dir(&dest).unwrap();
+    let items = ["a/f", "b/g", "t1", "t2", "d1", "d2", "d3", "solo"].map(|p| src.join(p));
+    let report = copy(&items.iter().map(PathBuf::as_path).collect::<Vec<_>>(), &dest, None);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let copied = [("f", "g"), ("t1", "t2"), ("d1/in1", "d2/in2"), ("d3/deep/x", "solo")];
+    for ((first, second), (source, _)) in copied.into_iter().zip(pairs) {
+        let (one, two) = (dest.join(first), dest.join(second));
+        assert_eq!(ino(&one), ino(&two), "{first} and {second} are one file in the copy");
+        assert_ne!(ino(&one), ino(&src.join(source)), "a copy, not a link to the source");
+        assert_eq!(fs::symlink_metadata(&one).unwrap().nlink(), 2);
+        assert_eq!(fs::read(&two).unwrap(), source.as_bytes());
+    }
+}
+
+/// In a merge into an existing directory, a link is found where its first
+/// copy is, whatever directory the later name is placed in: never in the
+/// directory being merged into, nor in the top of the paste, where a decoy
+/// of the same name waits.
+#[test]
+fn hard_links_stay_linked_through_a_merge() {
+    let tmp = tmp();
+    let src = tmp.path().join("src");
+    fs::create_dir_all(src.join("m/p")).unwrap();
+    fs::create_dir_all(src.join("m/q")).unwrap();
+    fs::write(src.join("m/p/f1"), b"first").unwrap();
+    fs::hard_link(src.join("m/p/f1"), src.join("m/q/f2")).unwrap();
+    fs::hard_link(src.join("m/p/f1"), src.join("m/f3")).unwrap();
+    fs::hard_link(src.join("m/p/f1"), src.join("other")).unwrap();
+    let dest = tmp.path().join("dest");
+    fs::create_dir_all(dest.join("m/p")).unwrap();
+    for decoy in ["f1", "m/f1", "m/p/f2", "p/f1"] {
+        fs::create_dir_all(dest.join(decoy).parent().unwrap()).unwrap();
+        fs::write(dest.join(decoy), b"decoy").unwrap();
+    }
+    let items = [item(&src.join("m"), Some(Collision::Merge)), item(&src.join("other"), None)];
+    let report =
+        fsops::paste(&items, &dest, PasteMode::Copy, &no_cancel(), &Meter::default()).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let first = ino(&dest.join("m/p/f1"));
+    for name in ["m/q/f2", "m/f3", "other"] {
+        assert_eq!(ino(&dest.join(name)), first, "{name} is linked to m/p/f1");
+        assert_eq!(fs::read(dest.join(name)).unwrap(), b"first");
+    }
+    for decoy in ["f1", "m/f1", "m/p/f2", "p/f1"] {
+        assert_eq!(fs::read(dest.join(decoy)).unwrap(), b"decoy");
+        assert_eq!(fs::metadata(dest.join(decoy)).unwrap().nlink(), 1, "{decoy}: not linked");
+    }
+}
+
+/// The length comes after the data: a hole at the end, a file that is all
+/// hole and an empty file keep their length, and the holes stay holes.
+#[test]
+fn trailing_holes_keep_the_length() {
+    let tmp = tmp();
+    let src = tmp.path().join("src");
+    fs::create_dir(&src).unwrap();
+    let mut tail = fs::File::create(src.join("tail-hole")).unwrap();
+    tail.write_all(&[0x11; 4096]).unwrap();
+    tail.set_len(64 << 20).unwrap();
+    fs::File::create(src.join("all-hole")).unwrap().set_len(GIB).unwrap();
+    fs::File::create(src.join("empty")).unwrap();
+    let dest = tmp.path().join("dest");
+    fs::create_dir(&dest).unwrap();
+    let report = copy(&[&src], &dest, None);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    for (name, len) in [("tail-hole", 64 << 20), ("all-hole", GIB), ("empty", 0)] {
+        let copied = fs::metadata(dest.join("src").join(name)).unwrap();
+        assert_eq!(copied.len(), len, "{name}");
+        assert!(copied.blocks() * 512 <= 1 << 20, "{name} stays sparse: {}", copied.blocks());
+    }
+    let head = fs::read(dest.join("src/tail-hole")).unwrap();
+    assert!(head[..4096].iter().all(|&b| b == 0x11) && head[4096..].iter().all(|&b| b == 0));
+}

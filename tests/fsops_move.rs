@@ -120,3 +120,26 @@ fn cross_filesystem_move_removes_only_what_was_verified() {
     assert_eq!(fs::read(moved.join("sub/src/small2")).unwrap(), b"fits");
     assert_eq!(fs::read(&sentinel).unwrap(), b"untouched");
 }
+
+/// Across filesystems, hard links between the moved items stay linked in the
+/// target (each item's source goes before the next is copied, so the later
+/// name has one link left by then).
+#[test]
+fn cross_filesystem_move_keeps_links_between_items() {
+    let tmp = tmp();
+    let Some(mount) = small_tmpfs(&tmp.path().join("mnt"), "1m") else { return };
+    let src = tmp.path().join("src");
+    fs::create_dir_all(src.join("a")).unwrap();
+    fs::create_dir_all(src.join("b")).unwrap();
+    fs::write(src.join("a/f"), b"linked").unwrap();
+    fs::hard_link(src.join("a/f"), src.join("b/g")).unwrap();
+    fs::hard_link(src.join("a/f"), src.join("top")).unwrap();
+    let report = mv(&[&src.join("a"), &src.join("top"), &src.join("b/g")], &mount.path, None);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.not_moved.is_empty());
+    let ino = |p: &str| fs::symlink_metadata(mount.path.join(p)).unwrap().ino();
+    assert_eq!(ino("a/f"), ino("top"));
+    assert_eq!(ino("a/f"), ino("g"));
+    assert_eq!(fs::metadata(mount.path.join("g")).unwrap().nlink(), 3);
+    assert!(!src.join("a").exists() && !src.join("top").exists() && !src.join("b/g").exists());
+}

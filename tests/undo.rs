@@ -153,9 +153,59 @@ fn rename_and_move_across_directories_are_undone() {
     assert_undone(&undo(action.clone()));
     assert_eq!(fs::read(&f).unwrap(), b"x");
     assert!(!d.join("a/b/moved").exists());
+    assert!(!d.join("a").exists(), "the directories the rename made went with it");
 
-    // Undone once more: it is not where the action left it any more.
+    // Undone once more: it is not where the action left it any more (nor
+    // are the directories it was moved into).
+    assert_refused(&undo(action), "changed since it was shown: it no longer exists");
+    let action =
+        recorded(&run(OpRequest::Rename { target: target(&f), new_name: b"new".to_vec() }));
+    assert_undone(&undo(action.clone()));
     assert_refused(&undo(action), "not what the action left");
+}
+
+/// A rename into new directories (`/` in the name) is undone with the
+/// directories it created: each removed, deepest first, while it is empty
+/// and the same directory; one holding something else stays, and the report
+/// says so. A directory that was there before is never removed.
+#[test]
+fn the_undo_of_a_move_into_new_directories_removes_them() {
+    let tmp = tmp();
+    let d = tmp.path();
+    let f = d.join("old");
+    fs::write(&f, b"x").unwrap();
+    fs::create_dir(d.join("keep")).unwrap();
+    let rename = |new: &[u8]| {
+        recorded(&run(OpRequest::Rename { target: target(&f), new_name: new.to_vec() }))
+    };
+    let action = rename(b"keep/n1/n2/moved");
+    assert_undone(&undo(action));
+    assert_eq!(fs::read(&f).unwrap(), b"x");
+    assert!(!d.join("keep/n1").exists(), "the directories the rename created are gone");
+    assert!(d.join("keep").is_dir(), "the one that was there before stays");
+
+    // Something else put in a created directory: it stays, with what is in
+    // it; the one below it, still empty, goes.
+    let action = rename(b"x/y/moved");
+    fs::write(d.join("x/other"), b"someone's").unwrap();
+    let report = undo(action);
+    assert_undone(&report);
+    assert!(report.summary.contains("left in place"), "{}", report.summary);
+    assert!(report.details.iter().any(|l| l.contains("has entries")), "{:?}", report.details);
+    assert_eq!(fs::read(&f).unwrap(), b"x");
+    assert!(!d.join("x/y").exists());
+    assert_eq!(fs::read(d.join("x/other")).unwrap(), b"someone's");
+
+    // A created directory swapped for another one holding the same file (a
+    // hard link): refused as a whole, nothing moved or removed.
+    let action = rename(b"p/q/moved");
+    fs::rename(d.join("p/q"), d.join("p/q.old")).unwrap();
+    fs::create_dir(d.join("p/q")).unwrap();
+    fs::hard_link(d.join("p/q.old/moved"), d.join("p/q/moved")).unwrap();
+    let report = undo(action);
+    assert!(report.failed, "{}", report.summary);
+    assert!(d.join("p/q/moved").exists() && d.join("p/q.old/moved").exists());
+    assert!(!f.exists());
 }
 
 #[test]

@@ -25,6 +25,9 @@ const MAX_EDITED: u64 = 64 << 20;
 pub struct BulkSession {
     /// The directory.
     pub dir: PathBuf,
+    /// The directories from the scan root down to `dir`, as shown when the
+    /// rename was asked for.
+    pub dir_parents: Vec<Option<Identity>>,
     /// The names written, in order, with the identity each entry has.
     pub entries: Vec<(Vec<u8>, Identity)>,
 }
@@ -33,6 +36,7 @@ pub struct BulkSession {
 /// temporary file. Returns the file and the session.
 pub fn prepare(
     dir: PathBuf,
+    dir_parents: Vec<Option<Identity>>,
     entries: Vec<(Vec<u8>, Option<Identity>)>,
 ) -> Result<(PathBuf, BulkSession), String> {
     let mut known = Vec::with_capacity(entries.len());
@@ -62,7 +66,7 @@ pub fn prepare(
         .into_temp_path()
         .keep()
         .map_err(|e| format!("cannot keep the file for the editor: {e}"))?;
-    Ok((path, BulkSession { dir, entries: known }))
+    Ok((path, BulkSession { dir, dir_parents, entries: known }))
 }
 
 /// What an editor or pager run answers: the bulk rename's edited names, or
@@ -72,7 +76,12 @@ pub fn answer(request: ExternalRequest, result: Result<(), String>) -> Msg {
         Some(session) => {
             let read = result.and_then(|()| read_back(&request.path, session.entries.len()));
             let _ = std::fs::remove_file(&request.path);
-            Msg::BulkEdited { dir: session.dir, entries: session.entries, result: read }
+            Msg::BulkEdited {
+                dir: session.dir,
+                dir_parents: session.dir_parents,
+                entries: session.entries,
+                result: read,
+            }
         }
         None => Msg::ExternalDone { result, change: external::fresh_change(&request.path) },
     }

@@ -328,19 +328,26 @@ impl<R: Runner> Executor<R> {
                     ExternalRequest { path, pager, command: None, note: None, bulk: None };
                 self.runner.open_external(&self.programs, request)
             }
-            Effect::BulkEdit { dir, entries } => match bulk_edit::prepare(dir.clone(), entries) {
-                Ok((path, session)) => {
-                    let request = ExternalRequest {
-                        path,
-                        pager: false,
-                        command: None,
-                        note: None,
-                        bulk: Some(session),
-                    };
-                    self.runner.open_external(&self.programs, request)
+            Effect::BulkEdit { dir, dir_parents, entries } => {
+                match bulk_edit::prepare(dir.clone(), dir_parents.clone(), entries) {
+                    Ok((path, session)) => {
+                        let request = ExternalRequest {
+                            path,
+                            pager: false,
+                            command: None,
+                            note: None,
+                            bulk: Some(session),
+                        };
+                        self.runner.open_external(&self.programs, request)
+                    }
+                    Err(why) => vec![Msg::BulkEdited {
+                        dir,
+                        dir_parents,
+                        entries: Vec::new(),
+                        result: Err(why),
+                    }],
                 }
-                Err(why) => vec![Msg::BulkEdited { dir, entries: Vec::new(), result: Err(why) }],
-            },
+            }
             Effect::LoadAccounts => {
                 let job: Job = Box::new(|out| {
                     out.send(Msg::AccountsLoaded(accounts::load()));

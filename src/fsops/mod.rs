@@ -68,5 +68,5 @@ pub use count::{TreeCount, count_tree};
 pub use create::{Created, create};
 pub use identity::{check, check_dir_chain, check_parents, dir_chain};
 pub use remove::{RemoveReport, remove_permanently, trash};
-pub use rename::{removedirs, rename};
+pub use rename::{Renamed, removedirs, rename, rename_creating};
 pub use sys::NAME_MAX;

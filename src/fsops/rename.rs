@@ -17,8 +17,30 @@ use crate::sanitize;
 use super::identity;
 use super::sys::{self, Chain, Located, Node, Relative};
 
+/// A rename done: where the entry is now, and the directories it created on
+/// the way (top-down), each with the identity it had when the entry went in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The new path.
+    pub path: PathBuf,
+    /// The directories made for a `new_name` with `/` in it, top-down.
+    pub created: Vec<(PathBuf, Identity)>,
+}
+
 /// Renames `old_name` in the directory `dir` to `new_name` after checking it
-/// is still `expected`, and returns the new path.
+/// is still `expected`, and returns the new path (see [`rename_creating`]).
+pub fn rename(
+    dir: &Path,
+    expected: Identity,
+    old_name: &[u8],
+    new_name: &[u8],
+) -> Result<PathBuf, FsError> {
+    rename_creating(dir, expected, old_name, new_name).map(|done| done.path)
+}
+
+/// Renames `old_name` in the directory `dir` to `new_name` after checking it
+/// is still `expected`; returns the new path and the directories made for it
+/// (what an undo takes back).
 ///
 /// `new_name` may be a relative path (`sub/dir/name`): each component is
 /// validated and missing intermediate directories are created (like Python's
@@ -28,12 +50,12 @@ use super::sys::{self, Chain, Located, Node, Relative};
 /// regular file is moved by `linkat` + `unlinkat` (the link fails when the
 /// name exists) and any other type is refused. When it fails, nothing has
 /// changed (directories it created are taken back).
-pub fn rename(
+pub fn rename_creating(
     dir: &Path,
     expected: Identity,
     old_name: &[u8],
     new_name: &[u8],
-) -> Result<PathBuf, FsError> {
+) -> Result<Renamed, FsError> {
     let old_path = sys::join(dir, old_name);
     sys::validate_component(old_name)
         .map_err(|m| sys::refuse(Op::Rename, &old_path, io::ErrorKind::InvalidInput, m))?;
@@ -78,7 +100,16 @@ pub fn rename(
     if result.is_err() {
         chain.rollback();
     }
-    result.map(|()| new_path)
+    result?;
+    // Read through the handles the walk holds: the directories the entry
+    // went into, whatever their names lead to now.
+    let created = chain
+        .created_paths()
+        .into_iter()
+        .zip(chain.created_handles())
+        .filter_map(|(path, fd)| sys::node_of(fd).ok().map(|node| (path, node.identity())))
+        .collect();
+    Ok(Renamed { path: new_path, created })
 }
 
 /// The move itself, from `old` in the chain's base to `new` in its last level.

@@ -60,7 +60,17 @@ pub fn start(state: &mut State) -> Vec<Effect> {
         state.error("bulk rename: nothing to rename (the directory is empty)");
         return Vec::new();
     }
-    vec![Effect::BulkEdit { dir, entries }]
+    // Taken now, as the entries are shown: the chain the renames re-check,
+    // so a parent swapped while the editor is open is refused.
+    let dir_parents = match super::change::node_at(&state.tree, &dir) {
+        Some(id) => {
+            let mut chain = super::shown::parents_of(&state.tree, id);
+            chain.push(state.tree.dir_identity(id));
+            chain
+        }
+        None => Vec::new(),
+    };
+    vec![Effect::BulkEdit { dir, dir_parents, entries }]
 }
 
 /// The editor came back (`result`: the decoded lines, or why not): refuse
@@ -68,6 +78,7 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 pub fn on_edited(
     state: &mut State,
     dir: PathBuf,
+    dir_parents: Vec<Option<Identity>>,
     entries: Vec<(Vec<u8>, Identity)>,
     result: Result<Vec<Vec<u8>>, String>,
 ) -> Vec<Effect> {
@@ -92,15 +103,6 @@ pub fn on_edited(
         return Vec::new();
     }
     let preview = preview_lines(&lines);
-    // Taken as the preview is shown: the chain the user confirms against.
-    let dir_parents = match super::change::node_at(&state.tree, &dir) {
-        Some(id) => {
-            let mut chain = super::shown::parents_of(&state.tree, id);
-            chain.push(state.tree.dir_identity(id));
-            chain
-        }
-        None => Vec::new(),
-    };
     let request = OpRequest::BulkRename { dir, lines, dir_parents };
     let (title, danger) = confirm_title(&request);
     state.mode = Mode::Confirm(Confirm { title, lines: preview, request, danger, scroll: 0 });

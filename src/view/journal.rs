@@ -72,6 +72,10 @@ pub struct Moved {
     pub from_parents: DirChain,
     /// The same for `to`'s parent.
     pub to_parents: DirChain,
+    /// Directories the move created on the way to `to` (a rename to
+    /// `a/b/name`), top-down: undo removes them after moving the entry back,
+    /// each only while it is empty and still the same directory.
+    pub created: Vec<Made>,
 }
 
 /// An entry an action created (create, copy): undo removes it if unchanged.

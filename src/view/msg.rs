@@ -95,6 +95,9 @@ pub enum Msg {
     BulkEdited {
         /// The directory.
         dir: PathBuf,
+        /// The directories from the scan root down to `dir`, as shown when
+        /// `E` was pressed ([`Effect::BulkEdit`]).
+        dir_parents: Vec<Option<crate::model::Identity>>,
         /// The names written, with the identity each entry had then.
         entries: Vec<(Vec<u8>, crate::model::Identity)>,
         /// The names read back, decoded, one per entry; or why not.
@@ -226,6 +229,10 @@ pub enum Effect {
     BulkEdit {
         /// The directory holding them.
         dir: PathBuf,
+        /// The directories from the scan root down to `dir` itself (root
+        /// first), as shown now: what the renames re-check, so a parent
+        /// swapped while the editor is open is refused.
+        dir_parents: Vec<Option<crate::model::Identity>>,
         /// Each name, with the identity it was shown with (`None`: read it
         /// when the file is written).
         entries: Vec<(Vec<u8>, Option<crate::model::Identity>)>,

@@ -126,8 +126,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Listed { ticket, dir, listing } => fresh::on_listed(state, ticket, dir, listing),
         Msg::DirsChecked { ticket, stats } => sweep::on_checked(state, ticket, stats),
-        Msg::BulkEdited { dir, entries, result } => {
-            super::bulk::on_edited(state, dir, entries, result)
+        Msg::BulkEdited { dir, dir_parents, entries, result } => {
+            super::bulk::on_edited(state, dir, dir_parents, entries, result)
         }
         Msg::AccountsLoaded(accounts) => {
             super::owner::on_accounts(state, accounts);

@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 
 use statree::exec::InlineExecutor;
 use statree::exec::external::Programs;
-use statree::view::Mode;
+use statree::model::Identity;
+use statree::view::change::Change;
+use statree::view::{Effect, Mode, Msg, update};
 
 use crate::common::{Sentinel, public_tempdir};
-use crate::tui_support::Harness;
+use crate::tui_support::{Harness, key_event};
 
 const SIZE: (u16, u16) = (120, 30);
 
@@ -87,6 +89,46 @@ fn a_parent_swapped_for_another_directory_refuses_bulk_rename() {
     assert!(root.join("A.old/f").exists());
     assert_refused(&h);
     sentinel.assert_untouched("swapped parent bulk rename");
+}
+
+/// The chain the bulk rename re-checks is the one shown when `E` was
+/// pressed: a parent swapped while the editor is open, and seen by the
+/// watcher before the editor returns (so the tree already shows the other
+/// directory under the old name), is refused.
+#[test]
+fn a_parent_swapped_while_the_editor_is_open_refuses_bulk_rename() {
+    let (_tmp, sentinel, root, mut h) = linked(0o644);
+    // `E` without running the editor: its effect is held back here.
+    let effects = update(&mut h.state, Msg::Key(key_event("E")));
+    let Some((dir, dir_parents, names)) = effects.into_iter().find_map(|e| match e {
+        Effect::BulkEdit { dir, dir_parents, entries } => Some((dir, dir_parents, entries)),
+        _ => None,
+    }) else {
+        panic!("no editor asked for: {}", status(&h));
+    };
+    // While the editor is open: the swap, and the watcher's news of it.
+    swap(&root);
+    h.send(Msg::Changes(vec![moved(&root, "A", "A.old"), moved(&root, "B", "A")]));
+    let identity = Identity::read(&root.join("A/f")).unwrap();
+    let entries = names.into_iter().map(|(name, _)| (name, identity)).collect();
+    h.send(Msg::BulkEdited { dir, dir_parents, entries, result: Ok(vec![b"g".to_vec()]) });
+    assert!(matches!(h.state.mode, Mode::Confirm(_)), "no preview: {}", status(&h));
+    h.press("y");
+    assert!(root.join("A/f").exists(), "renamed the former B/f, which was never shown");
+    assert!(!root.join("A/g").exists());
+    assert!(root.join("A.old/f").exists());
+    assert_refused(&h);
+    sentinel.assert_untouched("parent swapped while editing");
+}
+
+/// The watcher's news of `root/from` renamed to `root/to`.
+fn moved(root: &Path, from: &str, to: &str) -> Change {
+    Change::Moved {
+        from_dir: root.to_path_buf(),
+        from: from.as_bytes().to_vec(),
+        to_dir: root.to_path_buf(),
+        to: to.as_bytes().to_vec(),
+    }
 }
 
 #[test]

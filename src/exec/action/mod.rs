@@ -120,8 +120,8 @@ fn rename(target: &Target, new_name: &[u8]) -> OpReport {
     if let Err(e) = parents_agree(target, &mut changes) {
         return OpReport { changes, ..failed(failure("nothing renamed", &e)) };
     }
-    match fsops::rename(&dir, target.identity, &old_name, new_name) {
-        Ok(new_path) => {
+    match fsops::rename_creating(&dir, target.identity, &old_name, new_name) {
+        Ok(fsops::Renamed { path: new_path, created }) => {
             let mut changes = Vec::new();
             // Directories the move created on the way come first, so the
             // destination exists in the tree when the move is applied.
@@ -134,16 +134,16 @@ fn rename(target: &Target, new_name: &[u8]) -> OpReport {
                 at = next;
             }
             let (to_dir, to) = split(&new_path);
-            let moved = [(target.path.clone(), new_path.clone(), target.identity)];
             changes.push(Change::Moved { from_dir: dir, from: old_name, to_dir, to });
             changes.push(fresh(&new_path));
+            let journal = vec![record::rename(&target.path, &new_path, target.identity, &created)];
             OpReport {
                 changes,
                 summary: format!("renamed to {}", sanitize::path(&relative)),
                 failed: false,
                 details: Vec::new(),
                 select: Some(new_path),
-                journal: record::moves(&moved).into_iter().collect(),
+                journal,
             }
         }
         Err(e) => failed(failure("nothing renamed", &e)),

@@ -94,15 +94,41 @@ pub fn moves(pairs: &[(PathBuf, PathBuf, Identity)]) -> Option<JournalNote> {
     let mut chains = Chains::default();
     let moved: Vec<Moved> = pairs
         .iter()
-        .map(|(from, to, identity)| Moved {
-            from: from.clone(),
-            to: to.clone(),
-            identity: *identity,
-            from_parents: chains.of(from),
-            to_parents: chains.of(to),
-        })
+        .map(|(from, to, identity)| moved(from, to, *identity, Vec::new(), &mut chains))
         .collect();
     (!moved.is_empty()).then_some(JournalNote::Record(JournalAction::Move(moved)))
+}
+
+/// The record of one rename that created the directories `created`
+/// (top-down, with their identities) on the way to `to`: undo moves the
+/// entry back, then removes them while they are empty.
+pub fn rename(
+    from: &Path,
+    to: &Path,
+    identity: Identity,
+    created: &[(PathBuf, Identity)],
+) -> JournalNote {
+    let mut chains = Chains::default();
+    let dirs = created.iter().filter_map(|(p, id)| made_in(p, Some(*id), &mut chains)).collect();
+    let one = moved(from, to, identity, dirs, &mut chains);
+    JournalNote::Record(JournalAction::Move(vec![one]))
+}
+
+fn moved(
+    from: &Path,
+    to: &Path,
+    identity: Identity,
+    created: Vec<Made>,
+    chains: &mut Chains,
+) -> Moved {
+    Moved {
+        from: from.to_path_buf(),
+        to: to.to_path_buf(),
+        identity,
+        from_parents: chains.of(from),
+        to_parents: chains.of(to),
+        created,
+    }
 }
 
 /// The record of something no undo can put back.

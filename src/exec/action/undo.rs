@@ -11,12 +11,14 @@ use crate::fsops::undo as fs_undo;
 use crate::fsops::{self, BulkItem};
 use crate::model::Identity;
 use crate::view::change::{Change, OpReport};
-use crate::view::journal::{JournalAction, JournalNote, Moved};
+use crate::view::journal::{JournalAction, JournalNote, Made, Moved};
 
 pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
     let mut report = OpReport::default();
     let mut done = 0usize;
     let mut refusals: Vec<FsError> = Vec::new();
+    // Directories a move created that stayed (not empty, or changed).
+    let mut left: Vec<FsError> = Vec::new();
     let mut tally = |result: Result<(), FsError>, report: &mut OpReport, changes: Vec<Change>| {
         match result {
             Ok(()) => done += 1,
@@ -69,7 +71,11 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
                     for m in list.iter().rev() {
                         let r = moves_agree(std::slice::from_ref(m), &mut report)
                             .and_then(|()| fs_undo::move_back(&m.to, m.identity, &m.from));
+                        let back = r.is_ok();
                         tally(r, &mut report, vec![fresh(&m.to), fresh(&m.from)]);
+                        if back {
+                            left.extend(remove_made_dirs(&m.created, &mut report));
+                        }
                     }
                 }
             }
@@ -134,8 +140,15 @@ pub(super) fn undo(seq: u64, action: &JournalAction) -> OpReport {
     } else {
         format!("partly undone: {what}: {} of {parts} put back", parts - refusals.len())
     };
+    if let Some(first) = left.first() {
+        report.summary.push_str(&format!(
+            "; left in place: {}, a directory it created (not empty, or changed since)",
+            crate::sanitize::path(&first.path)
+        ));
+    }
     report.failed = !refusals.is_empty();
     super::error_lines(&refusals, &mut report.details);
+    super::error_lines(&left, &mut report.details);
     report.journal.push(JournalNote::Undone(seq));
     report
 }
@@ -151,6 +164,22 @@ fn agree(path: &Path, parents: &[Option<Identity>], report: &mut OpReport) -> Re
     fsops::check_parents(path, parents).inspect_err(|e| {
         report.changes.push(Change::Rescan { dir: e.path.clone() });
     })
+}
+
+/// After a move went back: the directories it created on the way, deepest
+/// first, each removed only while it is still the same directory (under
+/// the same directories) and empty; the first that stays ends it (those
+/// above hold it) and is returned with why.
+fn remove_made_dirs(created: &[Made], report: &mut OpReport) -> Option<FsError> {
+    for dir in created.iter().rev() {
+        let removed = agree(&dir.path, &dir.parents, report)
+            .and_then(|()| fs_undo::remove_created(&dir.path, dir.identity, None));
+        report.changes.push(fresh(&dir.path));
+        if let Err(e) = removed {
+            return Some(e);
+        }
+    }
+    None
 }
 
 /// Both ends of every move: where the entry is now, and where it goes back.

@@ -29,20 +29,31 @@ fn owner(stat: &EntryStat) -> (Option<Uid>, Option<Gid>) {
 }
 
 /// Owner, mode and extended attributes of an open file or directory (the
-/// times come separately, see [`times_fd`]). Returns the names of the
-/// extended attributes the target refused.
+/// times come separately, see [`times_fd`]). `made` is what `dst` has now
+/// (owner, group, mode), when known: a change it already has is not made
+/// again (each is a journal update on ext4, which a copy of many small
+/// files waits on). Returns the names of the extended attributes the target
+/// refused.
 pub(super) fn apply_fd(
     src: BorrowedFd<'_>,
     dst: BorrowedFd<'_>,
     stat: &EntryStat,
     chown: bool,
+    made: Option<(u32, u32, u32)>,
 ) -> Result<Vec<String>, Errno> {
-    if chown {
+    let mode = stat.mode & 0o7777;
+    let mut now_mode = made.map(|(_, _, m)| m & 0o7777);
+    if chown && made.is_none_or(|(uid, gid, _)| (uid, gid) != (stat.uid, stat.gid)) {
         let (uid, gid) = owner(stat);
         rustix::fs::fchown(dst, uid, gid)?;
+        // A chown may clear setuid and setgid.
+        now_mode = None;
     }
-    let dropped = copy_xattrs(src, dst)?;
-    rustix::fs::fchmod(dst, Mode::from_raw_mode(stat.mode & 0o7777))?;
+    let (dropped, set) = copy_xattrs(src, dst)?;
+    // An access ACL set among the attributes changes the mode.
+    if set > 0 || now_mode != Some(mode) {
+        rustix::fs::fchmod(dst, Mode::from_raw_mode(mode))?;
+    }
     Ok(dropped)
 }
 
@@ -74,13 +85,14 @@ pub(super) fn apply_at(
 
 /// Copies every extended attribute of `src` onto `dst`; those the target
 /// refuses (no support, or a namespace it keeps to itself) are named in the
-/// result, not fatal.
-fn copy_xattrs(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<Vec<String>, Errno> {
+/// result, not fatal. Also returns how many were set.
+fn copy_xattrs(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<(Vec<String>, usize), Errno> {
     let mut dropped = Vec::new();
+    let mut set = 0;
     let list = match read_sized(|buf| rustix::fs::flistxattr(src, buf)) {
         Ok(list) => list,
         // No xattrs on the source filesystem: nothing to copy.
-        Err(Errno::NOTSUP) => return Ok(dropped),
+        Err(Errno::NOTSUP) => return Ok((dropped, set)),
         Err(e) => return Err(e),
     };
     for name in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
@@ -94,11 +106,12 @@ fn copy_xattrs(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<Vec<String>, 
                 continue;
             }
         };
-        if rustix::fs::fsetxattr(dst, &name, &value, XattrFlags::empty()).is_err() {
-            dropped.push(name.to_string_lossy().into_owned());
+        match rustix::fs::fsetxattr(dst, &name, &value, XattrFlags::empty()) {
+            Ok(()) => set += 1,
+            Err(_) => dropped.push(name.to_string_lossy().into_owned()),
         }
     }
-    Ok(dropped)
+    Ok((dropped, set))
 }
 
 /// Calls a list or get that fills a buffer, growing it while it is too small.

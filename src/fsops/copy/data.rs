@@ -30,6 +30,12 @@ impl From<Errno> for Stop {
 
 /// Copies the data ranges of `src` (of `size` bytes) into the empty `dst`,
 /// which ends up `size` bytes long with holes where `src` has them.
+///
+/// Writing at an offset past the end leaves a hole before it, so only a
+/// hole at the very end needs the length set, after the data. (Setting it
+/// first was one more metadata update per file: on ext4, with the owner and
+/// mode set again where they were already right, a copy of 100,000 small
+/// files took 9.4 times as long as `cp -a`; see BENCHMARKS.md.)
 pub(super) fn copy_data(
     src: BorrowedFd<'_>,
     dst: BorrowedFd<'_>,
@@ -37,10 +43,10 @@ pub(super) fn copy_data(
     cancel: &AtomicBool,
     meter: &Meter,
 ) -> Result<(), Stop> {
-    // The length first: whatever is not written below stays a hole.
-    rustix::fs::ftruncate(dst, size)?;
     let mut kernel = true;
     let mut at = 0u64;
+    // The end of the data written so far: the length of `dst`.
+    let mut written = 0u64;
     while at < size {
         let start = match rustix::fs::seek(src, SeekFrom::Data(at)) {
             Ok(start) => start,
@@ -82,9 +88,14 @@ pub(super) fn copy_data(
                 return Err(Stop::Failed(Errno::IO));
             }
             pos += moved;
+            written = pos;
             meter.add_bytes(moved);
         }
         at = end;
+    }
+    if written < size {
+        // A hole at the end (or none of it is data).
+        rustix::fs::ftruncate(dst, size)?;
     }
     Ok(())
 }

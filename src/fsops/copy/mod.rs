@@ -6,7 +6,9 @@
 //!   running as root; access and modification times keep their nanoseconds;
 //!   only the data ranges of a file are copied (`SEEK_DATA`/`SEEK_HOLE`, then
 //!   `copy_file_range`), so sparse files stay sparse; files hard-linked to each
-//!   other among the copied entries are linked to each other in the copy;
+//!   other anywhere among one paste's entries (across pasted entries and
+//!   through merges, as `cp -a a/f b/g dest/` does) are linked to each other
+//!   in the copy (`links.rs`);
 //!   extended attributes are copied where the target takes them, and those it
 //!   refuses are reported; FIFOs, device nodes and sockets are made anew with
 //!   `mknod`, never opened.
@@ -29,6 +31,7 @@
 
 mod attrs;
 mod data;
+mod links;
 mod place;
 mod tree;
 

@@ -53,7 +53,11 @@ pub fn paste(
 ) -> Result<PasteReport, FsError> {
     let dir = sys::open_dir_path(dest).map_err(|e| sys::errno(Op::OpenDir, dest, e))?;
     let dest_node = sys::node_of(dir.as_fd()).map_err(|e| sys::errno(Op::Stat, dest, e))?;
-    let mut run = Run { copier: Copier::new(cancel, meter), report: PasteReport::default(), mode };
+    let mut run = Run {
+        copier: Copier::new(cancel, meter, dir.as_fd()),
+        report: PasteReport::default(),
+        mode,
+    };
     for item in items {
         if cancel.load(Ordering::Relaxed) {
             run.report.cancelled = true;
@@ -75,6 +79,24 @@ struct Run<'a> {
     copier: Copier<'a>,
     report: PasteReport,
     mode: PasteMode,
+}
+
+/// A directory entries are placed in: the paste's target directory, or a
+/// directory below it that a merge goes into.
+struct Target<'t> {
+    dir: BorrowedFd<'t>,
+    node: &'t Node,
+    path: &'t Path,
+    /// Its path relative to the paste's target directory: empty, or ending
+    /// in `/` (for the hard-link record, see `links.rs`).
+    at: &'t [u8],
+}
+
+impl Target<'_> {
+    /// The path of `name` in this directory, relative to the paste's target.
+    fn below(&self, name: &CStr) -> Vec<u8> {
+        [self.at, name.to_bytes()].concat()
+    }
 }
 
 /// The source, found and re-checked.
@@ -105,18 +127,18 @@ impl Run<'_> {
             ));
         }
         let src = Source { parent, name: located.name, path: located.path, node };
-        self.place(&src, dest, dest_node, dest_path, item.on_collision)
+        let target = Target { dir: dest, node: dest_node, path: dest_path, at: &[] };
+        self.place(&src, &target, item.on_collision)
     }
 
-    /// Places one source in `dest`, deciding its collision with `choice`.
+    /// Places one source in `target`, deciding its collision with `choice`.
     fn place(
         &mut self,
         src: &Source,
-        dest: BorrowedFd<'_>,
-        dest_node: &Node,
-        dest_path: &Path,
+        target: &Target<'_>,
         choice: Option<Collision>,
     ) -> Result<(), FsError> {
+        let (dest, dest_node, dest_path) = (target.dir, target.node, target.path);
         let target_path = sys::join(dest_path, src.name.to_bytes());
         let mut name = src.name.clone();
         let mut replace = None;
@@ -145,7 +167,7 @@ impl Run<'_> {
                     Some(Collision::Overwrite) => replace = Some(existing),
                     Some(Collision::Merge) => {
                         if existing.kind() == FileKind::Dir && src.node.kind() == FileKind::Dir {
-                            return self.merge(src, dest, &target_path, &existing);
+                            return self.merge(src, target, &target_path, &existing);
                         }
                         return Err(sys::refuse(
                             Op::Copy,
@@ -180,7 +202,7 @@ impl Run<'_> {
                 Err(e) => return Err(e),
             }
         }
-        let identity = match self.build(src, dest, dest_path, &name, replace.as_ref())? {
+        let identity = match self.build(src, target, &name, replace.as_ref())? {
             Some(identity) => identity,
             None => return Ok(()),
         };
@@ -205,42 +227,47 @@ impl Run<'_> {
     fn build(
         &mut self,
         src: &Source,
-        dest: BorrowedFd<'_>,
-        dest_path: &Path,
+        target: &Target<'_>,
         name: &CStr,
         replace: Option<&Node>,
     ) -> Result<Option<Identity>, FsError> {
+        let (dest, dest_path) = (target.dir, target.path);
         let hidden = hidden_name();
         let hidden_path = sys::join(dest_path, hidden.to_bytes());
-        let (stat, _) = scan_stat::statx_at(src.parent.as_fd(), src.name.to_bytes(), false)
+        let (stat, born) = scan_stat::statx_at(src.parent.as_fd(), src.name.to_bytes(), false)
             .map_err(|e| sys::errno(Op::Stat, &src.path, e))?;
+        let root = self.copier.links.begin(target.below(&hidden));
         let copied = self.copier.copy(
             src.parent.as_fd(),
             &src.name,
-            &stat,
+            (&stat, born),
             &src.path,
             dest,
-            dest,
             &hidden,
-            hidden.to_bytes(),
+            root,
         );
+        let mut gone = || {
+            self.copier.links.moved(root, None);
+            discard(dest, &hidden, &hidden_path);
+        };
         match copied {
             Err(Cancelled) => {
+                gone();
                 self.report.cancelled = true;
-                discard(dest, &hidden, &hidden_path);
                 return Ok(None);
             }
             Ok(Err(e)) => {
-                discard(dest, &hidden, &hidden_path);
+                gone();
                 return Err(e);
             }
             Ok(Ok(())) => {}
         }
         let to = sys::join(dest_path, name.to_bytes());
         if let Err(e) = transfer::settle(dest, &hidden, name, &to, replace) {
-            discard(dest, &hidden, &hidden_path);
+            gone();
             return Err(e);
         }
+        self.copier.links.moved(root, Some(target.below(name)));
         if replace.is_some() {
             // The old entry now has the hidden name: remove it for good.
             discard(dest, &hidden, &hidden_path);
@@ -254,10 +281,11 @@ impl Run<'_> {
     fn merge(
         &mut self,
         src: &Source,
-        dest: BorrowedFd<'_>,
+        target: &Target<'_>,
         target_path: &Path,
         existing: &Node,
     ) -> Result<(), FsError> {
+        let dest = target.dir;
         let from = sys::open_dir_at(src.parent.as_fd(), &src.name).map_err(|e| {
             sys::explain_open_error(src.parent.as_fd(), &src.name, &src.path, Op::Copy, e)
         })?;
@@ -272,6 +300,9 @@ impl Run<'_> {
         }
         let names =
             super::tree::list(from.as_fd()).map_err(|e| sys::errno(Op::ReadDir, &src.path, e))?;
+        let mut at = target.below(&src.name);
+        at.push(b'/');
+        let inner = Target { dir: into.as_fd(), node: &into_node, path: target_path, at: &at };
         for child in names {
             if self.copier.cancel.load(Ordering::Relaxed) {
                 self.report.cancelled = true;
@@ -290,7 +321,7 @@ impl Run<'_> {
             let child_src = Source { parent, name: child, path, node };
             let choice =
                 Some(if node.kind() == FileKind::Dir { Collision::Merge } else { Collision::Skip });
-            if let Err(e) = self.place(&child_src, into.as_fd(), &into_node, target_path, choice) {
+            if let Err(e) = self.place(&child_src, &inner, choice) {
                 self.report.errors.push(e);
             }
         }

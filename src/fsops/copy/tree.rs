@@ -15,11 +15,12 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 use super::data::{self, Stop};
+use super::links::Links;
 use super::{Meter, attrs};
 use crate::error::{FsError, Op};
 use crate::model::mode::FileKind;
-use crate::scan::EntryStat;
 use crate::scan::stat as scan_stat;
+use crate::scan::{EntryStat, Timespec};
 
 use crate::fsops::sys;
 
@@ -37,9 +38,8 @@ pub(crate) struct Copier<'a> {
     pub cancel: &'a AtomicBool,
     pub meter: &'a Meter,
     chown: bool,
-    /// Source (device, inode) of a file with several links → where its first
-    /// copy is, relative to `base`.
-    links: HashMap<(u64, u64), Vec<u8>>,
+    /// Files with several links: where their first copy is.
+    pub links: Links<'a>,
     /// Per-entry failures.
     pub errors: Vec<FsError>,
     /// Extended attributes the target refused: path, attribute.
@@ -55,47 +55,49 @@ struct Frame {
     stat: EntryStat,
     names: std::vec::IntoIter<CString>,
     src_path: PathBuf,
-    /// Its path relative to the copy's base (for hard links).
+    /// Its path inside the pasted entry (for hard links).
     rel: Vec<u8>,
 }
 
 impl<'a> Copier<'a> {
-    pub(crate) fn new(cancel: &'a AtomicBool, meter: &'a Meter) -> Self {
+    /// A copy run into the directory `top` (the paste's target).
+    pub(crate) fn new(cancel: &'a AtomicBool, meter: &'a Meter, top: BorrowedFd<'a>) -> Self {
         Copier {
             cancel,
             meter,
             chown: attrs::can_chown(),
-            links: HashMap::new(),
+            links: Links::new(top),
             errors: Vec::new(),
             dropped: Vec::new(),
             verified: HashMap::new(),
         }
     }
 
-    /// Copies `src_dir/name` (read as `stat`) to `base/rel`, where `dst_dir`
-    /// is `base/` + every component of `rel` but the last and `dst_name` is
-    /// the last. Fails as a whole only when the entry itself could not be
-    /// made; failures below it are in [`Copier::errors`].
+    /// Copies `src_dir/name` (read as `stat`, born `born`) to
+    /// `dst_dir/dst_name`, the pasted entry `root` (see [`Links::begin`]).
+    /// Fails as a whole only when the entry itself could not be made;
+    /// failures below it are in [`Copier::errors`].
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn copy(
         &mut self,
         src_dir: BorrowedFd<'_>,
         name: &CStr,
-        stat: &EntryStat,
+        (stat, born): (&EntryStat, Option<Timespec>),
         src_path: &Path,
-        base: BorrowedFd<'_>,
         dst_dir: BorrowedFd<'_>,
         dst_name: &CStr,
-        rel: &[u8],
+        root: usize,
     ) -> Result<Result<(), FsError>, Cancelled> {
+        let at = Leaf { root, rest: &[] };
         if stat.kind() != FileKind::Dir {
-            return self.leaf(src_dir, name, stat, src_path, base, dst_dir, dst_name, rel);
+            return self.leaf(src_dir, name, (stat, born), src_path, dst_dir, dst_name, at);
         }
-        let root = match self.open_dir_pair(src_dir, name, stat, src_path, dst_dir, dst_name, rel) {
+        let frame = match self.open_dir_pair(src_dir, name, stat, src_path, dst_dir, dst_name, &[])
+        {
             Ok(frame) => frame,
             Err(e) => return Ok(Err(e)),
         };
-        let mut stack = vec![root];
+        let mut stack = vec![frame];
         while let Some(top) = stack.last_mut() {
             if self.cancel.load(Ordering::Relaxed) {
                 return Err(Cancelled);
@@ -109,14 +111,15 @@ impl<'a> Copier<'a> {
             let mut child_rel = top.rel.clone();
             child_rel.push(b'/');
             child_rel.extend_from_slice(child.to_bytes());
-            let child_stat = match scan_stat::statx_at(top.src.as_fd(), child.to_bytes(), false) {
-                Ok((stat, _)) => stat,
-                Err(Errno::NOENT) => continue,
-                Err(e) => {
-                    self.errors.push(sys::errno(Op::Stat, child_path, e));
-                    continue;
-                }
-            };
+            let (child_stat, born) =
+                match scan_stat::statx_at(top.src.as_fd(), child.to_bytes(), false) {
+                    Ok(found) => found,
+                    Err(Errno::NOENT) => continue,
+                    Err(e) => {
+                        self.errors.push(sys::errno(Op::Stat, child_path, e));
+                        continue;
+                    }
+                };
             let (src, dst) = (top.src.as_fd(), top.dst.as_fd());
             if child_stat.kind() == FileKind::Dir {
                 match self.open_dir_pair(
@@ -131,9 +134,15 @@ impl<'a> Copier<'a> {
                     Ok(frame) => stack.push(frame),
                     Err(e) => self.errors.push(e),
                 }
-            } else if let Err(e) =
-                self.leaf(src, &child, &child_stat, &child_path, base, dst, &child, &child_rel)?
-            {
+            } else if let Err(e) = self.leaf(
+                src,
+                &child,
+                (&child_stat, born),
+                &child_path,
+                dst,
+                &child,
+                Leaf { root, rest: &child_rel },
+            )? {
                 self.errors.push(e);
             }
         }
@@ -180,7 +189,7 @@ impl<'a> Copier<'a> {
     /// all copied.
     fn finish_dir(&mut self, frame: Frame) {
         let (src, dst) = (frame.src.as_fd(), frame.dst.as_fd());
-        let result = attrs::apply_fd(src, dst, &frame.stat, self.chown)
+        let result = attrs::apply_fd(src, dst, &frame.stat, self.chown, None)
             .and_then(|dropped| attrs::times_fd(dst, &frame.stat).map(|()| dropped));
         match result {
             Ok(dropped) => {
@@ -202,28 +211,29 @@ impl<'a> Copier<'a> {
         &mut self,
         src_dir: BorrowedFd<'_>,
         name: &CStr,
-        stat: &EntryStat,
+        (stat, born): (&EntryStat, Option<Timespec>),
         src_path: &Path,
-        base: BorrowedFd<'_>,
         dst_dir: BorrowedFd<'_>,
         dst_name: &CStr,
-        rel: &[u8],
+        at: Leaf<'_>,
     ) -> Result<Result<(), FsError>, Cancelled> {
         let kind = stat.kind();
         let key = (stat.dev, stat.ino);
-        if stat.nlink > 1
-            && let Some(first) = self.links.get(&key)
-        {
-            // Another name of a file already copied: link to that copy.
-            let first = CString::new(first.clone()).expect("built from names: no NUL");
-            let linked = rustix::fs::linkat(base, &first, dst_dir, dst_name, AtFlags::empty());
-            if linked.is_ok() {
-                self.meter.add_entry();
-                return Ok(Ok(()));
-            }
+        // Another name of a file this paste already copied: a link to that
+        // copy. (Not only when it still has several names: a move across
+        // filesystems removed the ones it moved already.)
+        if self.links.link(stat, born, dst_dir, dst_name) {
+            self.meter.add_entry();
+            return Ok(Ok(()));
         }
         let result = match kind {
-            FileKind::File => self.file(src_dir, name, stat, src_path, dst_dir, dst_name)?,
+            FileKind::File => {
+                // Directly in an existing directory (under a hidden name):
+                // owner-only until done. Inside a directory this copy made
+                // (owner-only until its end), the permission bits at once.
+                let perms = if at.rest.is_empty() { 0o600 } else { stat.mode & 0o777 };
+                self.file(src_dir, name, (stat, perms), src_path, dst_dir, dst_name)?
+            }
             FileKind::Symlink => self.symlink(src_dir, name, stat, src_path, dst_dir, dst_name),
             _ => self.node(stat, src_path, dst_dir, dst_name),
         };
@@ -231,7 +241,7 @@ impl<'a> Copier<'a> {
             self.meter.add_entry();
             self.verified.insert(key, (kind, if kind == FileKind::Dir { 0 } else { stat.size }));
             if stat.nlink > 1 {
-                self.links.insert(key, rel.to_vec());
+                self.links.record(stat, born, at.root, at.rest, dst_dir, dst_name);
             }
         }
         Ok(result)
@@ -241,7 +251,7 @@ impl<'a> Copier<'a> {
         &mut self,
         src_dir: BorrowedFd<'_>,
         name: &CStr,
-        stat: &EntryStat,
+        (stat, perms): (&EntryStat, u32),
         src_path: &Path,
         dst_dir: BorrowedFd<'_>,
         dst_name: &CStr,
@@ -274,11 +284,13 @@ impl<'a> Copier<'a> {
             dst_dir,
             dst_name,
             create | OFlags::CLOEXEC,
-            Mode::from_raw_mode(0o600),
+            Mode::from_raw_mode(perms),
         ) {
             Ok(fd) => fd,
             Err(e) => return Ok(Err(sys::errno(Op::Create, src_path, e))),
         };
+        // What it was made with (the umask applies): what need not change.
+        let made = rustix::fs::fstat(&dst).ok().map(|st| (st.st_uid, st.st_gid, st.st_mode));
         let unlink = || {
             let _ = rustix::fs::unlinkat(dst_dir, dst_name, AtFlags::empty());
         };
@@ -293,7 +305,7 @@ impl<'a> Copier<'a> {
                 return Ok(Err(sys::errno(Op::Copy, src_path, e)));
             }
         }
-        let done = attrs::apply_fd(src.as_fd(), dst.as_fd(), stat, self.chown)
+        let done = attrs::apply_fd(src.as_fd(), dst.as_fd(), stat, self.chown, made)
             .and_then(|dropped| attrs::times_fd(dst.as_fd(), stat).map(|()| dropped));
         match done {
             Ok(dropped) => self.note_dropped(src_path, dropped),
@@ -349,6 +361,14 @@ impl<'a> Copier<'a> {
         attrs::apply_at(dst_dir, dst_name, stat, self.chown, false)
             .map_err(|e| sys::errno(Op::Copy, src_path, e))
     }
+}
+
+/// Where a leaf goes, for the hard-link record: the pasted entry and the
+/// path inside it.
+#[derive(Clone, Copy)]
+struct Leaf<'r> {
+    root: usize,
+    rest: &'r [u8],
 }
 
 /// The refusal of an entry replaced while it was being copied.

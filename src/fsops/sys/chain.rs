@@ -126,6 +126,17 @@ impl Chain {
         out
     }
 
+    /// Handles of the levels this walk created, top-down (in the order of
+    /// [`Chain::created_paths`]).
+    pub(crate) fn created_handles(&self) -> Vec<BorrowedFd<'_>> {
+        self.fds[1..]
+            .iter()
+            .zip(&self.created)
+            .filter(|(_, created)| **created)
+            .map(|(fd, _)| fd.as_fd())
+            .collect()
+    }
+
     /// True when this walk created at least one level.
     pub(crate) fn created_any(&self) -> bool {
         self.created.iter().any(|c| *c)
