@@ -89,6 +89,8 @@ impl Tree {
             let node_id = base + i as u32;
             self.insert(node_id, parent, batch.name(entry), &NewEntry::from_raw(entry), &mut sums);
         }
+        // Once for the batch, not per entry: this is the scan's hot path.
+        self.touch_listed(parent);
         let info = &mut self.dirs[parent_dir as usize];
         info.filled += batch.entries.len() as u32;
         info.state =
@@ -175,6 +177,7 @@ impl Tree {
     /// The slot a scanner key refers to, removed or not.
     pub(super) fn resolve_slot(&self, key: EntryKey) -> Option<NodeId> {
         let base = *self.batch_base.get(key.batch as usize)?;
-        (base != NONE).then_some(NodeId(base + key.index))
+        // Lazily: `base + index` overflows for a batch that was never placed.
+        (base != NONE).then(|| NodeId(base + key.index))
     }
 }
