@@ -7,7 +7,12 @@
 //!    the first 100 directories open: `z` on a directory and `-` back out,
 //!    timed from the key to the end of the next frame (update, row index,
 //!    draw into `TestBackend` at 80×24). The same with every directory open
-//!    (1,000,000 visible rows), the worst case for the row index.
+//!    (1,000,000 visible rows), the worst case for the row index: by name,
+//!    by size, and by name with hidden entries off. Each key is timed in
+//!    wall time and in this thread's CPU time (the machine is shared), with
+//!    the row index rebuild's own wall time; the first `z` is shown apart
+//!    (the bench opens the directories behind `update`'s back, so that key
+//!    lists every one of them again).
 //! 2. With TREE (default `/tmp/statree-bench/tree`, made by
 //!    `benches/gen_tree.py`) present: TREE is scanned for real, then `-`
 //!    makes its parent the root. Timed: key to the first frame showing the
@@ -22,7 +27,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use statree::config::Config;
+use statree::config::{Config, SortKey};
 use statree::model::{FileKind, NodeId};
 use statree::scan::{self, Batch, EntryKey, EntryStat, Parent, ScanEvent, ScanOptions, Timespec};
 use statree::theme::Theme;
@@ -71,29 +76,58 @@ fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
+/// CPU time of this thread so far (the machine is shared: wall time
+/// includes waiting for a core).
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &raw mut ts) };
+    assert_eq!(rc, 0, "clock_gettime");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// One key to the end of its frame: wall and CPU time, and the row index
+/// rebuild's own wall time.
+struct Timed {
+    wall: Duration,
+    cpu: Duration,
+    rebuild: Duration,
+}
+
 /// Key to the end of the next frame, as the loop does it.
 fn frame_after(
     state: &mut State,
     terminal: &mut Terminal<TestBackend>,
     theme: &Theme,
     msg: Msg,
-) -> (Duration, Vec<Effect>) {
-    let t = Instant::now();
+) -> (Timed, Vec<Effect>) {
+    let (t, cpu) = (Instant::now(), thread_cpu());
     let effects = update(state, msg);
     state.refresh_rows();
     terminal.draw(|frame| statree::ui::draw(frame, state, theme)).expect("draw");
-    (t.elapsed(), effects)
+    let (wall, cpu) = (t.elapsed(), thread_cpu() - cpu);
+    let rebuild = state.rows.last_rebuild.map_or(Duration::ZERO, |(_, d)| d);
+    (Timed { wall, cpu, rebuild }, effects)
 }
 
-fn summary(mut times: Vec<Duration>) -> String {
+fn median_worst(mut times: Vec<Duration>) -> String {
     times.sort();
     format!("median {:.2?}, worst {:.2?}", times[times.len() / 2], times[times.len() - 1])
 }
 
-fn zoom_in_and_out(all_open: bool) {
+fn summary(times: &[Timed]) -> String {
+    format!(
+        "wall {}; cpu {}; rebuild {}",
+        median_worst(times.iter().map(|t| t.wall).collect()),
+        median_worst(times.iter().map(|t| t.cpu).collect()),
+        median_worst(times.iter().map(|t| t.rebuild).collect()),
+    )
+}
+
+fn zoom_in_and_out(all_open: bool, options: ViewOptions) {
     let config = Config::default();
     let theme = Theme::new(&config.colors, None, false);
-    let mut state = State::new(config.keymap.clone(), ViewOptions::default(), Instant::now());
+    let mut state = State::new(config.keymap.clone(), options, Instant::now());
     state.scan.finished = Some(Duration::ZERO);
     state.screen.size = (80, 24);
     build(&mut state, 32_259, 30);
@@ -107,6 +141,7 @@ fn zoom_in_and_out(all_open: bool) {
     state.rebuild_rows();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
     let (mut zooms, mut outs) = (Vec::new(), Vec::new());
+    let mut first = None;
     for i in 0..40 {
         let dir = dirs[(i * 797) % dirs.len()];
         let row = state.rows.position(dir).expect("a visible directory");
@@ -116,17 +151,32 @@ fn zoom_in_and_out(all_open: bool) {
             !effects.iter().any(|e| matches!(e, Effect::ScanRoot { .. } | Effect::Rescan { .. }))
         );
         assert_eq!(state.rows.top, Some(dir));
-        zooms.push(t);
+        if i == 0 {
+            // The directories were opened behind `update`'s back: this first
+            // key lists every one of them again (see BENCHMARKS.md).
+            let relists = effects.iter().filter(|e| matches!(e, Effect::Relist { .. })).count();
+            first = Some((t.wall, t.cpu, relists));
+        } else {
+            zooms.push(t);
+        }
         let (t, _) = frame_after(&mut state, &mut terminal, &theme, key('-'));
         assert_eq!(state.rows.top, None);
         outs.push(t);
     }
+    let (first_wall, first_cpu, relists) = first.expect("a first zoom");
     println!(
-        "entries {}, visible rows {}: z {}; - {}",
+        "entries {}, visible rows {}, sort {:?}, hidden entries {}:\n  first z (lists {relists} directories): \
+         wall {first_wall:.2?}, cpu {first_cpu:.2?}\n  z (39): {}\n  - (40): {}\n  \
+         orders sorted {}, reused {}, {} KiB kept",
         state.tree.totals().entries,
         state.rows.len(),
-        summary(zooms),
-        summary(outs)
+        state.rows.options.sort,
+        if state.rows.options.show_hidden { "shown" } else { "hidden" },
+        summary(&zooms),
+        summary(&outs),
+        state.rows.sorted.sorts,
+        state.rows.sorted.reuses,
+        state.rows.sorted.heap_bytes() / 1024,
     );
 }
 
@@ -168,6 +218,7 @@ fn up_above(tree: PathBuf) {
     println!("{}: {scanned} entries scanned in {:.2?}", tree.display(), started.elapsed());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
     let (t, effects) = frame_after(&mut state, &mut terminal, &theme, key('-'));
+    let t = t.wall;
     let Some(Effect::ScanRoot { ticket, path, skip }) =
         effects.into_iter().find(|e| matches!(e, Effect::ScanRoot { .. }))
     else {
@@ -203,8 +254,11 @@ fn up_above(tree: PathBuf) {
 }
 
 fn main() {
-    zoom_in_and_out(false);
-    zoom_in_and_out(true);
+    let by = |sort| ViewOptions { sort, ..ViewOptions::default() };
+    zoom_in_and_out(false, by(SortKey::Name));
+    zoom_in_and_out(true, by(SortKey::Name));
+    zoom_in_and_out(true, by(SortKey::Size));
+    zoom_in_and_out(true, ViewOptions { show_hidden: false, ..by(SortKey::Name) });
     let tree = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))

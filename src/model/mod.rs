@@ -5,6 +5,7 @@
 
 pub mod chunked;
 pub mod identity;
+pub mod ids;
 pub mod mask;
 pub mod meta;
 pub mod mode;

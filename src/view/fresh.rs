@@ -24,30 +24,49 @@ use crate::watch::relist::Listing;
 pub fn list_opened(state: &mut State) -> Vec<Effect> {
     let tree = &state.tree;
     let rows = &state.rows;
-    state.jobs.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
-    let candidates: Vec<NodeId> = if rows.filtered() {
-        open_on_screen(state)
+    let unchanged = !rows.filtered() && state.jobs.fresh.seen == Some(rows.openings());
+    let candidates: Vec<NodeId> = if unchanged {
+        // Nothing was expanded or collapsed since the last full pass, which
+        // listed every open directory: only those taken out of `listed`
+        // since can be new. (Without this every message — a key, a tick, a
+        // scan batch — went over every open directory: a millisecond per
+        // 30,000.) The ones removed from the tree since stay in `listed`
+        // until the next full pass: ids are never reused.
+        let again = std::mem::take(&mut state.jobs.fresh.again);
+        again.into_iter().filter(|&id| rows.shows_open(id)).collect()
     } else {
-        rows.expanded().iter().copied().collect()
+        state.jobs.fresh.again.clear();
+        state.jobs.fresh.listed.retain(|&id| tree.is_live(id) && rows.shows_open(id));
+        state.jobs.fresh.seen = (!rows.filtered()).then(|| rows.openings());
+        if rows.filtered() {
+            open_on_screen(state)
+        } else {
+            rows.expanded().iter().copied().collect()
+        }
     };
+    let listed = &mut state.jobs.fresh.listed;
     let opened: Vec<NodeId> = candidates
         .into_iter()
-        .filter(|id| !state.jobs.fresh.listed.contains(id) && tree.kind(*id) == FileKind::Dir)
-        .filter(|&id| tree.is_live(id))
+        .filter(|&id| tree.kind(id) == FileKind::Dir && tree.is_live(id))
+        .filter(|&id| listed.insert(id))
         .collect();
-    let mut effects = Vec::new();
-    for dir in opened {
-        state.jobs.fresh.listed.insert(dir);
-        // A directory the walk is still filling is as fresh as the walk.
-        let filling = state
-            .tree
-            .dir(dir)
-            .is_some_and(|d| matches!(d.state, DirState::Pending | DirState::Partial));
-        if filling {
-            continue;
-        }
+    // A directory the walk is still filling is as fresh as the walk.
+    let relist: Vec<NodeId> = opened
+        .into_iter()
+        .filter(|&dir| {
+            !tree.dir(dir).is_some_and(|d| matches!(d.state, DirState::Pending | DirState::Partial))
+        })
+        .collect();
+    if relist.is_empty() {
+        return Vec::new();
+    }
+    // One pass over the listings still on their way, not one per directory:
+    // opening many at once (a filter cleared) was quadratic.
+    let dirs: HashSet<NodeId> = relist.iter().copied().collect();
+    state.jobs.fresh.pending.retain(|_, d| !dirs.contains(d));
+    let mut effects = Vec::with_capacity(relist.len());
+    for dir in relist {
         let ticket = state.jobs.ticket();
-        state.jobs.fresh.pending.retain(|_, d| *d != dir);
         state.jobs.fresh.pending.insert(ticket, dir);
         effects.push(Effect::Relist { ticket, dir, path: state.tree.path(dir) });
     }

@@ -44,6 +44,7 @@ pub mod scan_in;
 pub mod screen;
 pub mod search;
 pub mod shown;
+pub mod sorted;
 pub mod state;
 pub mod sweep;
 pub mod undo;

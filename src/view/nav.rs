@@ -41,10 +41,13 @@ pub fn reveal(state: &mut State, id: NodeId) {
         changed |= state.rows.set_expanded(dir, true);
         cursor = state.tree.parent(dir);
     }
-    if changed || state.rows.dirty || state.rows.position(id).is_none() {
-        state.rebuild_rows();
+    let mut row = if changed || state.rows.dirty { None } else { state.rows.position(id) };
+    if row.is_none() {
+        // Noted by the rebuild: found without a scan of the rows.
+        state.rebuild_rows_noting(Some(id));
+        row = state.rows.position(id);
     }
-    if let Some(row) = state.rows.position(id) {
+    if let Some(row) = row {
         state.cursor.row = row;
     }
     keep_selection_visible(state);
@@ -173,7 +176,8 @@ pub fn collapse_or_parent(state: &mut State) -> Vec<Effect> {
         keep_selection_visible(state);
         return Vec::new();
     }
-    match state.tree.parent(id).and_then(|p| state.rows.position(p)) {
+    // A parent's row is above its children's.
+    match state.tree.parent(id).and_then(|p| state.rows.position_above(p, state.cursor.row)) {
         Some(row) => select_row(state, row),
         None => Vec::new(),
     }

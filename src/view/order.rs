@@ -146,6 +146,14 @@ impl<K: Clone + PartialEq> OrderCache<K> {
         false
     }
 
+    /// Drops the kept order of `dir`, sorted inline now (it has fewer than
+    /// [`Self::big`] children).
+    pub fn forget(&mut self, dir: NodeId) {
+        if !self.done.is_empty() {
+            self.done.remove(&dir);
+        }
+    }
+
     /// True while a sort is pending.
     pub fn sorting(&self) -> bool {
         self.job.is_some()

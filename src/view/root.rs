@@ -113,7 +113,7 @@ pub fn set_top(state: &mut State, top: Option<NodeId>) -> Vec<Effect> {
     if let Some(id) = state.rows.top.or_else(|| view_root(state)) {
         state.rows.set_expanded(id, true);
         // Listed again by `fresh::list_opened` after this update.
-        state.jobs.fresh.listed.remove(&id);
+        state.jobs.fresh.list_again(id);
         if let Some(path) = view_root_path(state) {
             state.message(format!("root: {}", sanitize::path(&path)));
         }

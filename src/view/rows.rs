@@ -3,14 +3,20 @@
 //! Drawing a frame reads only the rows on screen from this index, so a frame
 //! costs O(screen), whatever the tree size. Rebuilding the index costs
 //! O(visible rows) and happens only when something changed (the caller
-//! throttles it while a scan streams in).
+//! throttles it while a scan streams in). It sorts only the open directories
+//! whose children changed since they were last sorted: the others' orders
+//! are kept ([`SortedChildren`]), so a rebuild that nothing invalidated —
+//! a zoom (`z`) and going back out (`-`) — is a walk copying them (a
+//! million open rows in a few milliseconds).
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
 use super::order::{Compare, OrderCache};
+use super::sorted::SortedChildren;
 use crate::config::SortKey;
+use crate::model::ids::IdSet;
 use crate::model::{FileKind, NodeId, Tree};
 
 /// One row: a node and its depth below its root.
@@ -20,6 +26,14 @@ pub struct Row {
     pub id: NodeId,
     /// Indentation level (0 for a root).
     pub depth: u16,
+}
+
+/// A row to come, and whether it is a directory when that is known.
+#[derive(Debug, Clone, Copy)]
+struct Visit {
+    id: NodeId,
+    depth: u16,
+    dir: Option<bool>,
 }
 
 /// What decides which rows exist and in what order.
@@ -56,6 +70,25 @@ impl ViewOptions {
     }
 }
 
+/// A value that changes whenever a directory is expanded or collapsed; no
+/// two row indexes, nor two states of one, share a value (one counter for
+/// the process), so a value seen before means nothing opened or closed since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Openings(u64);
+
+impl Openings {
+    fn next() -> Self {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        Openings(COUNTER.fetch_add(1, AtomicOrdering::Relaxed))
+    }
+}
+
+impl Default for Openings {
+    fn default() -> Self {
+        Openings::next()
+    }
+}
+
 /// The flattened rows plus the set of expanded directories, the options
 /// they are built with, and whether they are stale.
 #[derive(Debug, Default)]
@@ -69,12 +102,22 @@ pub struct RowIndex {
     /// When the rows were last rebuilt and how long it took.
     pub last_rebuild: Option<(Instant, Duration)>,
     rows: Vec<Row>,
-    expanded: HashSet<NodeId>,
+    expanded: IdSet,
+    /// `expanded` again, a bit per node id: what a rebuild asks of every
+    /// open directory, answered without a hash lookup's cache miss.
+    expanded_bits: Vec<u64>,
+    /// Changes with every expansion or collapse.
+    openings: Openings,
+    /// Where the last rebuild put the nodes it was asked to note: found
+    /// without a scan of the rows.
+    noted: [Option<(NodeId, usize)>; 2],
+    /// The rebuild's stack of rows to come, kept for its room.
+    stack: Vec<Visit>,
     /// With a filter: nodes that match or have a matching descendant.
     kept: Option<Vec<u64>>,
     /// With a filter every kept directory shows open; these were closed by
     /// the user while it is on (the unfiltered expansion stays untouched).
-    filter_collapsed: HashSet<NodeId>,
+    filter_collapsed: IdSet,
     /// The filter the last rebuild used.
     last_filter: Option<Vec<u8>>,
     /// Only these nodes (a bit per node id) and their ancestors, on top of
@@ -82,6 +125,8 @@ pub struct RowIndex {
     node_filter: Option<Vec<u64>>,
     /// Huge directories' sorted orders, and the one being sorted in steps.
     pub order: OrderCache<ViewOptions>,
+    /// The other directories' sorted children, kept between rebuilds.
+    pub sorted: SortedChildren,
     /// The last rebuild showed a huge directory in listing order: its sort
     /// is still running.
     unsorted: bool,
@@ -118,23 +163,38 @@ impl RowIndex {
     pub fn is_expanded(&self, id: NodeId) -> bool {
         match self.kept {
             Some(_) => !self.filter_collapsed.contains(&id),
-            None => self.expanded.contains(&id),
+            None => bit(&self.expanded_bits, id),
         }
     }
 
     /// Expands or collapses a directory. Returns true when that changed.
     /// While a filter is on this only changes the filtered view.
     pub fn set_expanded(&mut self, id: NodeId, expanded: bool) -> bool {
-        match (self.kept.is_some(), expanded) {
+        let changed = match (self.kept.is_some(), expanded) {
             (true, true) => self.filter_collapsed.remove(&id),
             (true, false) => self.filter_collapsed.insert(id),
-            (false, true) => self.expanded.insert(id),
-            (false, false) => self.expanded.remove(&id),
+            (false, true) => {
+                set_bit(&mut self.expanded_bits, id);
+                self.expanded.insert(id)
+            }
+            (false, false) => {
+                clear_bit(&mut self.expanded_bits, id);
+                self.expanded.remove(&id)
+            }
+        };
+        if changed {
+            self.openings = Openings::next();
         }
+        changed
+    }
+
+    /// What changes whenever a directory is expanded or collapsed.
+    pub fn openings(&self) -> Openings {
+        self.openings
     }
 
     /// The expanded directories.
-    pub fn expanded(&self) -> &HashSet<NodeId> {
+    pub fn expanded(&self) -> &IdSet {
         &self.expanded
     }
 
@@ -148,13 +208,25 @@ impl RowIndex {
     pub fn shows_open(&self, id: NodeId) -> bool {
         match self.kept {
             Some(_) => self.keeps(id) && !self.filter_collapsed.contains(&id),
-            None => self.expanded.contains(&id),
+            None => bit(&self.expanded_bits, id),
         }
     }
 
-    /// The row showing `id`, if visible.
+    /// The row showing `id`, if visible: where the last rebuild noted it,
+    /// else by a scan of the rows.
     pub fn position(&self, id: NodeId) -> Option<usize> {
+        for (noted, row) in self.noted.iter().flatten() {
+            if *noted == id && self.rows.get(*row).is_some_and(|r| r.id == id) {
+                return Some(*row);
+            }
+        }
         self.rows.iter().position(|row| row.id == id)
+    }
+
+    /// The row showing `id` if it is above row `below` (as a parent is
+    /// above its children): a scan back from there, not from the top.
+    pub fn position_above(&self, id: NodeId, below: usize) -> Option<usize> {
+        self.rows[..below.min(self.rows.len())].iter().rposition(|row| row.id == id)
     }
 
     /// The row showing `id`, looked for at `hint` first (where it was before
@@ -179,6 +251,13 @@ impl RowIndex {
 
     /// Rebuilds the rows from the tree.
     pub fn rebuild(&mut self, tree: &Tree) {
+        self.rebuild_noting(tree, [None, None]);
+    }
+
+    /// Rebuilds the rows from the tree, noting where these nodes land (what
+    /// [`Self::position`] then answers at once).
+    pub fn rebuild_noting(&mut self, tree: &Tree, note: [Option<NodeId>; 2]) {
+        self.noted = [None, None];
         let options = &self.options.clone();
         if self.last_filter != options.filter {
             self.filter_collapsed.clear();
@@ -192,39 +271,65 @@ impl RowIndex {
             })),
         };
         self.rows.clear();
-        let mut stack: Vec<Row> = Vec::new();
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
         let roots: Vec<NodeId> = match self.top.filter(|&top| tree.is_live(top)) {
             Some(top) => vec![top],
             None => tree.roots().collect(),
         };
         // Roots always show, even when nothing under them matches a filter.
-        stack.extend(roots.into_iter().rev().map(|id| Row { id, depth: 0 }));
+        stack.extend(roots.into_iter().rev().map(|id| Visit { id, depth: 0, dir: None }));
         let mut children = Vec::new();
         self.unsorted = false;
-        while let Some(row) = stack.pop() {
-            self.rows.push(row);
-            if tree.kind(row.id) != FileKind::Dir || !self.is_expanded(row.id) {
+        while let Some(Visit { id, depth, dir }) = stack.pop() {
+            for (i, wanted) in note.iter().enumerate() {
+                if *wanted == Some(id) {
+                    self.noted[i] = Some((id, self.rows.len()));
+                }
+            }
+            self.rows.push(Row { id, depth });
+            let dir = dir.unwrap_or_else(|| tree.kind(id) == FileKind::Dir);
+            if !dir || !self.is_expanded(id) {
                 continue;
             }
-            children.clear();
-            children.extend(tree.children(row.id).filter(|&c| self.shows(tree, options, c)));
-            // Fields, not `self.shows`: the order cache is borrowed mutably.
+            let depth = depth.saturating_add(1);
+            // Fields, not `self.keeps`: the order caches are borrowed mutably.
             let kept = &self.kept;
             let shows = |id: NodeId| {
                 (options.show_hidden || !tree.name(id).starts_with(b"."))
                     && kept.as_ref().is_none_or(|bits| bit(bits, id))
             };
+            let key = (options.sort, options.disk_usage);
+            let cmp = |a, b| compare(tree, options, a, b);
+            if let Some(sorted) = self.sorted.children(tree, key, &cmp, (id, self.order.big)) {
+                // Every child in order: the shown ones are that order's
+                // subsequence (the sort is stable).
+                self.order.forget(id);
+                for i in (0..sorted.len()).rev() {
+                    let child = sorted.id(i);
+                    if (options.show_hidden || !sorted.is_dot(i))
+                        && kept.as_ref().is_none_or(|bits| bit(bits, child))
+                    {
+                        stack.push(Visit { id: child, depth, dir: Some(sorted.is_dir(i)) });
+                    }
+                }
+                continue;
+            }
+            children.clear();
+            children.extend(tree.children(id).filter(|&c| shows(c)));
             let how = (tree, options, &compare_in(tree) as Compare<ViewOptions>);
-            let sorted = self.order.order(how, &shows, row.id, &mut children);
+            let sorted = self.order.order(how, &shows, id, &mut children);
             self.unsorted |= !sorted;
-            let depth = row.depth.saturating_add(1);
-            stack.extend(children.iter().rev().map(|&id| Row { id, depth }));
+            stack.extend(children.iter().rev().map(|&id| Visit { id, depth, dir: None }));
         }
+        self.stack = stack;
+        self.sorted.tidy(tree);
     }
 
     /// Limits the rows to these nodes and their ancestors (`None`: no limit).
     /// Like the name filter, every kept directory shows open.
     pub fn set_node_filter(&mut self, ids: Option<Vec<NodeId>>) {
+        self.openings = Openings::next();
         self.filter_collapsed.clear();
         self.order.filter_epoch += 1;
         self.node_filter = ids.map(|ids| {
@@ -247,10 +352,6 @@ impl RowIndex {
     /// False for a node the active filter hides (true without a filter).
     pub fn keeps(&self, id: NodeId) -> bool {
         self.kept.as_ref().is_none_or(|bits| bit(bits, id))
-    }
-
-    fn shows(&self, tree: &Tree, options: &ViewOptions, id: NodeId) -> bool {
-        (options.show_hidden || !tree.name(id).starts_with(b".")) && self.keeps(id)
     }
 }
 
@@ -327,6 +428,16 @@ fn set_bit(bits: &mut Vec<u64>, id: NodeId) {
     bits[word] |= 1 << (id.0 % 64);
 }
 
+fn clear_bit(bits: &mut [u64], id: NodeId) {
+    if let Some(word) = bits.get_mut(id.0 as usize / 64) {
+        *word &= !(1 << (id.0 % 64));
+    }
+}
+
 fn bit(bits: &[u64], id: NodeId) -> bool {
     bits.get(id.0 as usize / 64).is_some_and(|word| word & (1 << (id.0 % 64)) != 0)
 }
+
+#[cfg(test)]
+#[path = "rows_tests.rs"]
+mod tests;

@@ -220,9 +220,15 @@ impl State {
 
     /// Rebuilds the rows now, keeping the selected node selected.
     pub fn rebuild_rows(&mut self) {
+        self.rebuild_rows_noting(None);
+    }
+
+    /// [`Self::rebuild_rows`], noting where `also` lands too (found then
+    /// without a scan of the rows).
+    pub fn rebuild_rows_noting(&mut self, also: Option<NodeId>) {
         let (selected, was) = (self.selected_node(), self.cursor.row);
         let started = Instant::now();
-        self.rows.rebuild(&self.tree);
+        self.rows.rebuild_noting(&self.tree, [selected, also]);
         self.rows.dirty = false;
         self.rows.last_rebuild = Some((self.screen.now, started.elapsed()));
         if let Some(id) = selected

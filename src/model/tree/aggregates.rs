@@ -31,6 +31,9 @@ impl Tree {
 
     /// Adds `sums` to the directory `from` and every ancestor.
     pub(super) fn propagate(&mut self, from: u32, sums: Sums) {
+        if sums.size != 0 || sums.alloc != 0 {
+            self.sizes_changed_above(from);
+        }
         self.each_dir_up(from, |info| {
             info.total_size += sums.size;
             info.total_alloc += sums.alloc;
@@ -41,6 +44,9 @@ impl Tree {
 
     /// Subtracts `sums` from the directory `from` and every ancestor.
     pub(super) fn unpropagate(&mut self, from: u32, sums: Sums) {
+        if sums.size != 0 || sums.alloc != 0 {
+            self.sizes_changed_above(from);
+        }
         self.each_dir_up(from, |info| {
             info.total_size = info.total_size.saturating_sub(sums.size);
             info.total_alloc = info.total_alloc.saturating_sub(sums.alloc);

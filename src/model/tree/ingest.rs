@@ -89,6 +89,8 @@ impl Tree {
             let node_id = base + i as u32;
             self.insert(node_id, parent, batch.name(entry), &NewEntry::from_raw(entry), &mut sums);
         }
+        // Once for the batch, not per entry: this is the scan's hot path.
+        self.touch_listed(parent);
         let info = &mut self.dirs[parent_dir as usize];
         info.filled += batch.entries.len() as u32;
         info.state =

@@ -110,6 +110,8 @@ impl Tree {
                 extra: NONE,
             }) as u32;
             self.dir_stamps.push(entry.stat.map(DirStamp::of).unwrap_or_default());
+            let stamps = self.new_stamps();
+            self.child_stamps.push(stamps);
         }
         node.flags = flags;
         if counted {
@@ -130,6 +132,8 @@ impl Tree {
         } else {
             self.nodes[slot] = node;
         }
+        // The parent's `listed` stamp (see `changes`) is the caller's to
+        // move: `attach` does, and `fill_range` once per batch.
     }
 
     /// Whether a new node is a repeat: below one, or a directory the walk

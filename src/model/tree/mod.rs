@@ -20,7 +20,8 @@
 //! children, paths), and the edits: `ops` ([`TreeOp`]), `remove` (a node and its subtree), `overflow` (children
 //! added after a directory's range), `rescan` (reading one directory again), `reroot` (a root's parent
 //! becoming the root, a root added for a new path),
-//! `stamps` (when a directory's children were read).
+//! `stamps` (when a directory's children were read), `changes` (when they
+//! last changed as a sort sees them).
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -28,6 +29,7 @@ use super::chunked::{ChunkedVec, NameArena};
 use crate::error::ScanError;
 
 mod aggregates;
+mod changes;
 pub mod huge_dir;
 mod ingest;
 mod insert;
@@ -44,6 +46,7 @@ mod stamps;
 #[cfg(test)]
 mod tests;
 
+pub use changes::ChildStamps;
 use node::Node;
 pub use ops::TreeOp;
 use overflow::DirExtra;
@@ -136,6 +139,11 @@ pub struct Tree {
     dirs: ChunkedVec<DirInfo, 16384>,
     /// Per entry of `dirs`: when its children were read (see `stamps`).
     dir_stamps: ChunkedVec<stamps::DirStamp, 16384>,
+    /// Per entry of `dirs`: when its children last changed as a sort sees
+    /// them (see `changes`).
+    child_stamps: ChunkedVec<changes::Stored, 16384>,
+    /// What the stored stamps count from (see `changes`).
+    stamp_base: u64,
     names: NameArena,
     /// Node of entry 0 of each batch, by batch id (`NONE` until it arrives).
     batch_base: Vec<u32>,

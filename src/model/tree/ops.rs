@@ -214,6 +214,11 @@ impl Tree {
         (node.owner, node.size, node.blocks, node.mtime) = (owner, size, blocks, mtime);
         let had_no_stat = node.flags & FLAG_NO_STAT != 0;
         node.flags &= !FLAG_NO_STAT;
+        let parent = node.parent;
+        // Its type, times or own size may have moved it among its siblings
+        // (a hard link counted elsewhere changes no total: only this says so).
+        self.touch_listed(parent);
+        let node = &mut self.nodes[id as usize];
         let mut counted = node.flags & FLAG_LINK_DUP == 0;
         if !counted && stat.nlink <= 1 {
             // The other names are gone: this one is the file now.

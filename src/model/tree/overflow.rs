@@ -106,6 +106,7 @@ impl Tree {
     /// Makes `child` a child of `parent` (overflow set, or back in its range).
     pub(super) fn attach(&mut self, parent: u32, child: u32) {
         self.nodes[child as usize].parent = parent;
+        self.touch_listed(parent);
         let (extra, in_range) = self.edit_slot(parent, child);
         let extra = &mut self.extras[extra];
         if in_range {
@@ -120,7 +121,9 @@ impl Tree {
 
     /// Takes `child` out of its parent's children (not out of the tree).
     pub(super) fn detach(&mut self, child: u32) {
-        let (extra, in_range) = self.edit_slot(self.nodes[child as usize].parent, child);
+        let parent = self.nodes[child as usize].parent;
+        self.touch_listed(parent);
+        let (extra, in_range) = self.edit_slot(parent, child);
         let extra = &mut self.extras[extra];
         if in_range {
             extra.gone += 1;

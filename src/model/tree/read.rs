@@ -222,6 +222,7 @@ impl Tree {
     pub fn heap_bytes(&self) -> usize {
         self.nodes.heap_bytes()
             + self.dirs.heap_bytes()
+            + self.child_stamps.heap_bytes()
             + self.names.heap_bytes()
             + self.batch_base.capacity() * 4
             + self.links_seen.capacity() * 16

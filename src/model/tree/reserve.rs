@@ -98,6 +98,7 @@ impl Tree {
         let mut chunks = self.nodes.try_reserve(slots)?;
         chunks += self.dirs.try_reserve(dirs)?;
         chunks += self.dir_stamps.try_reserve(dirs)?;
+        chunks += self.child_stamps.try_reserve(dirs)?;
         chunks += self.names.try_reserve(name_bytes)?;
         self.dir_claims.try_reserve(dirs)?;
         self.links_seen.try_reserve(links)?;

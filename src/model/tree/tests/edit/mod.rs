@@ -12,6 +12,7 @@ use crate::error::{Op, ScanError};
 use crate::model::mode::FileKind;
 use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
 
+mod changes;
 mod ops;
 mod random;
 mod reroot;
