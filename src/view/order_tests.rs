@@ -3,22 +3,8 @@
 
 use super::*;
 use crate::config::SortKey;
-use crate::scan::{EntryStat, Timespec};
+use crate::model::tree::huge_dir::stat;
 use crate::view::rows::{ViewOptions, compare, sort_siblings};
-
-fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
-    let mtime = Timespec { sec: 1_700_000_000 + (ino % 977) as i64, nsec: 0 };
-    EntryStat {
-        mode,
-        size,
-        blocks: size.div_ceil(512),
-        ino,
-        nlink: 1,
-        dev: 1,
-        mtime,
-        ..Default::default()
-    }
-}
 
 /// A root holding `n` files with shuffled names and sizes (the shared
 /// huge-directory fixture, [`crate::model::tree::huge_dir`]).

@@ -20,7 +20,9 @@ use super::{NodeId, Tree};
 /// Entries per batch, as the scanner slices a large directory.
 pub const SLICE: u64 = 2048;
 
-fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
+/// The stat of one synthetic entry: `mode`, `size` (and its blocks), inode
+/// `ino`, an mtime spread by the inode.
+pub fn stat(mode: u32, size: u64, ino: u64) -> EntryStat {
     let mtime = Timespec { sec: 1_700_000_000 + (ino % 977) as i64, nsec: 0 };
     EntryStat {
         mode,
