@@ -25,7 +25,8 @@ use crate::scan::source::{Recorded, Sink, Source};
 use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
 
 /// A path: a string, or the bytes of one that is not UTF-8 (an array).
-enum RawPath<'a> {
+#[derive(Debug, PartialEq)]
+pub(super) enum RawPath<'a> {
     Text(Cow<'a, str>),
     Bytes(Vec<u8>),
 }
@@ -78,30 +79,30 @@ impl RawPath<'_> {
 }
 
 /// The fields of a record the tree keeps (the rest are skipped).
-#[derive(Deserialize)]
-struct Record<'a> {
+#[derive(Deserialize, Debug, PartialEq)]
+pub(super) struct Record<'a> {
     #[serde(borrow)]
-    path: RawPath<'a>,
+    pub(super) path: RawPath<'a>,
     #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
+    pub(super) kind: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    mode: Option<Cow<'a, str>>,
-    ino: Option<u64>,
-    dev: Option<u64>,
-    nlink: Option<u64>,
-    uid: Option<u32>,
-    gid: Option<u32>,
-    size: Option<u64>,
-    blocks: Option<u64>,
+    pub(super) mode: Option<Cow<'a, str>>,
+    pub(super) ino: Option<u64>,
+    pub(super) dev: Option<u64>,
+    pub(super) nlink: Option<u64>,
+    pub(super) uid: Option<u32>,
+    pub(super) gid: Option<u32>,
+    pub(super) size: Option<u64>,
+    pub(super) blocks: Option<u64>,
     #[serde(borrow)]
-    atime: Option<Cow<'a, str>>,
+    pub(super) atime: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    mtime: Option<Cow<'a, str>>,
+    pub(super) mtime: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    ctime: Option<Cow<'a, str>>,
-    rdev: Option<u64>,
+    pub(super) ctime: Option<Cow<'a, str>>,
+    pub(super) rdev: Option<u64>,
     #[serde(borrow)]
-    error: Option<Cow<'a, str>>,
+    pub(super) error: Option<Cow<'a, str>>,
 }
 
 /// A directory met so far: its children counted (pass one), then its key
@@ -203,8 +204,17 @@ fn key_of(path: &[u8]) -> &[u8] {
     }
 }
 
-/// One record; a failure names the byte where serde_json stopped.
+/// One record: read in place when it has the writer's own shape, else by
+/// serde_json; a failure names the byte where serde_json stopped.
 fn parse(line: &[u8], start: u64) -> Lexed<Record<'_>> {
+    if let Some(record) = super::jsonfast::record(line) {
+        return Ok(record);
+    }
+    slow(line, start)
+}
+
+/// serde_json's reading of a line: the reference the fast path is held to.
+pub(super) fn slow(line: &[u8], start: u64) -> Lexed<Record<'_>> {
     serde_json::from_slice(line).map_err(|e| LexError {
         offset: start + e.column().saturating_sub(1) as u64,
         reason: format!("a malformed record: {e}"),
@@ -226,13 +236,20 @@ fn count_line(line: &[u8], start: u64, dirs: &mut Dirs) -> Lexed<()> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let record = parse(line, start)?;
-    let path = record.path.bytes();
+    // Only the path and the type count here (see `jsonfast::outline`).
+    let (path, is_dir) = match super::jsonfast::outline(line) {
+        Some(outline) => outline,
+        None => {
+            let record = parse(line, start)?;
+            (record.path, record.kind.as_deref() == Some("dir"))
+        }
+    };
+    let path = path.bytes();
     let (parent, _) = split(path);
     if let Some(dir) = dirs.get_mut(parent) {
         dir.total += 1;
     }
-    if record.kind.as_deref() == Some("dir") {
+    if is_dir {
         let dir = Dir { total: 0, sent: 0, key: EntryKey::default(), descend: false };
         dirs.insert(key_of(path).into(), dir);
     }

@@ -16,6 +16,7 @@
 //! still open carries the error.
 
 mod emit;
+mod jsonfast;
 mod jsonl;
 mod lexer;
 mod ncdu;
