@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::jsonl::{RawPath, Record};
+use super::record::{RawPath, Record};
 
 /// What the first pass needs of a line in the writer's shape: its path and
 /// whether it is a directory (`path` and `type` lead every written record).

@@ -2,7 +2,7 @@
 //! same by serde_json; every line not in the writer's shape must go there.
 
 use super::{outline, record};
-use crate::import::jsonl::slow;
+use crate::import::record::slow;
 
 /// What serde_json gives, or `None` where it refuses the line.
 fn by_serde(line: &[u8]) -> Option<super::Record<'_>> {

@@ -20,6 +20,7 @@ mod jsonfast;
 mod jsonl;
 mod lexer;
 mod ncdu;
+mod record;
 #[cfg(test)]
 mod tests;
 mod time;
