@@ -15,94 +15,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Deserialize;
-
 use super::ImportError;
 use super::lexer::{LexError, Lexed, Lexer};
+use super::record::{Record, slow};
 use crate::error::{Op, ScanError};
 use crate::scan::kind::FileKind;
 use crate::scan::source::{Recorded, Sink, Source};
 use crate::scan::{Batch, EntryKey, EntryStat, Parent, ScanEvent};
-
-/// A path: a string, or the bytes of one that is not UTF-8 (an array).
-enum RawPath<'a> {
-    Text(Cow<'a, str>),
-    Bytes(Vec<u8>),
-}
-
-/// Told apart by the JSON value's own type: an untagged enum would buffer
-/// every path to try each variant in turn.
-impl<'de: 'a, 'a> Deserialize<'de> for RawPath<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Self, D::Error> {
-        from.deserialize_any(RawPathVisitor(std::marker::PhantomData))
-    }
-}
-
-struct RawPathVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> serde::de::Visitor<'de> for RawPathVisitor<'a> {
-    type Value = RawPath<'a>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a path: a string, or an array of bytes")
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(RawPath::Text(Cow::Borrowed(text)))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(RawPath::Text(Cow::Owned(text.to_owned())))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
-        Ok(RawPath::Text(Cow::Owned(text)))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(byte) = seq.next_element::<u8>()? {
-            bytes.push(byte);
-        }
-        Ok(RawPath::Bytes(bytes))
-    }
-}
-
-impl RawPath<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            RawPath::Text(text) => text.as_bytes(),
-            RawPath::Bytes(bytes) => bytes,
-        }
-    }
-}
-
-/// The fields of a record the tree keeps (the rest are skipped).
-#[derive(Deserialize)]
-struct Record<'a> {
-    #[serde(borrow)]
-    path: RawPath<'a>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    mode: Option<Cow<'a, str>>,
-    ino: Option<u64>,
-    dev: Option<u64>,
-    nlink: Option<u64>,
-    uid: Option<u32>,
-    gid: Option<u32>,
-    size: Option<u64>,
-    blocks: Option<u64>,
-    #[serde(borrow)]
-    atime: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    mtime: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ctime: Option<Cow<'a, str>>,
-    rdev: Option<u64>,
-    #[serde(borrow)]
-    error: Option<Cow<'a, str>>,
-}
 
 /// A directory met so far: its children counted (pass one), then its key
 /// and how many of them were sent (pass two).
@@ -203,12 +122,13 @@ fn key_of(path: &[u8]) -> &[u8] {
     }
 }
 
-/// One record; a failure names the byte where serde_json stopped.
+/// One record: read in place when it has the writer's own shape, else by
+/// serde_json; a failure names the byte where serde_json stopped.
 fn parse(line: &[u8], start: u64) -> Lexed<Record<'_>> {
-    serde_json::from_slice(line).map_err(|e| LexError {
-        offset: start + e.column().saturating_sub(1) as u64,
-        reason: format!("a malformed record: {e}"),
-    })
+    if let Some(record) = super::jsonfast::record(line) {
+        return Ok(record);
+    }
+    slow(line, start)
 }
 
 /// Pass one: every directory and how many children it has.
@@ -226,13 +146,20 @@ fn count_line(line: &[u8], start: u64, dirs: &mut Dirs) -> Lexed<()> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let record = parse(line, start)?;
-    let path = record.path.bytes();
+    // Only the path and the type count here (see `jsonfast::outline`).
+    let (path, is_dir) = match super::jsonfast::outline(line) {
+        Some(outline) => outline,
+        None => {
+            let record = parse(line, start)?;
+            (record.path, record.kind.as_deref() == Some("dir"))
+        }
+    };
+    let path = path.bytes();
     let (parent, _) = split(path);
     if let Some(dir) = dirs.get_mut(parent) {
         dir.total += 1;
     }
-    if record.kind.as_deref() == Some("dir") {
+    if is_dir {
         let dir = Dir { total: 0, sent: 0, key: EntryKey::default(), descend: false };
         dirs.insert(key_of(path).into(), dir);
     }

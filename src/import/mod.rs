@@ -16,9 +16,11 @@
 //! still open carries the error.
 
 mod emit;
+mod jsonfast;
 mod jsonl;
 mod lexer;
 mod ncdu;
+mod record;
 #[cfg(test)]
 mod tests;
 mod time;
