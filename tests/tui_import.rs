@@ -165,3 +165,12 @@ fn the_metadata_pane_says_the_fields_are_recorded() {
     assert!(screen.contains("rec") && screen.contains("statree"), "{screen}");
     assert!(screen.contains("read-only"), "{screen}");
 }
+
+#[test]
+fn the_status_line_says_an_import_was_read_not_scanned() {
+    let fx = Fixture::new();
+    let h = imported(&fx);
+    let screen = h.render(100, 30);
+    assert!(screen.contains("read in"), "{screen}");
+    assert!(!screen.contains("scanned in"), "nothing was scanned: {screen}");
+}

@@ -167,8 +167,11 @@ pub fn progress_text(state: &State) -> String {
             } else {
                 (apparent, format!("{disk} on disk"))
             };
+            // An import read a file: saying it was scanned would claim a
+            // look at the disk that never happened.
+            let how = if crate::view::imported::is_imported(state) { "read" } else { "scanned" };
             format!(
-                " {} entries · {shown} · {errors} · scanned in {:.2} s · {other}{HELP_HINT}",
+                " {} entries · {shown} · {errors} · {how} in {:.2} s · {other}{HELP_HINT}",
                 group_digits(totals.entries),
                 took.as_secs_f64()
             )
