@@ -74,16 +74,7 @@ pub fn send(parser: &mut Parser, counts: &[u32], sink: &Sink, file: &Path) -> Le
     if let Err(e) = &result {
         // Everything read stays; the directories still open were not read
         // to their end: each says so.
-        let error = ScanError {
-            op: Op::ReadDir,
-            errno: None,
-            reason: format!(
-                "import {}: byte {}: {}",
-                crate::sanitize::path(file),
-                e.offset,
-                e.reason
-            ),
-        };
+        let error = e.unread_dir(file);
         emitter.abandon(error, file);
     }
     result

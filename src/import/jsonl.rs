@@ -247,16 +247,7 @@ fn finish(dirs: &Dirs, sink: &Sink, next_id: &mut u32, failed: Option<&LexError>
             *next_id += 1;
             sink.send(ScanEvent::Batch(batch));
         } else if let Some(e) = failed.filter(|_| dir.sent < dir.total) {
-            let error = ScanError {
-                op: Op::ReadDir,
-                errno: None,
-                reason: format!(
-                    "import {}: byte {}: {}",
-                    crate::sanitize::path(file),
-                    e.offset,
-                    e.reason
-                ),
-            };
+            let error = e.unread_dir(file);
             let path = PathBuf::from(OsStr::from_bytes(path));
             sink.send(ScanEvent::DirError { dir: dir.key, path, error });
         }

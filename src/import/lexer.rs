@@ -20,6 +20,23 @@ pub struct LexError {
     pub reason: String,
 }
 
+impl LexError {
+    /// The error a directory left unread by this failure carries: it names
+    /// the import file and the byte offset.
+    pub fn unread_dir(&self, file: &std::path::Path) -> crate::error::ScanError {
+        crate::error::ScanError {
+            op: crate::error::Op::ReadDir,
+            errno: None,
+            reason: format!(
+                "import {}: byte {}: {}",
+                crate::sanitize::path(file),
+                self.offset,
+                self.reason
+            ),
+        }
+    }
+}
+
 pub type Lexed<T> = Result<T, LexError>;
 
 /// A buffered byte source with offsets.
