@@ -8,6 +8,7 @@ pub mod columns;
 pub mod dialog;
 pub mod goto;
 pub mod help;
+mod line_prompt;
 pub mod meta;
 pub mod owner;
 pub mod paste;

@@ -7,7 +7,6 @@ use crate::fmt::{fit, group_digits, human_size};
 use crate::keymap::Action;
 use crate::sanitize;
 use crate::theme::Theme;
-use crate::view::line::Unit;
 use crate::view::{Mode, NamePrompt, NamePurpose, PromptKind, State, outcomes};
 
 /// The end of the totals line, dropped first when the line is too long.
@@ -105,48 +104,15 @@ fn message_text(text: &str, width: usize, log_key: Option<&str>) -> String {
 }
 
 /// The rename/create prompt: label, the line with a visible cursor, and the
-/// keys. Each unit is sanitized on its own, so the cursor lands between the
-/// units the user edits (a raw byte shows as `\xNN` and moves as one).
+/// keys, which stay on screen too.
 fn draw_name_prompt(prompt: &NamePrompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let label = match &prompt.purpose {
         NamePurpose::Rename(_) => "rename to: ",
         NamePurpose::Create { .. } => "create (end with / for directories): ",
     };
-    let mut before = String::new();
-    let mut after = String::new();
-    for (i, unit) in prompt.line.units().iter().enumerate() {
-        let shown = match *unit {
-            Unit::Char(c) => sanitize::text(c.encode_utf8(&mut [0; 4])).into_owned(),
-            Unit::Raw(b) => format!("\\x{b:02x}"),
-        };
-        if i < prompt.line.cursor() { before.push_str(&shown) } else { after.push_str(&shown) }
-    }
-    let width = area.width as usize;
     let hint = "  Enter ok · Esc cancel";
-    // Keep the cursor on screen: drop text from the left when the line is long.
-    let room = width.saturating_sub(label.chars().count() + hint.chars().count() + 1).max(8);
-    let skip = before.chars().count().saturating_sub(room);
-    let before: String = before.chars().skip(skip).collect();
-    let (x, _) = buf.set_stringn(area.x, area.y, label, width, theme.status());
-    let used = (x - area.x) as usize;
-    let (x, _) = buf.set_stringn(x, area.y, &before, width - used, theme.status());
-    let used = (x - area.x) as usize;
-    if used < width {
-        let cursor_style = theme.status().add_modifier(ratatui::style::Modifier::REVERSED);
-        let first: String = after.chars().next().map_or(" ".into(), |c| c.to_string());
-        let (x, _) = buf.set_stringn(x, area.y, &first, 1, cursor_style);
-        let used = (x - area.x) as usize;
-        let rest: String = after.chars().skip(1).collect();
-        let (x, _) = buf.set_stringn(x, area.y, &rest, width.saturating_sub(used), theme.status());
-        let used = (x - area.x) as usize;
-        buf.set_stringn(
-            x,
-            area.y,
-            hint,
-            width.saturating_sub(used),
-            theme.dim().patch(theme.status()),
-        );
-    }
+    let keep = hint.chars().count() + 1;
+    super::line_prompt::draw(label, &prompt.line, hint, keep, theme, area, buf);
 }
 
 /// "⠋ scanning 123,456 entries · 45,678/s · 3 errors · 2.3 s" or the totals.
